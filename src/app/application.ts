@@ -1,0 +1,67 @@
+// Composes the service from its parts: database, storage, ticket service,
+// HTTP. No I/O happens before start(); stop() undoes start() in reverse.
+import type { FastifyInstance } from 'fastify';
+import type { Connection } from 'mongoose';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../observability/logger.js';
+import { createMetrics } from '../observability/metrics.js';
+import { connectDatabase } from '../storage/connect.js';
+import { type EmbeddedDatabase, startEmbeddedDatabase } from '../storage/embedded-db.js';
+import { openStorage, type Storage } from '../storage/storage.js';
+import { TicketService } from '../tickets/service.js';
+import { HealthRegistry } from './health.js';
+import { createHttpServer } from './http.js';
+
+export interface RunningApplication {
+  readonly config: Config;
+  readonly storage: Storage;
+  readonly tickets: TicketService;
+  readonly http: FastifyInstance;
+  /** The address the HTTP server listens on, e.g. http://127.0.0.1:3000. */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+export async function startApplication(config: Config, logger: Logger): Promise<RunningApplication> {
+  const cleanups: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((error: unknown) => { logger.error({ err: error }, 'error while stopping'); });
+    }
+  };
+  try {
+    let uri = config.database.uri;
+    let databaseKind = 'mongodb';
+    if (uri === undefined) {
+      const embedded: EmbeddedDatabase = await startEmbeddedDatabase({ dataDir: config.dataDir, logger });
+      cleanups.push(() => embedded.stop());
+      uri = embedded.uri;
+      databaseKind = embedded.kind;
+    } else {
+      logger.info('using the database at MONGODB_URI');
+    }
+
+    const connection: Connection = await connectDatabase({ uri, timeoutMs: config.database.connectTimeout, logger, dbName: 'aduan' });
+    cleanups.push(() => connection.close());
+    const storage = openStorage(connection, config);
+    await storage.ensureIndexes();
+
+    const metrics = createMetrics();
+    const tickets = new TicketService(storage.tickets, config);
+    tickets.onEvent((event) => {
+      if (event.type === 'created') metrics.ticketsCreated.inc({ channel: event.ticket.channel });
+      else metrics.ticketTransitions.inc({ action: event.action });
+    });
+
+    const health = new HealthRegistry();
+    const http = createHttpServer({ logger, metrics, health, connection, databaseKind });
+    cleanups.push(() => http.close());
+    const url = await http.listen({ port: config.server.port, host: process.env.HOST ?? '0.0.0.0' });
+    logger.info({ url, database: databaseKind }, 'Aduan is listening');
+
+    return { config, storage, tickets, http, url, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,174 @@
+// The shape of `config/*.yaml`, validated at start. Durations and sizes are
+// written for people (`24h`, `10MB`) and carried inward as numbers.
+import cron from 'node-cron';
+import { z } from 'zod';
+import { parseDuration, parseSize } from './units.js';
+
+const duration = z
+  .union([z.string(), z.number()], { error: 'expected a duration like 90s, 15m, 24h or 7d' })
+  .transform((value, ctx) => {
+    const ms = typeof value === 'number' ? undefined : parseDuration(value);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected a duration like 90s, 15m, 24h or 7d, got ${JSON.stringify(value)}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const size = z
+  .union([z.string(), z.number()], { error: 'expected a size like 512KB or 10MB' })
+  .transform((value, ctx) => {
+    const bytes = typeof value === 'number' ? (Number.isInteger(value) && value > 0 ? value : undefined) : parseSize(value);
+    if (bytes === undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected a size like 512KB or 10MB, got ${JSON.stringify(value)}` });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+
+const cronExpression = z.string({ error: 'expected a cron expression like "*/5 * * * *"' }).refine(
+  (value) => cron.validate(value),
+  { error: (issue) => `expected a cron expression (5 or 6 fields), got ${JSON.stringify(issue.input)}` },
+);
+
+const code = z
+  .string({ error: 'expected a code' })
+  .regex(/^[A-Za-z0-9_-]+$/, 'expected a code of letters, digits, "-" or "_"');
+
+const email = z.email({ error: 'expected an email address' });
+
+const localizedText = z.strictObject({ id: z.string().min(1), en: z.string().min(1).optional() }, { error: 'expected texts per language, e.g. {id: ..., en: ...}' });
+
+const person = z.strictObject({
+  name: z.string().min(1),
+  email: email.optional(),
+  telegramChatId: z.union([z.string(), z.number()]).transform(String).optional(),
+});
+
+const agency = z.strictObject({
+  code,
+  name: z.string().min(1),
+  contacts: z.strictObject({
+    email,
+    telegramChatId: z.union([z.string(), z.number()]).transform(String).nullish(),
+    phone: z.string().optional(),
+  }),
+  supervisors: z.array(person).default([]),
+});
+
+const category = z
+  .object({
+    code,
+    name: localizedText,
+    keywords: z.array(z.string().min(1)).default([]),
+    agency: code.optional(),
+    /** Outside the city's authority: forwarded to this national channel instead of an agency. */
+    forwardTo: z.string().min(1).optional(),
+  })
+  .refine((c) => (c.agency === undefined) !== (c.forwardTo === undefined), {
+    message: 'expected exactly one of "agency" (handled by the city) or "forwardTo" (outside its authority)',
+  });
+
+export const configSchema = z
+  .object({
+    city: z.strictObject({
+      name: z.string().min(1),
+      timezone: z.string().refine(isTimeZone, { error: (issue) => `expected an IANA time zone like Asia/Jakarta, got ${JSON.stringify(issue.input)}` }),
+      locale: z.enum(['id', 'en']),
+    }),
+    server: z.strictObject({ port: z.number().int().min(0).max(65_535) }),
+    database: z.strictObject({
+      uri: z.string().min(1).optional(),
+      connectTimeout: duration,
+    }),
+    dataDir: z.string().min(1),
+    ticketNumber: z.strictObject({ prefix: z.string().regex(/^[A-Z]{2,6}$/, 'expected 2 to 6 capital letters') }),
+    agencies: z.array(agency).min(1),
+    categories: z.array(category).min(1),
+    forwarding: z.record(z.string(), z.strictObject({ name: z.string().min(1), url: z.url() })),
+    sla: z.strictObject({
+      firstResponse: duration,
+      firstResponseReminderRatio: z.number().gt(0).lt(1),
+      followUp: duration,
+      confirmationReminder: duration,
+      closeAfterReminder: duration,
+    }),
+    schedules: z.record(z.string(), cronExpression),
+    limits: z.strictObject({
+      photoMaxBytes: size,
+      photosPerTicket: z.number().int().min(0).max(50),
+      descriptionMaxChars: z.number().int().min(100).max(100_000),
+    }),
+    channels: z.strictObject({
+      telegram: z.strictObject({ botToken: z.string().min(1).optional(), apiRoot: z.url() }),
+      whatsappWeb: z.strictObject({ enabled: z.boolean(), chromiumPath: z.string().min(1) }),
+      whatsappCloud: z.strictObject({
+        token: z.string().min(1).optional(),
+        phoneNumberId: z.string().min(1).optional(),
+        verifyToken: z.string().min(1).optional(),
+        appSecret: z.string().min(1).optional(),
+        apiRoot: z.url(),
+      }),
+      email: z.strictObject({
+        imap: z.strictObject({
+          host: z.string().min(1).optional(),
+          port: z.number().int().min(1).max(65_535),
+          secure: z.boolean(),
+          user: z.string().optional(),
+          password: z.string().optional(),
+        }),
+        smtp: z.strictObject({
+          host: z.string().min(1).optional(),
+          port: z.number().int().min(1).max(65_535),
+          secure: z.boolean(),
+          user: z.string().optional(),
+          password: z.string().optional(),
+        }),
+        from: z.string().min(1).optional(),
+      }),
+    }),
+    admin: z.strictObject({ username: z.string().min(1).optional(), password: z.string().min(8, 'expected at least 8 characters').optional() }),
+  })
+  .superRefine((config, ctx) => {
+    const agencyCodes = config.agencies.map((a) => a.code);
+    reportDuplicates(agencyCodes, ['agencies'], 'agency', ctx);
+    reportDuplicates(config.categories.map((c) => c.code), ['categories'], 'category', ctx);
+    config.categories.forEach((c, i) => {
+      if (c.agency !== undefined && !agencyCodes.includes(c.agency)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['categories', i, 'agency'],
+          message: `unknown agency "${c.agency}" (expected one of ${agencyCodes.join(', ')})`,
+        });
+      }
+      if (c.forwardTo !== undefined && !(c.forwardTo in config.forwarding)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['categories', i, 'forwardTo'],
+          message: `unknown forwarding channel "${c.forwardTo}" (expected one of ${Object.keys(config.forwarding).join(', ') || 'the keys of "forwarding"'})`,
+        });
+      }
+    });
+  });
+
+export type Config = z.infer<typeof configSchema>;
+export type AgencyConfig = Config['agencies'][number];
+export type CategoryConfig = Config['categories'][number];
+export type SlaConfig = Config['sla'];
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function reportDuplicates(codes: string[], path: (string | number)[], what: string, ctx: z.RefinementCtx): void {
+  codes.forEach((c, i) => {
+    if (codes.indexOf(c) !== i) {
+      ctx.addIssue({ code: 'custom', path: [...path, i, 'code'], message: `duplicate ${what} code "${c}"` });
+    }
+  });
+}

@@ -1,0 +1,109 @@
+// Photos and files in GridFS (bucket `attachments`). The content type is
+// sniffed from the bytes, the size is limited before anything is written,
+// and each file carries its sha256 so identical uploads (a redelivered
+// webhook, the same photo sent twice) are stored once.
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import mongoose, { type Connection } from 'mongoose';
+import type { AttachmentRef } from '../tickets/model.js';
+import { sniffImageType } from './sniff.js';
+
+const { GridFSBucket, ObjectId } = mongoose.mongo;
+
+export const ATTACHMENT_BUCKET = 'attachments';
+
+export type AttachmentRejection = 'too_large' | 'not_an_image' | 'empty';
+
+export class AttachmentRejectedError extends Error {
+  constructor(readonly reason: AttachmentRejection, message: string) {
+    super(message);
+    this.name = 'AttachmentRejectedError';
+  }
+}
+
+export interface SaveAttachmentInput {
+  readonly bytes: Uint8Array;
+  readonly filename?: string;
+  /** Where it came from, kept for the operators (e.g. "telegram", "email"). */
+  readonly source?: string;
+}
+
+export interface AttachmentStore {
+  saveImage(input: SaveAttachmentInput): Promise<AttachmentRef>;
+  open(fileId: string): Promise<{ ref: AttachmentRef; stream: Readable } | null>;
+  ensureIndexes(): Promise<void>;
+}
+
+interface FileMetadata {
+  sha256: string;
+  contentType: string;
+  source?: string;
+}
+
+export function gridFsAttachmentStore(connection: Connection, limits: { readonly photoMaxBytes: number }): AttachmentStore {
+  const db = () => {
+    if (!connection.db) throw new Error('the database connection is not open');
+    return connection.db;
+  };
+  const bucket = () => new GridFSBucket(db(), { bucketName: ATTACHMENT_BUCKET });
+  const files = () => db().collection<{ _id: InstanceType<typeof ObjectId>; length: number; filename: string; metadata?: FileMetadata }>(`${ATTACHMENT_BUCKET}.files`);
+
+  const toRef = (file: { _id: InstanceType<typeof ObjectId>; length: number; filename: string; metadata?: FileMetadata }): AttachmentRef => ({
+    fileId: file._id.toHexString(),
+    sha256: file.metadata?.sha256 ?? '',
+    contentType: file.metadata?.contentType ?? 'application/octet-stream',
+    size: file.length,
+    filename: file.filename,
+  });
+
+  return {
+    async saveImage({ bytes, filename, source }) {
+      if (bytes.byteLength === 0) throw new AttachmentRejectedError('empty', 'the file is empty');
+      if (bytes.byteLength > limits.photoMaxBytes) {
+        throw new AttachmentRejectedError('too_large', `the file has ${bytes.byteLength} bytes, more than the limit of ${limits.photoMaxBytes}`);
+      }
+      const contentType = sniffImageType(bytes);
+      if (!contentType) throw new AttachmentRejectedError('not_an_image', 'the file is not a JPEG, PNG, GIF, WebP or HEIC image');
+
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      const existing = await files().findOne({ 'metadata.sha256': sha256, length: bytes.byteLength });
+      if (existing) return toRef(existing);
+
+      const name = safeFilename(filename, contentType);
+      const metadata: FileMetadata = { sha256, contentType, ...(source ? { source } : {}) };
+      const upload = bucket().openUploadStream(name, { metadata });
+      await new Promise<void>((resolve, reject) => {
+        upload.once('finish', () => { resolve(); });
+        upload.once('error', reject);
+        upload.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      });
+      return { fileId: upload.id.toHexString(), sha256, contentType, size: bytes.byteLength, filename: name };
+    },
+
+    async open(fileId) {
+      if (!ObjectId.isValid(fileId) || !/^[0-9a-f]{24}$/i.test(fileId)) return null;
+      const file = await files().findOne({ _id: new ObjectId(fileId) });
+      if (!file) return null;
+      return { ref: toRef(file), stream: bucket().openDownloadStream(file._id) };
+    },
+
+    async ensureIndexes() {
+      await files().createIndex({ 'metadata.sha256': 1 });
+    },
+  };
+}
+
+const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/gif': 'gif', 'image/webp': 'webp', 'image/heic': 'heic' };
+
+/** A filename that is safe to show and serve: no path, no control characters, the real extension. */
+function safeFilename(filename: string | undefined, contentType: string): string {
+  const extension = EXTENSIONS[contentType] ?? 'bin';
+  const base = (filename ?? '')
+    .split(/[\\/]/)
+    .pop()
+    ?.replace(/\.[^.]*$/, '')
+    .replace(/[^\p{L}\p{N} ._-]/gu, '')
+    .trim()
+    .slice(0, 100);
+  return `${base || 'photo'}.${extension}`;
+}

@@ -1,0 +1,124 @@
+// The database a newcomer and the test suite get without MONGODB_URI:
+// FerretDB (MongoDB wire protocol over SQLite) embedded in the small Go
+// program in tools/ferretdb, built with `go build` on first use. Where Go is
+// missing, mongodb-memory-server runs a real mongod with a persistent dbPath.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { Logger } from '../observability/logger.js';
+
+const execFileAsync = promisify(execFile);
+
+const HELPER_DIR = fileURLToPath(new URL('../../tools/ferretdb/', import.meta.url));
+export const FERRETDB_BINARY = join(HELPER_DIR, 'bin', 'ferretdb');
+const HELPER_SOURCES = ['main.go', 'go.mod', 'go.sum'].map((f) => join(HELPER_DIR, f));
+
+export interface EmbeddedDatabase {
+  readonly kind: 'ferretdb' | 'mongodb-memory-server';
+  readonly uri: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedDatabaseOptions {
+  readonly dataDir: string;
+  readonly logger?: Pick<Logger, 'info' | 'warn'>;
+  /** TCP address; port 0 picks a free one. */
+  readonly listen?: string;
+}
+
+export async function startEmbeddedDatabase({ dataDir, logger, listen = '127.0.0.1:0' }: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
+  const binary = await ensureFerretDbBinary(logger);
+  if (binary) {
+    const db = await startFerretDb(binary, join(dataDir, 'ferretdb'), listen);
+    logger?.info({ kind: db.kind, dataDir: join(dataDir, 'ferretdb') }, 'embedded database started: FerretDB over SQLite');
+    return db;
+  }
+  logger?.warn('Go is not installed: using mongodb-memory-server (downloads mongod on first use) instead of FerretDB');
+  const db = await startMongoMemoryServer(join(dataDir, 'mongodb'));
+  logger?.info({ kind: db.kind, dataDir: join(dataDir, 'mongodb') }, 'embedded database started: mongod from mongodb-memory-server');
+  return db;
+}
+
+/** Builds the helper when it is missing or older than its sources; undefined when Go is not available. */
+export async function ensureFerretDbBinary(logger?: Pick<Logger, 'info'>): Promise<string | undefined> {
+  if (existsSync(FERRETDB_BINARY) && !isStale(FERRETDB_BINARY, HELPER_SOURCES)) return FERRETDB_BINARY;
+  if (!(await hasGo())) return existsSync(FERRETDB_BINARY) ? FERRETDB_BINARY : undefined;
+  logger?.info('building the embedded FerretDB helper with go build (first start only, about a minute)');
+  mkdirSync(join(HELPER_DIR, 'bin'), { recursive: true });
+  const temporary = `${FERRETDB_BINARY}.${process.pid}.tmp`;
+  await execFileAsync('go', ['build', '-o', temporary, '.'], { cwd: HELPER_DIR, maxBuffer: 16 * 1024 * 1024 });
+  renameSync(temporary, FERRETDB_BINARY);
+  return FERRETDB_BINARY;
+}
+
+function isStale(target: string, sources: readonly string[]): boolean {
+  const built = statSync(target).mtimeMs;
+  return sources.some((s) => existsSync(s) && statSync(s).mtimeMs > built);
+}
+
+async function hasGo(): Promise<boolean> {
+  try {
+    await execFileAsync('go', ['version']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function startFerretDb(binary: string, dataDir: string, listen: string): Promise<EmbeddedDatabase> {
+  mkdirSync(dataDir, { recursive: true });
+  // stdin stays open as a lifeline: when this process dies, the helper sees EOF and exits.
+  const child = spawn(binary, ['-data', dataDir, '-listen', listen], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const stderr: string[] = [];
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr.push(chunk);
+    if (stderr.length > 50) stderr.shift();
+  });
+  const uri = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => { fail(new Error('FerretDB did not report its address within 30 s')); }, 30_000);
+    const lines = createInterface({ input: child.stdout });
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      lines.close();
+      child.kill('SIGKILL');
+      reject(new Error(`${error.message}${stderr.length ? `: ${stderr.join('').trim()}` : ''}`));
+    };
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      lines.close();
+      try {
+        resolve((JSON.parse(line) as { uri: string }).uri);
+      } catch {
+        fail(new Error(`unexpected output from the FerretDB helper: ${line}`));
+      }
+    });
+    child.once('exit', (code) => { fail(new Error(`the FerretDB helper exited with code ${String(code)}`)); });
+    child.once('error', fail);
+  });
+  return { kind: 'ferretdb', uri, stop: () => stopChild(child) };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => { resolve(); }));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function startMongoMemoryServer(dbPath: string): Promise<EmbeddedDatabase> {
+  mkdirSync(dbPath, { recursive: true });
+  const { MongoMemoryServer } = await import('mongodb-memory-server-core');
+  const server = await MongoMemoryServer.create({ instance: { dbPath, storageEngine: 'wiredTiger' } });
+  return {
+    kind: 'mongodb-memory-server',
+    uri: server.getUri(),
+    stop: async () => {
+      await server.stop({ doCleanup: false });
+    },
+  };
+}

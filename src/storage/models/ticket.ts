@@ -1,0 +1,79 @@
+// The `tickets` collection (contract in DESIGN.md) and the indexes behind the
+// queries of the scheduler (status + due dates), the agency inbox (agency +
+// status), the conversation (reporter channel id) and look-ups by number.
+import { type Connection, type Model, Schema } from 'mongoose';
+import { CHANNELS, CLOSE_REASONS, TICKET_STATUSES, type Ticket } from '../../tickets/model.js';
+
+const attachment = new Schema(
+  {
+    fileId: { type: String, required: true },
+    sha256: { type: String, required: true },
+    contentType: { type: String, required: true },
+    size: { type: Number, required: true },
+    filename: String,
+  },
+  { _id: false },
+);
+
+const historyEntry = new Schema(
+  {
+    at: { type: Date, required: true },
+    actor: { type: String, required: true },
+    action: { type: String, required: true },
+    from: { type: String, enum: [...TICKET_STATUSES, null] },
+    to: { type: String, enum: TICKET_STATUSES, required: true },
+    note: String,
+  },
+  { _id: false },
+);
+
+const dueFields = ['firstResponse', 'firstResponseReminder', 'followUp', 'followUpReminder', 'confirmationReminder', 'autoClose'] as const;
+
+export const ticketSchema = new Schema<Ticket>(
+  {
+    number: { type: String, required: true },
+    status: { type: String, enum: TICKET_STATUSES, required: true },
+    channel: { type: String, enum: CHANNELS, required: true },
+    reporter: {
+      name: String,
+      phone: String,
+      email: String,
+      address: String,
+      channelUserId: String,
+    },
+    category: { type: String, required: true },
+    agency: String,
+    forwardedTo: String,
+    description: { type: String, required: true },
+    attachments: { type: [attachment], default: [] },
+    location: { latitude: Number, longitude: Number, address: String },
+    result: {
+      type: new Schema({ text: String, attachments: [attachment], at: Date, by: String }, { _id: false }),
+      default: undefined,
+    },
+    closeReason: { type: String, enum: CLOSE_REASONS },
+    due: Object.fromEntries(dueFields.map((f) => [f, Date])),
+    firstRespondedAt: Date,
+    resolvedAt: Date,
+    closedAt: Date,
+    reopenCount: { type: Number, default: 0 },
+    history: { type: [historyEntry], default: [] },
+    version: { type: Number, required: true, default: 0 },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: 'tickets', versionKey: false, minimize: true },
+);
+
+ticketSchema.index({ number: 1 }, { unique: true });
+for (const field of dueFields) ticketSchema.index({ status: 1, [`due.${field}`]: 1 });
+ticketSchema.index({ agency: 1, status: 1, createdAt: -1 });
+ticketSchema.index({ 'reporter.channelUserId': 1, channel: 1, createdAt: -1 });
+ticketSchema.index({ status: 1, createdAt: -1 });
+ticketSchema.index({ createdAt: -1 });
+
+export type TicketModel = Model<Ticket>;
+
+export function ticketModel(connection: Connection): TicketModel {
+  return connection.models.Ticket as TicketModel | undefined ?? connection.model<Ticket>('Ticket', ticketSchema);
+}

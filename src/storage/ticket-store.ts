@@ -1,0 +1,46 @@
+// The ticket service's TicketStore on MongoDB through mongoose.
+import type { Connection } from 'mongoose';
+import type { Ticket } from '../tickets/model.js';
+import type { TicketStore } from '../tickets/store.js';
+import { counterModel, nextInSequence } from './models/counter.js';
+import { ticketModel } from './models/ticket.js';
+
+export function mongoTicketStore(connection: Connection): TicketStore {
+  const tickets = ticketModel(connection);
+  const counters = counterModel(connection);
+  return {
+    nextSequence: (period) => nextInSequence(counters, `ticket:${period}`),
+
+    async insert(ticket) {
+      const doc = await tickets.create(ticket);
+      return toTicket(doc.toObject());
+    },
+
+    async findByNumber(number) {
+      const doc = await tickets.findOne({ number }).lean<Ticket>();
+      return doc ? toTicket(doc) : null;
+    },
+
+    async applyChange(number, expected, change, now) {
+      const doc = await tickets
+        .findOneAndUpdate(
+          { number, status: expected.status, version: expected.version },
+          {
+            $set: { ...change.set, status: change.status, updatedAt: now },
+            $inc: { ...change.inc, version: 1 },
+            $push: { history: change.history },
+            ...(change.unset.length > 0 ? { $unset: Object.fromEntries(change.unset.map((path) => [path, 1])) } : {}),
+          },
+          { returnDocument: 'after' },
+        )
+        .lean<Ticket>();
+      return doc ? toTicket(doc) : null;
+    },
+  };
+}
+
+function toTicket(doc: Ticket & { _id?: unknown }): Ticket {
+  const { _id, ...ticket } = doc;
+  void _id;
+  return { ...ticket, due: ticket.due ?? {}, attachments: ticket.attachments ?? [], history: ticket.history ?? [] };
+}

@@ -1,0 +1,87 @@
+// The ticket as the rest of the system sees it: plain data, no framework.
+// Field names follow the `tickets` collection contract in DESIGN.md.
+
+export const TICKET_STATUSES = ['open', 'in_progress', 'resolved', 'closed', 'forwarded', 'rejected'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+export const CHANNELS = ['whatsapp', 'telegram', 'email', 'webchat', 'phone', 'walk_in'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const CLOSE_REASONS = ['confirmed', 'no_confirmation'] as const;
+export type CloseReason = (typeof CLOSE_REASONS)[number];
+
+/** Who did something: `reporter`, `system:<job>`, `operator:<username>`, `agency:<code>/<username>`. */
+export type Actor = 'reporter' | `system:${string}` | `operator:${string}` | `agency:${string}`;
+
+export interface Reporter {
+  name?: string;
+  phone?: string;
+  email?: string;
+  address?: string;
+  channelUserId?: string;
+}
+
+export interface Location {
+  latitude?: number;
+  longitude?: number;
+  address?: string;
+}
+
+export interface AttachmentRef {
+  fileId: string;
+  sha256: string;
+  contentType: string;
+  size: number;
+  filename?: string;
+}
+
+export interface HistoryEntry {
+  at: Date;
+  actor: Actor;
+  action: string;
+  from: TicketStatus | null;
+  to: TicketStatus;
+  note?: string;
+}
+
+/** The agency's follow-up result, waiting for the central operator's validation. */
+export interface AgencyResult {
+  text: string;
+  attachments: AttachmentRef[];
+  at: Date;
+  by: Actor;
+}
+
+/** Deadlines that are still pending; a field is removed once its moment has been handled. */
+export interface Due {
+  firstResponse?: Date;
+  firstResponseReminder?: Date;
+  followUp?: Date;
+  followUpReminder?: Date;
+  confirmationReminder?: Date;
+  autoClose?: Date;
+}
+
+export interface Ticket {
+  number: string;
+  status: TicketStatus;
+  channel: Channel;
+  reporter: Reporter;
+  category: string;
+  agency?: string;
+  forwardedTo?: string;
+  description: string;
+  attachments: AttachmentRef[];
+  location?: Location;
+  result?: AgencyResult;
+  closeReason?: CloseReason;
+  due: Due;
+  firstRespondedAt?: Date;
+  resolvedAt?: Date;
+  closedAt?: Date;
+  reopenCount: number;
+  history: HistoryEntry[];
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}

@@ -1,0 +1,17 @@
+// What the ticket service needs from storage. The MongoDB implementation is
+// in src/storage/; the service itself knows no database library.
+import type { Ticket, TicketStatus } from './model.js';
+import type { TicketChange } from './transitions.js';
+
+export interface TicketStore {
+  /** The next sequence number of a period (e.g. "2611"), starting at 1, unique across instances. */
+  nextSequence(period: string): Promise<number>;
+  insert(ticket: Ticket): Promise<Ticket>;
+  findByNumber(number: string): Promise<Ticket | null>;
+  /**
+   * Applies the change only if the ticket still has the expected status and
+   * version, in one atomic update that also bumps the version and appends the
+   * history entry. Returns the updated ticket, or null if nothing matched.
+   */
+  applyChange(number: string, expected: { status: TicketStatus; version: number }, change: TicketChange, now: Date): Promise<Ticket | null>;
+}

@@ -1,0 +1,170 @@
+// The ticket life cycle of DESIGN.md as data: which action may run from which
+// status, where it leads, and what it changes. `planTransition` is pure; the
+// service applies its result as one conditional update.
+import type { SlaConfig } from '../config/schema.js';
+import { IllegalTransitionError } from './errors.js';
+import type { Actor, AgencyResult, AttachmentRef, CloseReason, Due, HistoryEntry, Ticket, TicketStatus } from './model.js';
+
+export interface TransitionInputs {
+  /** Send to another agency (also after a wrong category); the new agency gets a fresh response deadline. */
+  route: { agency: string; category?: string };
+  /** Outside the city's authority: handed to a national channel such as SP4N-LAPOR!. */
+  forward: { forwardTo: string };
+  reject: Record<string, never>;
+  /** The agency's first response: "Sedang Ditindaklanjuti". */
+  respond: Record<string, never>;
+  /** The agency posts its follow-up result, to be validated by the central operator. */
+  submitResult: { text: string; attachments?: AttachmentRef[] };
+  /** The central operator accepts the agency's result: "Sudah Ditindaklanjuti". */
+  validate: Record<string, never>;
+  /** The central operator finds that the result misses the substance. */
+  returnToAgency: Record<string, never>;
+  confirm: Record<string, never>;
+  /** The reporter says the problem is not solved, or an operator reopens a closed ticket. */
+  reopen: Record<string, never>;
+  closeNoConfirmation: Record<string, never>;
+}
+
+export type TransitionAction = keyof TransitionInputs;
+
+interface TransitionRule {
+  readonly from: readonly TicketStatus[];
+  readonly to: TicketStatus;
+  readonly needsResult?: boolean;
+  readonly needsNote?: boolean;
+}
+
+export const TRANSITIONS: { readonly [A in TransitionAction]: TransitionRule } = {
+  route: { from: ['open', 'in_progress'], to: 'open' },
+  forward: { from: ['open'], to: 'forwarded' },
+  reject: { from: ['open'], to: 'rejected', needsNote: true },
+  respond: { from: ['open'], to: 'in_progress' },
+  submitResult: { from: ['in_progress'], to: 'in_progress' },
+  validate: { from: ['in_progress'], to: 'resolved', needsResult: true },
+  returnToAgency: { from: ['in_progress'], to: 'in_progress', needsResult: true, needsNote: true },
+  confirm: { from: ['resolved'], to: 'closed' },
+  reopen: { from: ['resolved', 'closed'], to: 'in_progress', needsNote: true },
+  closeNoConfirmation: { from: ['resolved'], to: 'closed' },
+};
+
+export const TRANSITION_ACTIONS = Object.keys(TRANSITIONS) as TransitionAction[];
+
+/** Dotted-path changes to one ticket, applied atomically with the expected status and version. */
+export interface TicketChange {
+  readonly status: TicketStatus;
+  readonly set: Readonly<Record<string, unknown>>;
+  readonly unset: readonly string[];
+  readonly inc: Readonly<Record<string, number>>;
+  readonly history: HistoryEntry;
+}
+
+export interface TransitionContext {
+  readonly actor: Actor;
+  readonly now: Date;
+  readonly sla: SlaConfig;
+  readonly note?: string;
+}
+
+export function canTransition(status: TicketStatus, action: TransitionAction): boolean {
+  return TRANSITIONS[action].from.includes(status);
+}
+
+export function planTransition<A extends TransitionAction>(
+  ticket: Pick<Ticket, 'number' | 'status' | 'result'>,
+  action: A,
+  input: TransitionInputs[A],
+  ctx: TransitionContext,
+): TicketChange {
+  const rule = TRANSITIONS[action];
+  if (!rule.from.includes(ticket.status)) throw new IllegalTransitionError(ticket.number, action, ticket.status);
+  if (rule.needsResult === true && !ticket.result) {
+    throw new IllegalTransitionError(ticket.number, action, ticket.status, 'the agency has not submitted a result');
+  }
+  if (rule.needsNote === true && !ctx.note?.trim()) {
+    throw new IllegalTransitionError(ticket.number, action, ticket.status, 'a note with the reason is required');
+  }
+  const effect = EFFECTS[action](input as never, ctx);
+  const history: HistoryEntry = { at: ctx.now, actor: ctx.actor, action, from: ticket.status, to: rule.to };
+  if (ctx.note?.trim()) history.note = ctx.note.trim();
+  return {
+    status: rule.to,
+    set: { ...effect.set },
+    unset: effect.unset ?? [],
+    inc: effect.inc ?? {},
+    history,
+  };
+}
+
+interface Effect {
+  set?: Record<string, unknown>;
+  unset?: string[];
+  inc?: Record<string, number>;
+}
+
+const ALL_DUE: (keyof Due)[] = ['firstResponse', 'firstResponseReminder', 'followUp', 'followUpReminder', 'confirmationReminder', 'autoClose'];
+const dueExcept = (...keep: (keyof Due)[]) => ALL_DUE.filter((d) => !keep.includes(d)).map((d) => `due.${d}`);
+
+/** Deadline and reminder moment for a target that starts now. */
+function deadline(now: Date, span: number, ratio: number): { due: Date; reminder: Date } {
+  return { due: new Date(now.getTime() + span), reminder: new Date(now.getTime() + Math.round(span * ratio)) };
+}
+
+/** The first-response deadline of a ticket that has just reached an agency; also used at creation. */
+export function firstResponseDue(now: Date, sla: SlaConfig): Pick<Due, 'firstResponse' | 'firstResponseReminder'> {
+  const d = deadline(now, sla.firstResponse, sla.firstResponseReminderRatio);
+  return { firstResponse: d.due, firstResponseReminder: d.reminder };
+}
+
+function followUpDue(now: Date, sla: SlaConfig): Record<string, Date> {
+  const d = deadline(now, sla.followUp, sla.firstResponseReminderRatio);
+  return { 'due.followUp': d.due, 'due.followUpReminder': d.reminder };
+}
+
+const closed = (reason: CloseReason, now: Date): Effect => ({
+  set: { closeReason: reason, closedAt: now },
+  unset: dueExcept(),
+});
+
+const EFFECTS: { [A in TransitionAction]: (input: TransitionInputs[A], ctx: TransitionContext) => Effect } = {
+  route: ({ agency, category }, { now, sla }) => {
+    const due = firstResponseDue(now, sla);
+    return {
+      set: {
+        agency,
+        ...(category === undefined ? {} : { category }),
+        'due.firstResponse': due.firstResponse,
+        'due.firstResponseReminder': due.firstResponseReminder,
+      },
+      unset: [...dueExcept('firstResponse', 'firstResponseReminder'), 'result'],
+    };
+  },
+  forward: ({ forwardTo }) => ({ set: { forwardedTo: forwardTo }, unset: dueExcept() }),
+  reject: (_input, { now }) => ({ set: { closedAt: now }, unset: dueExcept() }),
+  respond: (_input, { now, sla }) => ({
+    set: { firstRespondedAt: now, ...followUpDue(now, sla) },
+    unset: dueExcept('followUp', 'followUpReminder'),
+  }),
+  submitResult: ({ text, attachments = [] }, { now, actor }) => {
+    const result: AgencyResult = { text, attachments, at: now, by: actor };
+    return { set: { result }, unset: dueExcept() };
+  },
+  validate: (_input, { now, sla }) => ({
+    set: {
+      resolvedAt: now,
+      'due.confirmationReminder': new Date(now.getTime() + sla.confirmationReminder),
+      'due.autoClose': new Date(now.getTime() + sla.confirmationReminder + sla.closeAfterReminder),
+    },
+    unset: dueExcept('confirmationReminder', 'autoClose'),
+  }),
+  returnToAgency: (_input, { now, sla }) => ({
+    set: followUpDue(now, sla),
+    unset: [...dueExcept('followUp', 'followUpReminder'), 'result'],
+  }),
+  confirm: (_input, { now }) => closed('confirmed', now),
+  reopen: (_input, { now, sla }) => ({
+    set: followUpDue(now, sla),
+    unset: [...dueExcept('followUp', 'followUpReminder'), 'result', 'closeReason', 'closedAt', 'resolvedAt'],
+    inc: { reopenCount: 1 },
+  }),
+  closeNoConfirmation: (_input, { now }) => closed('no_confirmation', now),
+};
