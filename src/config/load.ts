@@ -50,11 +50,11 @@ function readYamlFile(file: string): { value: LoadedFile; problems: string[] } {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error);
     return { value: empty, problems: [`${file}: cannot read: ${reason}`] };
   }
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((e) => {
       const where = e.linePos?.[0] ? `:${e.linePos[0].line}:${e.linePos[0].col}` : '';
-      return `${file}${where}: invalid YAML: ${firstLine(e.message)}`;
+      return `${file}${where}: invalid YAML: ${firstLine(e.message).replace(/ at line \d+, column \d+:?$/, '')}`;
     });
     return { value: empty, problems };
   }

@@ -57,7 +57,7 @@ const agency = z.strictObject({
 });
 
 const category = z
-  .object({
+  .strictObject({
     code,
     name: localizedText,
     keywords: z.array(z.string().min(1)).default([]),
@@ -70,7 +70,7 @@ const category = z
   });
 
 export const configSchema = z
-  .object({
+  .strictObject({
     city: z.strictObject({
       name: z.string().min(1),
       timezone: z.string().refine(isTimeZone, { error: (issue) => `expected an IANA time zone like Asia/Jakarta, got ${JSON.stringify(issue.input)}` }),

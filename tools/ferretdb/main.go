@@ -41,9 +41,9 @@ func main() {
 		fail("cannot create data directory %s: %v", abs, err)
 	}
 
-	addr, err := resolveListen(*listen)
+	public, err := net.Listen("tcp", *listen)
 	if err != nil {
-		fail("cannot pick a port for %s: %v", *listen, err)
+		fail("cannot listen on %s: %v", *listen, err)
 	}
 
 	var level slog.Level
@@ -52,8 +52,13 @@ func main() {
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
+	// FerretDB itself listens on a private port; clients reach it through the write gate.
+	inner, err := resolveListen("127.0.0.1:0")
+	if err != nil {
+		fail("cannot pick an internal port: %v", err)
+	}
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: addr},
+		Listener:  ferretdb.ListenerConfig{TCP: inner},
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + abs + "/",
 		Logger:    logger,
@@ -77,10 +82,15 @@ func main() {
 		close(done)
 	}()
 
-	if err := waitForListener(addr, 10*time.Second); err != nil {
-		fail("FerretDB did not start listening on %s: %v", addr, err)
+	if err := waitForListener(inner, 10*time.Second); err != nil {
+		fail("FerretDB did not start listening on %s: %v", inner, err)
 	}
-	line, _ := json.Marshal(map[string]string{"uri": "mongodb://" + addr + "/"})
+	go (&gate{upstream: inner}).serve(public)
+	go func() {
+		<-ctx.Done()
+		public.Close()
+	}()
+	line, _ := json.Marshal(map[string]string{"uri": "mongodb://" + public.Addr().String() + "/"})
 	fmt.Println(string(line))
 
 	<-done
@@ -88,6 +98,8 @@ func main() {
 
 // resolveListen replaces port 0 with a concrete free port, because the
 // embedded listener does not expose the port it picked before Run.
+// (Another process could take the port in between; on loopback that is rare
+// enough for a test and development database.)
 func resolveListen(listen string) (string, error) {
 	host, port, err := net.SplitHostPort(listen)
 	if err != nil {

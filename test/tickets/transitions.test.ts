@@ -1,0 +1,68 @@
+// The transition table on its own: every status × action pair is either a
+// legal move to the documented status or an IllegalTransitionError.
+import { describe, expect, it } from 'vitest';
+import { IllegalTransitionError } from '../../src/tickets/errors.js';
+import { TICKET_STATUSES, type TicketStatus } from '../../src/tickets/model.js';
+import { planTransition, TRANSITION_ACTIONS, type TransitionAction, type TransitionInputs } from '../../src/tickets/transitions.js';
+import { defaultConfig } from '../support/config.js';
+
+const sla = defaultConfig().sla;
+const now = new Date('2026-11-24T03:00:00Z');
+const INPUTS: TransitionInputs = {
+  route: { agency: 'DLH' },
+  forward: { forwardTo: 'sp4n_lapor' },
+  reject: {},
+  respond: {},
+  submitResult: { text: 'Sudah ditambal' },
+  validate: {},
+  returnToAgency: {},
+  confirm: {},
+  reopen: {},
+  closeNoConfirmation: {},
+};
+const LEGAL: Record<TransitionAction, Partial<Record<TicketStatus, TicketStatus>>> = {
+  route: { open: 'open', in_progress: 'open' },
+  forward: { open: 'forwarded' },
+  reject: { open: 'rejected' },
+  respond: { open: 'in_progress' },
+  submitResult: { in_progress: 'in_progress' },
+  validate: { in_progress: 'resolved' },
+  returnToAgency: { in_progress: 'in_progress' },
+  confirm: { resolved: 'closed' },
+  reopen: { resolved: 'in_progress', closed: 'in_progress' },
+  closeNoConfirmation: { resolved: 'closed' },
+};
+const withResult = { text: 'Sudah ditambal', attachments: [], at: now, by: 'agency:DPUPR/budi' as const };
+
+describe('planTransition', () => {
+  for (const action of TRANSITION_ACTIONS) {
+    for (const status of TICKET_STATUSES) {
+      const expected = LEGAL[action][status];
+      it(`${action} from ${status} ${expected ? `→ ${expected}` : 'is illegal'}`, () => {
+        const ticket = { number: 'ADU-2611-00001', status, result: withResult };
+        const plan = () => planTransition(ticket, action, INPUTS[action] as never, { actor: 'operator:siti', now, sla, note: 'alasan' });
+        if (expected) expect(plan()).toMatchObject({ status: expected, history: { from: status, to: expected, action, actor: 'operator:siti', note: 'alasan' } });
+        else expect(plan).toThrow(IllegalTransitionError);
+      });
+    }
+  }
+
+  it('sets the deadlines the scheduler queries', () => {
+    const responded = planTransition({ number: 'X', status: 'open' }, 'respond', {}, { actor: 'agency:DPUPR/budi', now, sla });
+    expect(responded.set).toMatchObject({ firstRespondedAt: now, 'due.followUp': new Date(now.getTime() + 3 * 86_400_000) });
+    expect(responded.unset).toContain('due.firstResponse');
+
+    const validated = planTransition({ number: 'X', status: 'in_progress', result: withResult }, 'validate', {}, { actor: 'operator:siti', now, sla });
+    expect(validated.set).toMatchObject({
+      resolvedAt: now,
+      'due.confirmationReminder': new Date(now.getTime() + 7 * 86_400_000),
+      'due.autoClose': new Date(now.getTime() + 14 * 86_400_000),
+    });
+  });
+
+  it('refuses validation without a result, and a reopen or rejection without a reason', () => {
+    expect(() => planTransition({ number: 'X', status: 'in_progress' }, 'validate', {}, { actor: 'operator:siti', now, sla })).toThrow(/has not submitted a result/);
+    expect(() => planTransition({ number: 'X', status: 'resolved' }, 'reopen', {}, { actor: 'reporter', now, sla, note: '  ' })).toThrow(/reason is required/);
+    expect(() => planTransition({ number: 'X', status: 'open' }, 'reject', {}, { actor: 'operator:siti', now, sla })).toThrow(/reason is required/);
+  });
+});
