@@ -1,7 +1,13 @@
 // The HTTP server every part of the service hangs its routes on. It starts
 // with the operational endpoints: `/healthz` (contract in DESIGN.md) and
 // `/metrics` (Prometheus).
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  LogController,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
 import type { Connection } from 'mongoose';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -18,7 +24,14 @@ export interface HttpDeps {
 const PING_TIMEOUT_MS = 2_000;
 
 export function createHttpServer({ logger, metrics, health, connection, databaseKind }: HttpDeps): FastifyInstance {
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), trustProxy: true, bodyLimit: 1_048_576 });
+  // Explicit type arguments keep the instance typed with Fastify's base logger, so
+  // plugins written against FastifyInstance accept it.
+  const app = Fastify<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression>({
+    loggerInstance: logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: true,
+    bodyLimit: 1_048_576,
+  });
 
   app.get('/healthz', async (_request, reply) => {
     const database = await pingDatabase(connection);

@@ -22,9 +22,18 @@ export function maskDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskPii(value);
   if (depth > 8 || typeof value !== 'object' || value === null) return value;
   if (value instanceof Date || Buffer.isBuffer(value)) return value;
-  if (value instanceof Error) {
-    return { type: value.name, message: maskPii(value.message), stack: value.stack ? maskPii(value.stack) : undefined };
-  }
+  if (value instanceof Error) return maskError(value, depth);
   if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1));
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v, depth + 1)]));
+}
+
+// A masked copy that is still an instance of the same class, so the logger's
+// error serializer reports the right type, code and cause.
+function maskError(error: Error, depth: number): Error {
+  const copy = Object.create(Object.getPrototypeOf(error) as object) as Error;
+  for (const [key, v] of Object.entries(error)) (copy as unknown as Record<string, unknown>)[key] = maskDeep(v, depth + 1);
+  Object.defineProperty(copy, 'message', { value: maskPii(error.message), enumerable: false, writable: true });
+  Object.defineProperty(copy, 'stack', { value: error.stack === undefined ? undefined : maskPii(error.stack), enumerable: false, writable: true });
+  if (error.cause !== undefined) Object.defineProperty(copy, 'cause', { value: maskDeep(error.cause, depth + 1), enumerable: false, writable: true });
+  return copy;
 }

@@ -88,7 +88,7 @@ export function gridFsAttachmentStore(connection: Connection, limits: { readonly
     },
 
     async ensureIndexes() {
-      await files().createIndex({ 'metadata.sha256': 1 });
+      await files().createIndex({ 'metadata.sha256': 1 }, {}, {});
     },
   };
 }
@@ -105,5 +105,5 @@ function safeFilename(filename: string | undefined, contentType: string): string
     .replace(/[^\p{L}\p{N} ._-]/gu, '')
     .trim()
     .slice(0, 100);
-  return `${base || 'photo'}.${extension}`;
+  return `${base === undefined || base === '' ? 'photo' : base}.${extension}`;
 }

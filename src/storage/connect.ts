@@ -27,7 +27,8 @@ export async function connectDatabase({ uri, timeoutMs, logger, dbName }: Connec
     attempt++;
     const connection = mongoose.createConnection(uri, {
       ...(dbName ? { dbName } : {}),
-      serverSelectionTimeoutMS: Math.max(1_000, Math.min(5_000, deadline - Date.now())),
+      // Several short attempts fit in the bound, so a database that comes up late is still found.
+      serverSelectionTimeoutMS: Math.max(500, Math.min(5_000, Math.round((deadline - Date.now()) / 3))),
       autoIndex: false,
       autoCreate: false,
     });

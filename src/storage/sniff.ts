@@ -7,7 +7,7 @@ export type ImageType = (typeof IMAGE_TYPES)[number];
 const startsWith = (bytes: Uint8Array, signature: readonly number[], offset = 0) =>
   bytes.length >= offset + signature.length && signature.every((b, i) => bytes[offset + i] === b);
 
-const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0));
+const ascii = (text: string) => [...Buffer.from(text, 'latin1')];
 
 /** The image type of the bytes, or undefined when they are not a supported image. */
 export function sniffImageType(bytes: Uint8Array): ImageType | undefined {

@@ -41,6 +41,5 @@ export function mongoTicketStore(connection: Connection): TicketStore {
 
 function toTicket(doc: Ticket & { _id?: unknown }): Ticket {
   const { _id, ...ticket } = doc;
-  void _id;
-  return { ...ticket, due: ticket.due ?? {}, attachments: ticket.attachments ?? [], history: ticket.history ?? [] };
+  return ticket;
 }

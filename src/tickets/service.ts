@@ -94,7 +94,7 @@ export class TicketService {
 
   async transition<A extends TransitionAction>(number: string, action: A, input: TransitionInputs[A], options: TransitionOptions): Promise<Ticket> {
     const current = await this.get(number);
-    this.checkInput(action, input as TransitionInputs[TransitionAction], current.status, number);
+    this.checkInput(action, input, current.status, number);
     const now = this.clock();
     const change = planTransition(current, action, input, { actor: options.actor, note: options.note, now, sla: this.config.sla });
     const updated = await this.store.applyChange(number, { status: current.status, version: current.version }, change, now);

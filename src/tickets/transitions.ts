@@ -34,7 +34,7 @@ interface TransitionRule {
   readonly needsNote?: boolean;
 }
 
-export const TRANSITIONS: { readonly [A in TransitionAction]: TransitionRule } = {
+export const TRANSITIONS: Readonly<Record<TransitionAction, TransitionRule>> = {
   route: { from: ['open', 'in_progress'], to: 'open' },
   forward: { from: ['open'], to: 'forwarded' },
   reject: { from: ['open'], to: 'rejected', needsNote: true },

@@ -17,7 +17,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const given = process.env.MONGODB_URI;
   if (given) {
     project.provide('mongoUri', given);
-    return async () => undefined;
+    return () => Promise.resolve();
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'aduan-test-db-'));
   const db = await startEmbeddedDatabase({ dataDir });

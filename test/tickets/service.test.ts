@@ -53,7 +53,7 @@ async function ticketIn(tickets: TicketService, status: TicketStatus): Promise<T
     closed: ['respond', 'submitResult', 'validate', 'confirm'],
   };
   let ticket = await tickets.get(number);
-  for (const action of steps[status]) ticket = await tickets.transition(number, action, INPUTS[action] as never, operator);
+  for (const action of steps[status]) ticket = await tickets.transition(number, action, INPUTS[action], operator);
   return ticket;
 }
 
@@ -181,7 +181,8 @@ describe('TicketService', () => {
     expect(routes.find((r) => r.status === 'rejected')?.reason).toBeInstanceOf(ConcurrentUpdateError);
     const doc = await stored(b.number);
     expect(doc?.history).toHaveLength(2);
-    expect(doc?.agency).toBe((routes.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<Ticket>).value.agency);
+    const winner = routes.find((r): r is PromiseFulfilledResult<Ticket> => r.status === 'fulfilled');
+    expect(doc?.agency).toBe(winner?.value.agency);
   });
 
   it('validates transition inputs and unknown numbers', async () => {

@@ -1,0 +1,63 @@
+// Photos in GridFS on the real MongoDB-protocol server.
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { AttachmentRejectedError, gridFsAttachmentStore } from '../../src/storage/attachments.js';
+import { useTestDatabase } from '../support/database.js';
+import { fakeJpeg, fakePng } from '../support/images.js';
+
+const db = useTestDatabase(import.meta.filename);
+const LIMIT = 64 * 1024;
+const store = () => gridFsAttachmentStore(db.connection, { photoMaxBytes: LIMIT });
+const counts = async () => ({
+  files: await db.connection.collection('attachments.files').countDocuments(),
+  chunks: await db.connection.collection('attachments.chunks').countDocuments(),
+});
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+describe('GridFS attachments', () => {
+  it('stores a photo and gives back the same bytes, type sniffed from the bytes and sha256', async () => {
+    const bytes = fakeJpeg(300_000 % LIMIT);
+    const ref = await store().saveImage({ bytes, filename: '../../etc/IMG_2041.png', source: 'telegram' });
+    expect(ref).toMatchObject({
+      contentType: 'image/jpeg',
+      size: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      filename: 'IMG_2041.jpg',
+    });
+    const opened = await store().open(ref.fileId);
+    if (!opened) throw new Error('the stored photo was not found');
+    expect(opened.ref).toEqual(ref);
+    expect((await readAll(opened.stream)).equals(bytes)).toBe(true);
+  });
+
+  it('stores identical bytes once', async () => {
+    const bytes = fakePng(5_000);
+    const first = await store().saveImage({ bytes });
+    const before = await counts();
+    const second = await store().saveImage({ bytes, filename: 'again.png' });
+    expect(second.fileId).toBe(first.fileId);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('rejects an oversized photo and a non-image disguised as .jpg, storing nothing', async () => {
+    const before = await counts();
+    const tooLarge = store().saveImage({ bytes: fakeJpeg(LIMIT + 1), filename: 'big.jpg' });
+    await expect(tooLarge).rejects.toThrow(AttachmentRejectedError);
+    await expect(tooLarge).rejects.toMatchObject({ reason: 'too_large' });
+
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2_000, 0x20)]);
+    await expect(store().saveImage({ bytes: pdf, filename: 'foto.jpg' })).rejects.toMatchObject({ reason: 'not_an_image' });
+    await expect(store().saveImage({ bytes: Buffer.alloc(0), filename: 'kosong.jpg' })).rejects.toMatchObject({ reason: 'empty' });
+    expect(await counts()).toEqual(before);
+  });
+
+  it('answers null for unknown or malformed file ids', async () => {
+    expect(await store().open('0123456789abcdef01234567')).toBeNull();
+    expect(await store().open('{"$gt":""}')).toBeNull();
+  });
+});
