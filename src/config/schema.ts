@@ -94,6 +94,10 @@ export const configSchema = z
       closeAfterReminder: duration,
     }),
     schedules: z.record(z.string(), cronExpression),
+    conversation: z.strictObject({
+      /** A flow waiting longer than this for an answer ends with a message. */
+      inactivityTimeout: duration,
+    }),
     limits: z.strictObject({
       photoMaxBytes: size,
       photosPerTicket: z.number().int().min(0).max(50),

@@ -1,9 +1,15 @@
 // Everything the application keeps in MongoDB, opened on one connection.
 import type { Connection } from 'mongoose';
 import type { Config } from '../config/schema.js';
+import type { ConversationStore, InboundLog } from '../conversation/ports.js';
+import type { OutboxStore } from '../outbox/store.js';
 import type { TicketStore } from '../tickets/store.js';
 import { type AttachmentStore, gridFsAttachmentStore } from './attachments.js';
+import { mongoConversationStore } from './conversation-store.js';
+import { mongoInboundLog, mongoOutboxStore } from './message-store.js';
+import { conversationModel } from './models/conversation.js';
 import { counterModel } from './models/counter.js';
+import { messageModel } from './models/message.js';
 import { ticketModel } from './models/ticket.js';
 import { mongoTicketStore } from './ticket-store.js';
 
@@ -11,6 +17,9 @@ export interface Storage {
   readonly connection: Connection;
   readonly tickets: TicketStore;
   readonly attachments: AttachmentStore;
+  readonly conversations: ConversationStore;
+  readonly inbound: InboundLog;
+  readonly outbox: OutboxStore;
   /** Creates the indexes the queries rely on; idempotent, run at start. */
   ensureIndexes(): Promise<void>;
 }
@@ -21,10 +30,13 @@ export function openStorage(connection: Connection, config: Pick<Config, 'limits
     connection,
     tickets: mongoTicketStore(connection),
     attachments,
+    conversations: mongoConversationStore(connection),
+    inbound: mongoInboundLog(connection),
+    outbox: mongoOutboxStore(connection),
     async ensureIndexes() {
-      await ticketModel(connection).createCollection().catch(ignoreExists);
-      await counterModel(connection).createCollection().catch(ignoreExists);
-      await ticketModel(connection).createIndexes();
+      const models = [ticketModel(connection), counterModel(connection), conversationModel(connection), messageModel(connection)];
+      for (const model of models) await model.createCollection().catch(ignoreExists);
+      for (const model of models) await model.createIndexes();
       await attachments.ensureIndexes();
     },
   };

@@ -21,6 +21,11 @@ export function mongoTicketStore(connection: Connection): TicketStore {
       return doc ? toTicket(doc) : null;
     },
 
+    async findByIntakeMessage(intakeMessageId) {
+      const doc = await tickets.findOne({ intakeMessageId }).lean<Ticket>();
+      return doc ? toTicket(doc) : null;
+    },
+
     async applyChange(number, expected, change, now) {
       const doc = await tickets
         .findOneAndUpdate(

@@ -35,6 +35,7 @@ export function newTicketSchema(limits: TicketLimits) {
       channelUserId: optionalText(200),
     }),
     category: z.string().min(1),
+    intakeMessageId: z.string().min(1).max(100).optional(),
     description: z.string().trim().min(1, 'must not be empty').max(limits.descriptionMaxChars),
     attachments: z.array(attachmentRef).max(limits.photosPerTicket, `at most ${limits.photosPerTicket} photos`).default([]),
     location: z

@@ -70,6 +70,8 @@ export interface Ticket {
   category: string;
   agency?: string;
   forwardedTo?: string;
+  /** The inbound message that opened it, so a retried intake cannot open a second ticket. */
+  intakeMessageId?: string;
   description: string;
   attachments: AttachmentRef[];
   location?: Location;

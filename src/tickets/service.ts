@@ -61,6 +61,7 @@ export class TicketService {
       channel: data.channel,
       reporter: data.reporter,
       category: category.code,
+      ...(data.intakeMessageId ? { intakeMessageId: data.intakeMessageId } : {}),
       description: data.description,
       attachments: data.attachments,
       ...(data.location ? { location: data.location } : {}),
@@ -84,6 +85,11 @@ export class TicketService {
     const stored = await this.store.insert(ticket);
     this.emit({ type: 'created', ticket: stored });
     return stored;
+  }
+
+  /** The ticket an intake message already opened, if any. */
+  findByIntakeMessage(messageId: string): Promise<Ticket | null> {
+    return this.store.findByIntakeMessage(messageId);
   }
 
   async get(number: string): Promise<Ticket> {

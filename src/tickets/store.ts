@@ -8,6 +8,7 @@ export interface TicketStore {
   nextSequence(period: string): Promise<number>;
   insert(ticket: Ticket): Promise<Ticket>;
   findByNumber(number: string): Promise<Ticket | null>;
+  findByIntakeMessage(messageId: string): Promise<Ticket | null>;
   /**
    * Applies the change only if the ticket still has the expected status and
    * version, in one atomic update that also bumps the version and appends the

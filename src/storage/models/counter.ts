@@ -1,5 +1,6 @@
 // Sequence counters (`_id` names the sequence, e.g. "ticket:2611").
 import { type Connection, type Model, Schema } from 'mongoose';
+import { isDuplicateKeyError } from '../errors.js';
 
 export interface Counter {
   _id: string;
@@ -14,8 +15,6 @@ export function counterModel(connection: Connection): CounterModel {
   return connection.models.Counter as CounterModel | undefined ?? connection.model<Counter>('Counter', counterSchema);
 }
 
-const DUPLICATE_KEY = 11000;
-
 /**
  * Atomically increments and returns a named sequence. Two first increments
  * of a new sequence may race on the upsert; the loser gets a duplicate-key
@@ -28,7 +27,7 @@ export async function nextInSequence(model: CounterModel, name: string): Promise
       if (!doc) throw new Error(`counter ${name} was not returned by the database`);
       return doc.seq;
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY || attempt >= 5) throw error;
+      if (!isDuplicateKeyError(error) || attempt >= 5) throw error;
     }
   }
 }

@@ -44,6 +44,7 @@ export const ticketSchema = new Schema<Ticket>(
     category: { type: String, required: true },
     agency: String,
     forwardedTo: String,
+    intakeMessageId: String,
     description: { type: String, required: true },
     attachments: { type: [attachment], default: [] },
     location: { latitude: Number, longitude: Number, address: String },
@@ -71,6 +72,7 @@ ticketSchema.index({ agency: 1, status: 1, createdAt: -1 });
 ticketSchema.index({ 'reporter.channelUserId': 1, channel: 1, createdAt: -1 });
 ticketSchema.index({ status: 1, createdAt: -1 });
 ticketSchema.index({ createdAt: -1 });
+ticketSchema.index({ intakeMessageId: 1 });
 
 export type TicketModel = Model<Ticket>;
 

@@ -1,0 +1,237 @@
+// The flow engine: runs the steps of a YAML flow against one conversation's
+// state. Pure: it returns the new state, the replies and at most one effect
+// (create a ticket, look up a status, answer a question) for the router to
+// carry out; it knows no channel and no database.
+import type { CategoryConfig } from '../config/schema.js';
+import type { AttachmentRef } from '../tickets/model.js';
+import * as answers from './answers.js';
+import type { Flow, FlowAction, FlowStep } from './flow.js';
+import type { ChannelCapabilities, Choice, InboundMessage, OutboundMessage } from './messages.js';
+import type { ConversationState, FlowData } from './state.js';
+import type { Texts, TextVars } from './texts.js';
+
+export interface EngineContext {
+  readonly texts: Texts;
+  readonly capabilities: ChannelCapabilities;
+  readonly categories: readonly CategoryConfig[];
+  readonly limits: { readonly photosPerTicket: number; readonly descriptionMaxChars: number; readonly photoMaxBytes: number };
+  readonly cityName: string;
+  readonly exampleTicketNumber: string;
+}
+
+export interface Effect {
+  readonly action: Exclude<FlowAction, 'use_profile'>;
+  /** The step whose answer led here: where to go back to if the effect fails. */
+  readonly retryStep: string;
+}
+
+export interface Outcome {
+  readonly state: ConversationState;
+  readonly replies: OutboundMessage[];
+  readonly effect?: Effect;
+}
+
+const DEFAULT_MAX_RETRIES = 3;
+
+export class FlowEngine {
+  constructor(private readonly flow: Flow, private readonly ctx: EngineContext) {}
+
+  /** Starts the flow (at its start or at a given step) with what the channel already knows. */
+  start(state: ConversationState, known: Partial<FlowData>, at = this.flow.start): Outcome {
+    const next: ConversationState = { ...state, flow: this.flow.id, data: { ...known }, retries: 0 };
+    delete next.step;
+    return this.enter(at, next, [], at);
+  }
+
+  /** Continues after an effect succeeded. */
+  continueAfter(state: ConversationState, stepId: string): Outcome {
+    const step = this.flow.step(stepId);
+    return this.leave(step, state, [], stepId);
+  }
+
+  answer(state: ConversationState, message: InboundMessage): Outcome {
+    if (state.step === undefined) return this.start(state, {});
+    const step = this.flow.step(state.step);
+    const replies: OutboundMessage[] = [];
+    let data = state.data;
+
+    // Photos sent at any step are kept (up to the limit), so nothing a citizen sends is lost.
+    if (step.ask !== 'photo' && message.photos?.length) {
+      data = { ...data, photos: this.addPhotos(data.photos ?? [], message.photos, replies, state) };
+      if (answers.clean(message.text) === '' && !message.location && !message.contact) {
+        return { state: { ...state, data }, replies: [...replies, ...this.prompt(step, { ...state, data })] };
+      }
+    }
+    if (step.ask === 'photo') return this.answerPhotos(step, { ...state, data }, message);
+
+    const result = this.validate(step, message, state);
+    if (!result.ok) return this.retry(step, { ...state, data }, result, replies);
+    let next: ConversationState = { ...state, data, retries: 0 };
+    if (step.store) next = { ...next, data: { ...next.data, [step.store]: result.value } };
+    const target = this.target(step, result.value);
+    return target === undefined ? this.leave(step, next, replies, step.id) : this.enter(target, next, replies, step.id);
+  }
+
+  private validate(step: FlowStep, message: InboundMessage, state: ConversationState): answers.Answer<unknown> {
+    const { limits } = this.ctx;
+    switch (step.ask) {
+      case 'text':
+        return answers.answerText(message, step.min ?? 1, limits.descriptionMaxChars);
+      case 'name':
+        return answers.answerName(message);
+      case 'phone':
+        return answers.answerPhone(message);
+      case 'address':
+        return answers.answerAddress(message);
+      case 'confirm':
+        return answers.answerConfirm(message, this.t(state, 'yes'), this.t(state, 'no'));
+      case 'choice':
+        return step.choices_from === 'categories'
+          ? answers.answerCategory(message, this.ctx.categories, state.locale)
+          : answers.answerChoice(message, this.choices(step, state));
+      case 'location':
+        return answers.answerLocation(message);
+      case 'ticket_number':
+        return answers.answerTicketNumber(message, this.ctx.exampleTicketNumber);
+      case 'photo':
+      case undefined:
+        throw new Error(`step ${step.id} does not ask for an answer`);
+    }
+  }
+
+  private answerPhotos(step: FlowStep, state: ConversationState, message: InboundMessage): Outcome {
+    const replies: OutboundMessage[] = [];
+    const max = this.ctx.limits.photosPerTicket;
+    if (message.photos?.length) {
+      const photos = this.addPhotos(state.data.photos ?? [], message.photos, replies, state);
+      const next = { ...state, data: { ...state.data, photos }, retries: 0 };
+      return photos.length >= max ? this.leave(step, next, replies, step.id) : { state: next, replies };
+    }
+    if (answers.isDoneWord(message.text)) return this.leave(step, { ...state, retries: 0 }, replies, step.id);
+    return this.retry(step, state, { retry: answers.clean(message.text) === '' ? 'retry.empty' : 'retry.photo' }, replies);
+  }
+
+  private addPhotos(current: readonly AttachmentRef[], incoming: NonNullable<InboundMessage['photos']>, replies: OutboundMessage[], state: ConversationState): AttachmentRef[] {
+    const max = this.ctx.limits.photosPerTicket;
+    const photos = [...current];
+    let added = 0;
+    let overLimit = false;
+    for (const photo of incoming) {
+      if ('rejected' in photo) {
+        replies.push({ text: this.t(state, `photo.${photo.rejected}`, { max: formatBytes(this.ctx.limits.photoMaxBytes) }) });
+      } else if (photos.some((p) => p.fileId === photo.ref.fileId)) {
+        continue;
+      } else if (photos.length >= max) {
+        overLimit = true;
+      } else {
+        photos.push(photo.ref);
+        added++;
+      }
+    }
+    if (overLimit) replies.push({ text: this.t(state, 'photo.over_limit', { max }) });
+    if (added > 0) {
+      const key = photos.length >= max ? 'photo.limit_reached' : 'photo.received';
+      replies.push({ text: this.t(state, key, { count: photos.length, max }) });
+    }
+    return photos;
+  }
+
+  private retry(step: FlowStep, state: ConversationState, failed: { retry: string; vars?: TextVars }, replies: OutboundMessage[]): Outcome {
+    const retries = state.retries + 1;
+    const next = { ...state, retries };
+    const vars = { example: this.ctx.exampleTicketNumber, ...failed.vars };
+    const key = failed.retry === 'retry.choice' && step.retry ? step.retry : failed.retry;
+    if (retries >= (step.max_retries ?? DEFAULT_MAX_RETRIES)) {
+      // After repeated failures, help instead of the same correction again.
+      return { state: { ...next, retries: 0 }, replies: [...replies, { text: this.t(state, key, vars) }, { text: this.t(state, 'retry.limit') }, ...this.prompt(step, next)] };
+    }
+    return { state: next, replies: [...replies, { ...this.promptMessage(step, next), text: this.t(state, key, vars) }] };
+  }
+
+  private target(step: FlowStep, value: unknown): string | undefined {
+    if (step.ask === 'confirm') return value === true ? step.on_yes : step.on_no;
+    if (step.ask === 'choice' && step.choices) return step.choices.find((c) => c.value === value)?.next ?? step.next;
+    return step.next;
+  }
+
+  /** Moves past a finished step: to its `next`, the following step, or the end of the flow. */
+  private leave(step: FlowStep, state: ConversationState, replies: OutboundMessage[], origin: string): Outcome {
+    if (step.end === true) return { state: this.finish(state), replies };
+    const next = step.next ?? this.flow.after(step.id)?.id;
+    return next === undefined ? { state: this.finish(state), replies } : this.enter(next, state, replies, origin);
+  }
+
+  private enter(stepId: string, state: ConversationState, replies: OutboundMessage[], origin: string): Outcome {
+    const step = this.flow.step(stepId);
+    if (step.when === 'has_profile' && !state.profile?.name) return this.leave(step, state, replies, origin);
+    if (step.skip_if_known && state.data[step.skip_if_known] !== undefined) return this.leave(step, state, replies, origin);
+
+    if (step.say && !step.ask) replies.push({ text: this.say(step.say, state) });
+    if (step.action === 'use_profile') {
+      const { name, phone, address } = state.profile ?? {};
+      const data = { ...state.data, ...(name ? { name } : {}), ...(phone && !state.data.phone ? { phone } : {}), ...(address ? { address } : {}) };
+      return this.leave(step, { ...state, data }, replies, origin);
+    }
+    if (step.action) return { state: { ...state, step: step.id }, replies, effect: { action: step.action, retryStep: origin } };
+    if (step.ask) {
+      const asking = { ...state, step: step.id, retries: 0 };
+      if (step.say) replies.push({ text: this.say(step.say, state) });
+      return { state: asking, replies: [...replies, ...this.prompt(step, asking)] };
+    }
+    return this.leave(step, state, replies, origin);
+  }
+
+  private finish(state: ConversationState): ConversationState {
+    const { locale, profile } = state;
+    return { data: {}, retries: 0, locale, ...(profile ? { profile } : {}) };
+  }
+
+  /** The question of an ask step, re-sent after help or a language switch. */
+  prompt(step: FlowStep, state: ConversationState): OutboundMessage[] {
+    return [this.promptMessage(step, state)];
+  }
+
+  promptFor(state: ConversationState): OutboundMessage[] {
+    return state.step === undefined ? [] : this.prompt(this.flow.step(state.step), state);
+  }
+
+  private promptMessage(step: FlowStep, state: ConversationState): OutboundMessage {
+    let text = step.text ? this.say(step.text, state) : '';
+    const request = step.request === 'contact' && this.ctx.capabilities.canRequestContact ? 'contact' : step.request === 'location' && this.ctx.capabilities.canRequestLocation ? 'location' : undefined;
+    if (request === 'contact') text += `\n${this.t(state, 'ask.phone_button')}`;
+    const choices = step.ask === 'confirm' ? [{ value: 'yes', label: this.t(state, 'yes') }, { value: 'no', label: this.t(state, 'no') }] : step.ask === 'choice' ? this.choices(step, state) : undefined;
+    return { text, ...(choices ? { choices } : {}), ...(request ? { request } : {}) };
+  }
+
+  private choices(step: FlowStep, state: ConversationState): Choice[] {
+    if (step.choices_from === 'categories') return this.ctx.categories.map((c) => ({ value: c.code, label: c.name[state.locale] ?? c.name.id }));
+    return (step.choices ?? []).map((c) => ({ value: c.value, label: this.t(state, c.label) }));
+  }
+
+  private say(key: string, state: ConversationState): string {
+    const { data, profile } = state;
+    const none = this.t(state, 'summary_none');
+    const category = this.ctx.categories.find((c) => c.code === data.category);
+    const location = data.location;
+    return this.t(state, key, {
+      city: this.ctx.cityName,
+      max: this.ctx.limits.photosPerTicket,
+      example: this.ctx.exampleTicketNumber,
+      name: (key.startsWith('identity') ? profile?.name : data.name) ?? none,
+      phone: (key.startsWith('identity') ? profile?.phone : data.phone) ?? none,
+      address: (key.startsWith('identity') ? profile?.address : data.address) ?? none,
+      category: category ? (category.name[state.locale] ?? category.name.id) : none,
+      description: data.description ?? none,
+      photos: data.photos?.length ?? 0,
+      location: location ? [location.address, location.latitude === undefined ? undefined : `${location.latitude}, ${String(location.longitude)}`].filter(Boolean).join(' — ') : none,
+    });
+  }
+
+  private t(state: ConversationState, key: string, vars?: TextVars): string {
+    return this.ctx.texts.t(state.locale, key, vars);
+  }
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1_048_576 ? `${Math.round(bytes / 1_048_576)} MB` : `${Math.round(bytes / 1024)} KB`;
+}

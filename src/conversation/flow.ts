@@ -1,0 +1,105 @@
+// Flow definitions: YAML files in flows/, validated at start so a typo in a
+// step name fails the deployment, not a citizen's conversation.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import type { Texts } from './texts.js';
+
+export const ASK_KINDS = ['text', 'name', 'phone', 'address', 'choice', 'photo', 'location', 'confirm', 'ticket_number'] as const;
+export type AskKind = (typeof ASK_KINDS)[number];
+
+/** What flows may collect; the names are the keys of FlowData. */
+export const DATA_KEYS = ['name', 'phone', 'address', 'category', 'description', 'photos', 'location', 'question', 'ticket_number'] as const;
+
+export const ACTIONS = ['create_ticket', 'use_profile', 'show_status', 'answer_faq'] as const;
+export type FlowAction = (typeof ACTIONS)[number];
+
+const stepSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9_]+$/),
+  /** Only enter this step when the condition holds; otherwise go on to `next`. */
+  when: z.enum(['has_profile']).optional(),
+  say: z.string().optional(),
+  ask: z.enum(ASK_KINDS).optional(),
+  text: z.string().optional(),
+  retry: z.string().optional(),
+  store: z.enum(DATA_KEYS).optional(),
+  skip_if_known: z.enum(DATA_KEYS).optional(),
+  request: z.enum(['contact', 'location']).optional(),
+  choices: z.array(z.strictObject({ value: z.string(), label: z.string(), next: z.string().optional() })).optional(),
+  choices_from: z.enum(['categories']).optional(),
+  min: z.number().int().min(0).optional(),
+  max_retries: z.number().int().min(1).max(10).optional(),
+  on_yes: z.string().optional(),
+  on_no: z.string().optional(),
+  action: z.enum(ACTIONS).optional(),
+  next: z.string().optional(),
+  end: z.boolean().optional(),
+});
+
+export type FlowStep = z.infer<typeof stepSchema>;
+
+const flowSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9_]+$/),
+  start: z.string(),
+  steps: z.array(stepSchema).min(1),
+});
+
+export interface Flow {
+  readonly id: string;
+  readonly start: string;
+  readonly steps: readonly FlowStep[];
+  step(id: string): FlowStep;
+  /** The step that follows `id` when it names no other. */
+  after(id: string): FlowStep | undefined;
+}
+
+export function loadFlows(dir: string, texts: Texts): Map<string, Flow> {
+  const flows = new Map<string, Flow>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+    const path = join(dir, file);
+    const parsed = flowSchema.safeParse(parse(readFileSync(path, 'utf8')));
+    if (!parsed.success) {
+      throw new Error(`${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    }
+    const problems = checkFlow(parsed.data, texts);
+    if (problems.length > 0) throw new Error(`${path}: ${problems.join('; ')}`);
+    flows.set(parsed.data.id, makeFlow(parsed.data));
+  }
+  return flows;
+}
+
+function makeFlow(def: z.infer<typeof flowSchema>): Flow {
+  const byId = new Map(def.steps.map((s, i) => [s.id, i]));
+  return {
+    ...def,
+    step(id) {
+      const index = byId.get(id);
+      if (index === undefined) throw new Error(`flow ${def.id} has no step "${id}"`);
+      return def.steps[index] as FlowStep;
+    },
+    after(id) {
+      const index = byId.get(id);
+      return index === undefined ? undefined : def.steps[index + 1];
+    },
+  };
+}
+
+function checkFlow(def: z.infer<typeof flowSchema>, texts: Texts): string[] {
+  const ids = new Set(def.steps.map((s) => s.id));
+  const problems: string[] = [];
+  const target = (from: string, to: string | undefined) => {
+    if (to !== undefined && !ids.has(to)) problems.push(`step ${from} leads to unknown step "${to}"`);
+  };
+  const text = (from: string, key: string | undefined) => {
+    if (key !== undefined && !texts.has(key)) problems.push(`step ${from} uses unknown text "${key}"`);
+  };
+  target('start', def.start);
+  for (const s of def.steps) {
+    [s.next, s.on_yes, s.on_no, ...(s.choices ?? []).map((c) => c.next)].forEach((t) => { target(s.id, t); });
+    [s.say, s.text, s.retry, ...(s.choices ?? []).map((c) => c.label)].forEach((k) => { text(s.id, k); });
+    if ((s.ask === undefined ? 0 : 1) + (s.action === undefined ? 0 : 1) > 1) problems.push(`step ${s.id} both asks and acts`);
+    if (s.ask === 'choice' && !s.choices && !s.choices_from) problems.push(`step ${s.id} asks a choice without choices`);
+  }
+  return problems;
+}

@@ -1,0 +1,368 @@
+// The conversation router: every channel hands its messages here. A message
+// is written to the inbound log first (a redelivery stops there), then
+// processed under the conversation's lease: commands, the flow engine, the
+// effects it asks for, the replies into the outbox, the new state.
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../observability/logger.js';
+import type { OutboxDispatcher } from '../outbox/dispatcher.js';
+import type { NewOutbound } from '../outbox/store.js';
+import { TicketNotFoundError } from '../tickets/errors.js';
+import type { Ticket } from '../tickets/model.js';
+import type { TicketService } from '../tickets/service.js';
+import { parseCommand } from './commands.js';
+import { type EngineContext, FlowEngine, type Outcome } from './engine.js';
+import type { Faq } from './faq.js';
+import type { Flow } from './flow.js';
+import { type ChannelCapabilities, conversationKey, type InboundMessage, inboundMessageSchema, type OutboundMessage } from './messages.js';
+import { KeyedQueue } from './keyed-queue.js';
+import { normalisePhone } from './phone.js';
+import type { ConversationRecord, ConversationStore, InboundLog, RecordedInbound } from './ports.js';
+import { type ConversationState, type FlowData, idleState } from './state.js';
+import type { Texts, TextVars } from './texts.js';
+
+export type RouterConfig = Pick<Config, 'city' | 'categories' | 'agencies' | 'forwarding' | 'limits' | 'conversation' | 'ticketNumber'>;
+
+export interface RouterDeps {
+  readonly inbound: InboundLog;
+  readonly conversations: ConversationStore;
+  readonly outbox: OutboxDispatcher;
+  readonly tickets: TicketService;
+  readonly faq: Faq;
+  readonly texts: Texts;
+  readonly flow: Flow;
+  readonly config: RouterConfig;
+  readonly capabilities: (channel: InboundMessage['channel']) => ChannelCapabilities;
+  readonly logger: Logger;
+  /** Names this process in conversation leases. */
+  readonly instanceId: string;
+  readonly clock?: () => Date;
+}
+
+const LEASE_MS = 30_000;
+const LEASE_WAIT_MS = 25;
+
+/** What one turn produces before it is stored. */
+interface Turn {
+  state: ConversationState;
+  replies: OutboundMessage[];
+  session: number;
+  ticketNumber: string | undefined;
+}
+
+export class ConversationRouter {
+  private readonly queue = new KeyedQueue();
+  private readonly clock: () => Date;
+
+  constructor(private readonly deps: RouterDeps) {
+    this.clock = deps.clock ?? (() => new Date());
+  }
+
+  /** Records and processes one message; resolves once its replies are in the outbox. */
+  async handle(input: InboundMessage): Promise<{ id: string; duplicate: boolean }> {
+    const message = inboundMessageSchema.parse(input) as InboundMessage;
+    const key = conversationKey(message.channel, message.channelUserId);
+    const recorded = await this.deps.inbound.record(message, key);
+    if (recorded.duplicate) {
+      this.deps.logger.info({ channel: message.channel }, 'duplicate inbound message ignored');
+      return recorded;
+    }
+    await this.queue.run(key, () => this.process({ id: recorded.id, conversationKey: key, message }));
+    return recorded;
+  }
+
+  /** Processes messages that were recorded but never processed (the process died in between). */
+  async recover(olderThanMs = 0): Promise<number> {
+    const pending = await this.deps.inbound.unprocessed(new Date(this.clock().getTime() - olderThanMs), 1_000);
+    await Promise.all(pending.map((r) => this.queue.run(r.conversationKey, () => this.process(r, true))));
+    if (pending.length > 0) this.deps.logger.info({ count: pending.length }, 'recovered unprocessed inbound messages');
+    return pending.length;
+  }
+
+  /** Ends flows that have waited too long for an answer, telling the person. */
+  async expireIdle(): Promise<number> {
+    const expired = await this.deps.conversations.expired(this.clock(), 500);
+    let count = 0;
+    await Promise.all(
+      expired.map(({ channel, channelUserId }) =>
+        this.queue.run(conversationKey(channel, channelUserId), async () => {
+          if (await this.expireOne(channel, channelUserId)) count++;
+        }),
+      ),
+    );
+    return count;
+  }
+
+  get activeConversations(): number {
+    return this.queue.size;
+  }
+
+  private async process(recorded: RecordedInbound, recovering = false): Promise<void> {
+    const { message } = recorded;
+    const conversation = await this.acquire(message.channel, message.channelUserId);
+    try {
+      if (recovering && !(await this.deps.inbound.isPending(recorded.id))) {
+        // Another instance processed it while this one waited for the lease.
+        await this.deps.conversations.release(conversation.key, this.deps.instanceId);
+        return;
+      }
+      if (conversation.lastInboundId === recorded.id) {
+        // Its effects were stored before a crash; only the mark is missing.
+        await this.deps.inbound.markProcessed(recorded.id, { session: conversation.session, ...(conversation.ticketNumber ? { ticketNumber: conversation.ticketNumber } : {}) }, this.clock());
+        await this.deps.conversations.release(conversation.key, this.deps.instanceId);
+        return;
+      }
+      const turn = await this.turn(conversation, recorded);
+      await this.commit(conversation, turn, recorded.id, `out:${recorded.id}`);
+      await this.deps.inbound.markProcessed(recorded.id, { session: turn.session, ...(turn.ticketNumber ? { ticketNumber: turn.ticketNumber } : {}) }, this.clock());
+    } catch (error) {
+      await this.deps.conversations.release(conversation.key, this.deps.instanceId).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async expireOne(channel: InboundMessage['channel'], channelUserId: string): Promise<boolean> {
+    const conversation = await this.acquire(channel, channelUserId);
+    const state = conversation.state;
+    const now = this.clock();
+    if (!state?.flow || !conversation.expiresAt || conversation.expiresAt > now) {
+      await this.deps.conversations.release(conversation.key, this.deps.instanceId);
+      return false;
+    }
+    const turn: Turn = {
+      state: idleState(state.locale, state.profile),
+      replies: [{ text: this.expiredText(state) }],
+      session: conversation.session,
+      ticketNumber: conversation.ticketNumber,
+    };
+    await this.commit(conversation, turn, undefined, `expire:${conversation.key}:${String(conversation.session)}:${String(conversation.outSeq)}`);
+    return true;
+  }
+
+  private async acquire(channel: InboundMessage['channel'], channelUserId: string): Promise<ConversationRecord> {
+    const deadline = Date.now() + LEASE_MS * 2;
+    for (;;) {
+      const now = this.clock();
+      const conversation = await this.deps.conversations.acquire({ channel, channelUserId }, this.deps.instanceId, new Date(now.getTime() + LEASE_MS), now);
+      if (conversation) return conversation;
+      // Another instance is processing this conversation right now.
+      if (Date.now() > deadline) throw new Error(`conversation ${channel} is locked by another instance`);
+      await new Promise((resolve) => setTimeout(resolve, LEASE_WAIT_MS));
+    }
+  }
+
+  private async commit(conversation: ConversationRecord, turn: Turn, inboundId: string | undefined, idPrefix: string): Promise<void> {
+    const now = this.clock();
+    const capabilities = this.deps.capabilities(conversation.channel);
+    const entries: NewOutbound[] = turn.replies.map((reply, i) => ({
+      messageId: `${idPrefix}:${String(i)}`,
+      conversationKey: conversation.key,
+      channel: conversation.channel,
+      channelUserId: conversation.channelUserId,
+      session: turn.session,
+      seq: conversation.outSeq + i + 1,
+      ...(turn.ticketNumber ? { ticketNumber: turn.ticketNumber } : {}),
+      message: capabilities.buttons ? reply : withNumberedChoices(reply),
+    }));
+    await this.deps.outbox.enqueue(entries);
+    const waiting = turn.state.flow !== undefined;
+    const saved = await this.deps.conversations.saveAndRelease(conversation.key, this.deps.instanceId, {
+      state: turn.state,
+      session: turn.session,
+      outSeq: conversation.outSeq + entries.length,
+      ...(inboundId ? { lastInboundId: inboundId } : {}),
+      ticketNumber: turn.ticketNumber ?? null,
+      lastActivityAt: now,
+      expiresAt: waiting ? new Date(now.getTime() + this.deps.config.conversation.inactivityTimeout) : null,
+    });
+    if (!saved) throw new Error('the conversation lease expired before its state could be saved');
+  }
+
+  private async turn(conversation: ConversationRecord, recorded: RecordedInbound): Promise<Turn> {
+    const { message } = recorded;
+    const now = this.clock();
+    let state = conversation.state ?? idleState(this.deps.config.city.locale);
+    const replies: OutboundMessage[] = [];
+    let session = conversation.session;
+    let ticketNumber = conversation.ticketNumber;
+
+    if (state.flow && conversation.expiresAt && conversation.expiresAt <= now) {
+      // The expiry sweep has not run yet; the person still learns why the report is gone.
+      replies.push({ text: this.expiredText(state) });
+      state = idleState(state.locale, state.profile);
+    }
+
+    const engine = this.engine(message);
+    const startFresh = (at?: string): Outcome => {
+      session++;
+      ticketNumber = undefined;
+      return engine.start(idleState(state.locale, state.profile), this.known(message), at);
+    };
+    let outcome: Outcome;
+    const command = message.unsupported === undefined ? parseCommand(message.text) : undefined;
+    if (message.unsupported !== undefined) {
+      outcome = { state, replies: [{ text: this.t(state, 'unsupported') }, ...engine.promptFor(state)] };
+    } else if (command?.type === 'cancel') {
+      outcome = { state: idleState(state.locale, state.profile), replies: [{ text: this.t(state, 'cancelled') }] };
+    } else if (command?.type === 'menu') {
+      outcome = startFresh();
+    } else if (command?.type === 'help') {
+      outcome = { state, replies: [{ text: this.t(state, 'help') }, ...engine.promptFor(state)] };
+    } else if (command?.type === 'language') {
+      const switched = { ...state, locale: command.locale };
+      outcome = { state: switched, replies: [{ text: this.t(switched, 'language_set') }, ...engine.promptFor(switched)] };
+    } else if (command?.type === 'unknown') {
+      outcome = { state, replies: [{ text: this.t(state, 'unknown_command') }, ...engine.promptFor(state)] };
+    } else if (command?.type === 'status') {
+      outcome = command.number
+        ? { state, replies: [await this.statusReply(command.number, state, message), ...engine.promptFor(state)] }
+        : startFresh('status_number');
+    } else if (!state.flow) {
+      outcome = startFresh();
+    } else {
+      outcome = engine.answer(state, message);
+    }
+    replies.push(...outcome.replies);
+    state = outcome.state;
+
+    // Effects: the engine pauses at an action step; carry it out, then continue or go back.
+    for (let guard = 0; outcome.effect && guard < 5; guard++) {
+      const effect = outcome.effect;
+      const actionStep = outcome.state.step ?? '';
+      const result = await this.perform(effect.action, outcome.state, message, recorded, session);
+      replies.push(...result.replies);
+      if (result.ticket) ticketNumber = result.ticket.number;
+      if (!result.ok) {
+        state = { ...outcome.state, step: effect.retryStep };
+        break;
+      }
+      outcome = engine.continueAfter(result.state ?? outcome.state, actionStep);
+      replies.push(...outcome.replies);
+      state = outcome.state;
+    }
+    return { state, replies, session, ticketNumber };
+  }
+
+  private async perform(
+    action: 'create_ticket' | 'show_status' | 'answer_faq',
+    state: ConversationState,
+    message: InboundMessage,
+    recorded: RecordedInbound,
+    session: number,
+  ): Promise<{ ok: boolean; replies: OutboundMessage[]; ticket?: Ticket; state?: ConversationState }> {
+    switch (action) {
+      case 'show_status':
+        return { ok: true, replies: [await this.statusReply(state.data.ticket_number ?? '', state, message)] };
+      case 'answer_faq': {
+        const answer = this.deps.faq.answer(state.data.question ?? '', state.locale);
+        return { ok: true, replies: answer ? [{ text: answer }, { text: this.t(state, 'faq.follow_up') }] : [{ text: this.t(state, 'faq.no_match') }] };
+      }
+      case 'create_ticket':
+        return this.createTicket(state, message, recorded, session);
+    }
+  }
+
+  private async createTicket(state: ConversationState, message: InboundMessage, recorded: RecordedInbound, session: number) {
+    const { data } = state;
+    try {
+      const ticket =
+        (await this.deps.tickets.findByIntakeMessage(recorded.id)) ??
+        (await this.deps.tickets.create(
+          {
+            channel: message.channel,
+            intakeMessageId: recorded.id,
+            reporter: {
+              ...(data.name ? { name: data.name } : {}),
+              ...(data.phone ? { phone: data.phone } : {}),
+              ...(data.email ? { email: data.email } : {}),
+              ...(data.address ? { address: data.address } : {}),
+              channelUserId: message.channelUserId,
+            },
+            category: data.category ?? 'lainnya',
+            description: data.description ?? '',
+            attachments: data.photos ?? [],
+            ...(data.location ? { location: data.location } : {}),
+          },
+          'reporter',
+        ));
+      await this.deps.inbound.linkSession(recorded.conversationKey, session, ticket.number);
+      const profile = { ...(data.name ? { name: data.name } : {}), ...(data.phone ? { phone: data.phone } : {}), ...(data.address ? { address: data.address } : {}) };
+      return { ok: true, ticket, replies: [{ text: this.createdText(ticket, state) }], state: { ...state, profile } };
+    } catch (error) {
+      this.deps.logger.error({ err: error, channel: message.channel }, 'ticket creation failed');
+      return { ok: false, replies: [{ text: this.t(state, 'create_failed') }] };
+    }
+  }
+
+  private createdText(ticket: Ticket, state: ConversationState): string {
+    if (ticket.status === 'forwarded' && ticket.forwardedTo) {
+      const target = this.deps.config.forwarding[ticket.forwardedTo];
+      return this.t(state, 'forwarded', { number: ticket.number, channel: target?.name ?? ticket.forwardedTo, url: target?.url ?? '' });
+    }
+    const agency = this.deps.config.agencies.find((a) => a.code === ticket.agency);
+    return this.t(state, 'created', { number: ticket.number, agency: agency?.name ?? ticket.agency ?? '' });
+  }
+
+  private async statusReply(number: string, state: ConversationState, message: InboundMessage): Promise<OutboundMessage> {
+    let ticket: Ticket | undefined;
+    try {
+      ticket = await this.deps.tickets.get(number);
+    } catch (error) {
+      if (!(error instanceof TicketNotFoundError)) throw error;
+    }
+    const knownPhones = [state.profile?.phone, this.known(message).phone].filter(Boolean);
+    const own =
+      ticket &&
+      ((ticket.channel === message.channel && ticket.reporter.channelUserId === message.channelUserId) ||
+        (ticket.reporter.phone !== undefined && knownPhones.includes(ticket.reporter.phone)));
+    if (!ticket || !own) return { text: this.t(state, 'status.not_found', { number }) };
+    const category = this.deps.config.categories.find((c) => c.code === ticket.category);
+    const agency = this.deps.config.agencies.find((a) => a.code === ticket.agency);
+    const date = new Intl.DateTimeFormat(state.locale === 'id' ? 'id-ID' : 'en-GB', { dateStyle: 'long', timeZone: this.deps.config.city.timezone }).format(ticket.createdAt);
+    return {
+      text: this.t(state, 'status.found', {
+        number: ticket.number,
+        category: category ? (category.name[state.locale] ?? category.name.id) : ticket.category,
+        date,
+        status: this.t(state, `status.labels.${ticket.status}`),
+        agency: agency ? this.t(state, 'status.agency', { agency: agency.name }) : '',
+      }),
+    };
+  }
+
+  /** What the channel already knows about the sender, so the flow need not ask. */
+  private known(message: InboundMessage): Partial<FlowData> {
+    const capabilities = this.deps.capabilities(message.channel);
+    const phone = capabilities.knowsPhone && message.sender?.phone ? normalisePhone(message.sender.phone) : undefined;
+    return { ...(phone ? { phone } : {}), ...(message.sender?.email ? { email: message.sender.email } : {}) };
+  }
+
+  private engine(message: InboundMessage): FlowEngine {
+    const { config, texts } = this.deps;
+    const context: EngineContext = {
+      texts,
+      capabilities: this.deps.capabilities(message.channel),
+      categories: config.categories,
+      limits: config.limits,
+      cityName: config.city.name,
+      exampleTicketNumber: `${config.ticketNumber.prefix}-2611-00042`,
+    };
+    return new FlowEngine(this.deps.flow, context);
+  }
+
+  private expiredText(state: ConversationState): string {
+    return this.t(state, 'expired', { minutes: Math.round(this.deps.config.conversation.inactivityTimeout / 60_000) });
+  }
+
+  private t(state: ConversationState, key: string, vars?: TextVars): string {
+    return this.deps.texts.t(state.locale, key, vars);
+  }
+}
+
+/** Channels without buttons get the choices as a numbered list in the text. */
+function withNumberedChoices(message: OutboundMessage): OutboundMessage {
+  if (!message.choices?.length) return message;
+  const list = message.choices.map((c, i) => `${String(i + 1)}. ${c.label}`).join('\n');
+  const { choices: _choices, ...rest } = message;
+  return { ...rest, text: `${message.text}\n${list}` };
+}
+

@@ -1,0 +1,38 @@
+// A conversation's state: where it is in which flow and what it has
+// collected. Plain data, stored in MongoDB between messages.
+import type { AttachmentRef } from '../tickets/model.js';
+import type { LocationAnswer } from './answers.js';
+import type { Locale } from './texts.js';
+
+export interface FlowData {
+  name?: string;
+  phone?: string;
+  email?: string;
+  address?: string;
+  category?: string;
+  description?: string;
+  photos?: AttachmentRef[];
+  location?: LocationAnswer;
+  question?: string;
+  ticket_number?: string;
+}
+
+/** The identity a returning reporter is offered again. */
+export interface Profile {
+  name?: string;
+  phone?: string;
+  address?: string;
+}
+
+export interface ConversationState {
+  /** Undefined while no flow runs (between reports). */
+  flow?: string;
+  step?: string;
+  data: FlowData;
+  /** Failed answers to the current question. */
+  retries: number;
+  locale: Locale;
+  profile?: Profile;
+}
+
+export const idleState = (locale: Locale, profile?: Profile): ConversationState => ({ data: {}, retries: 0, locale, ...(profile ? { profile } : {}) });

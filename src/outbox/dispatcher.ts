@@ -1,0 +1,126 @@
+// Delivers the outbox: at once after a message is enqueued, and again by the
+// retry sweep for what failed or was abandoned by a crashed instance. Each
+// entry is claimed atomically before sending, so two instances never send the
+// same entry; a conversation's messages go out in order.
+import type { Logger } from '../observability/logger.js';
+import type { Channel } from '../tickets/model.js';
+import { DeliveryError, type ChannelSender } from './sender.js';
+import type { NewOutbound, OutboundRecord, OutboxStore } from './store.js';
+
+export interface DispatcherOptions {
+  readonly maxAttempts?: number;
+  /** How long a claimed entry belongs to its sender before the sweep may take it over. */
+  readonly claimMs?: number;
+  readonly baseBackoffMs?: number;
+  readonly maxBackoffMs?: number;
+  readonly clock?: () => Date;
+}
+
+export type OutboxListener = (conversationKey: string) => void;
+
+export class OutboxDispatcher {
+  private readonly senders = new Map<Channel, ChannelSender>();
+  private readonly listeners: OutboxListener[] = [];
+  private readonly maxAttempts: number;
+  private readonly claimMs: number;
+  private readonly baseBackoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly clock: () => Date;
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(private readonly store: OutboxStore, private readonly logger: Logger, options: DispatcherOptions = {}) {
+    this.maxAttempts = options.maxAttempts ?? 10;
+    this.claimMs = options.claimMs ?? 60_000;
+    this.baseBackoffMs = options.baseBackoffMs ?? 2_000;
+    this.maxBackoffMs = options.maxBackoffMs ?? 15 * 60_000;
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  register(sender: ChannelSender): void {
+    this.senders.set(sender.channel, sender);
+  }
+
+  sender(channel: Channel): ChannelSender | undefined {
+    return this.senders.get(channel);
+  }
+
+  /** Called with a conversation key whenever it has new outbound messages (the web chat's long poll). */
+  onEnqueued(listener: OutboxListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Stores the entries; push channels then get them delivered in the background. */
+  async enqueue(entries: readonly NewOutbound[]): Promise<void> {
+    if (entries.length === 0) return;
+    const first = entries[0] as NewOutbound;
+    const sender = this.senders.get(first.channel);
+    await this.store.enqueue(entries, this.clock(), sender?.delivery === 'pull');
+    for (const listener of this.listeners) listener(first.conversationKey);
+    if (sender?.delivery === 'push') this.track(this.deliverFresh(entries));
+  }
+
+  /** Retries what is due; run by the scheduler. Returns how many entries were attempted. */
+  async sweep(limit = 500): Promise<number> {
+    const due = await this.store.due(this.clock(), limit);
+    const byConversation = new Map<string, OutboundRecord[]>();
+    for (const record of due) byConversation.set(record.conversationKey, [...(byConversation.get(record.conversationKey) ?? []), record]);
+    await Promise.all([...byConversation.values()].map((records) => this.deliverRecords(records)));
+    return due.length;
+  }
+
+  /** Waits for background deliveries (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track(promise: Promise<unknown>): void {
+    const tracked = promise.catch((error: unknown) => { this.logger.error({ err: error }, 'outbox delivery crashed'); }).finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+
+  private async deliverFresh(entries: readonly NewOutbound[]): Promise<void> {
+    // The fresh entries' database ids are not known to the caller; fetch them in sequence order.
+    const first = entries[0] as NewOutbound;
+    const records = await this.store.after(first.conversationKey, first.seq - 1, entries.length);
+    const wanted = new Set(entries.map((e) => e.messageId));
+    await this.deliverRecords(records.filter((r) => wanted.has(r.messageId)));
+  }
+
+  /** Sends one conversation's records in order, stopping at the first failure to keep the order. */
+  private async deliverRecords(records: readonly OutboundRecord[]): Promise<void> {
+    for (const record of records) {
+      const delivered = await this.deliver(record);
+      if (!delivered) return;
+    }
+  }
+
+  private async deliver(record: OutboundRecord): Promise<boolean> {
+    const sender = this.senders.get(record.channel);
+    if (!sender) return false;
+    const now = this.clock();
+    const claimed = await this.store.claim(record.id, new Date(now.getTime() + this.claimMs), now);
+    if (!claimed) return true; // delivered or being delivered elsewhere
+    try {
+      const { providerMessageId } = await sender.send(claimed.channelUserId, claimed.message);
+      await this.store.markSent(claimed.id, this.clock(), providerMessageId);
+      return true;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const permanent = error instanceof DeliveryError && error.permanent;
+      if (permanent || claimed.attempts >= this.maxAttempts) {
+        await this.store.markFailed(claimed.id, reason);
+        this.logger.warn({ channel: claimed.channel, attempts: claimed.attempts, reason }, 'outbound message failed for good');
+        return true; // later messages may still go out
+      }
+      const delay = error instanceof DeliveryError && error.retryAfterMs !== undefined ? error.retryAfterMs : this.backoff(claimed.attempts);
+      await this.store.reschedule(claimed.id, new Date(this.clock().getTime() + delay), reason);
+      this.logger.info({ channel: claimed.channel, attempts: claimed.attempts, retryInMs: delay, reason }, 'outbound message will be retried');
+      return false;
+    }
+  }
+
+  private backoff(attempts: number): number {
+    const exponential = Math.min(this.maxBackoffMs, this.baseBackoffMs * 2 ** (attempts - 1));
+    return Math.round(exponential * (0.8 + Math.random() * 0.4));
+  }
+}

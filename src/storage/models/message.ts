@@ -1,0 +1,84 @@
+// The `messages` collection: every message in and out, in one place. An
+// inbound message is the inbound log (unique on channel + messageId, written
+// before processing); an outbound message is the outbox entry (pending until
+// a sender delivers it). Both form the thread an operator reads, linked to
+// the ticket once it exists.
+import { type Connection, type Model, Schema, type Types } from 'mongoose';
+import type { Channel, AttachmentRef } from '../../tickets/model.js';
+
+export type MessageStatus = 'received' | 'processed' | 'pending' | 'sending' | 'sent' | 'failed';
+
+export interface MessageDoc {
+  _id: Types.ObjectId;
+  conversationKey: string;
+  channel: Channel;
+  channelUserId: string;
+  direction: 'in' | 'out';
+  messageId: string;
+  session: number;
+  seq?: number;
+  at: Date;
+  text?: string;
+  choices?: { value: string; label: string }[];
+  request?: 'contact' | 'location';
+  photos?: AttachmentRef[];
+  photoRejections?: string[];
+  location?: { latitude: number; longitude: number; address?: string };
+  contact?: { phone: string; name?: string; own?: boolean };
+  sender?: { phone?: string; email?: string; name?: string };
+  unsupported?: string;
+  ticketNumber?: string;
+  status: MessageStatus;
+  attempts: number;
+  nextAttemptAt?: Date;
+  claimedUntil?: Date;
+  lastError?: string;
+  providerMessageId?: string;
+  sentAt?: Date;
+  processedAt?: Date;
+}
+
+const attachment = new Schema({ fileId: String, sha256: String, contentType: String, size: Number, filename: String }, { _id: false });
+
+const messageSchema = new Schema<MessageDoc>(
+  {
+    conversationKey: { type: String, required: true },
+    channel: { type: String, required: true },
+    channelUserId: { type: String, required: true },
+    direction: { type: String, enum: ['in', 'out'], required: true },
+    messageId: { type: String, required: true },
+    session: { type: Number, default: 0 },
+    seq: Number,
+    at: { type: Date, required: true },
+    text: String,
+    choices: { type: [new Schema({ value: String, label: String }, { _id: false })], default: undefined },
+    request: String,
+    photos: { type: [attachment], default: undefined },
+    photoRejections: { type: [String], default: undefined },
+    location: { type: new Schema({ latitude: Number, longitude: Number, address: String }, { _id: false }), default: undefined },
+    contact: { type: new Schema({ phone: String, name: String, own: Boolean }, { _id: false }), default: undefined },
+    sender: { type: new Schema({ phone: String, email: String, name: String }, { _id: false }), default: undefined },
+    unsupported: String,
+    ticketNumber: String,
+    status: { type: String, required: true },
+    attempts: { type: Number, default: 0 },
+    nextAttemptAt: Date,
+    claimedUntil: Date,
+    lastError: String,
+    providerMessageId: String,
+    sentAt: Date,
+    processedAt: Date,
+  },
+  { collection: 'messages', versionKey: false },
+);
+messageSchema.index({ channel: 1, messageId: 1 }, { unique: true });
+messageSchema.index({ conversationKey: 1, seq: 1 });
+messageSchema.index({ status: 1, nextAttemptAt: 1 });
+messageSchema.index({ ticketNumber: 1, at: 1 });
+messageSchema.index({ conversationKey: 1, session: 1 });
+
+export type MessageModel = Model<MessageDoc>;
+
+export function messageModel(connection: Connection): MessageModel {
+  return connection.models.Message as MessageModel | undefined ?? connection.model<MessageDoc>('Message', messageSchema);
+}
