@@ -74,9 +74,9 @@ function makeFlow(def: z.infer<typeof flowSchema>): Flow {
   return {
     ...def,
     step(id) {
-      const index = byId.get(id);
-      if (index === undefined) throw new Error(`flow ${def.id} has no step "${id}"`);
-      return def.steps[index] as FlowStep;
+      const step = def.steps[byId.get(id) ?? -1];
+      if (!step) throw new Error(`flow ${def.id} has no step "${id}"`);
+      return step;
     },
     after(id) {
       const index = byId.get(id);

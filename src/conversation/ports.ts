@@ -16,8 +16,6 @@ export interface InboundLog {
   isPending(id: string): Promise<boolean>;
   /** Messages recorded before `before` and never processed (a crash in between), oldest first. */
   unprocessed(before: Date, limit: number): Promise<RecordedInbound[]>;
-  /** Attaches the messages of a conversation session to the ticket it produced. */
-  linkSession(conversationKey: string, session: number, ticketNumber: string): Promise<void>;
 }
 
 export interface ConversationRecord {

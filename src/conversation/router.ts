@@ -41,6 +41,20 @@ export interface RouterDeps {
 const LEASE_MS = 30_000;
 const LEASE_WAIT_MS = 25;
 
+interface EffectSource {
+  readonly message: InboundMessage;
+  readonly recorded: RecordedInbound;
+  readonly session: number;
+  readonly recovering: boolean;
+}
+
+interface EffectResult {
+  readonly ok: boolean;
+  readonly replies: OutboundMessage[];
+  readonly ticket?: Ticket;
+  readonly state?: ConversationState;
+}
+
 /** What one turn produces before it is stored. */
 interface Turn {
   state: ConversationState;
@@ -57,17 +71,22 @@ export class ConversationRouter {
     this.clock = deps.clock ?? (() => new Date());
   }
 
-  /** Records and processes one message; resolves once its replies are in the outbox. */
-  async handle(input: InboundMessage): Promise<{ id: string; duplicate: boolean }> {
+  /**
+   * Records and processes one message; resolves once its replies are in the
+   * outbox. Messages of one conversation are taken in the order of the calls.
+   */
+  handle(input: InboundMessage): Promise<{ id: string; duplicate: boolean }> {
     const message = inboundMessageSchema.parse(input) as InboundMessage;
     const key = conversationKey(message.channel, message.channelUserId);
-    const recorded = await this.deps.inbound.record(message, key);
-    if (recorded.duplicate) {
-      this.deps.logger.info({ channel: message.channel }, 'duplicate inbound message ignored');
+    return this.queue.run(key, async () => {
+      const recorded = await this.deps.inbound.record(message, key);
+      if (recorded.duplicate) {
+        this.deps.logger.info({ channel: message.channel }, 'duplicate inbound message ignored');
+        return recorded;
+      }
+      await this.process({ id: recorded.id, conversationKey: key, message });
       return recorded;
-    }
-    await this.queue.run(key, () => this.process({ id: recorded.id, conversationKey: key, message }));
-    return recorded;
+    });
   }
 
   /** Processes messages that were recorded but never processed (the process died in between). */
@@ -111,8 +130,8 @@ export class ConversationRouter {
         await this.deps.conversations.release(conversation.key, this.deps.instanceId);
         return;
       }
-      const turn = await this.turn(conversation, recorded);
-      await this.commit(conversation, turn, recorded.id, `out:${recorded.id}`);
+      const turn = await this.turn(conversation, recorded, recovering);
+      await this.commit(conversation, turn, recorded.id);
       await this.deps.inbound.markProcessed(recorded.id, { session: turn.session, ...(turn.ticketNumber ? { ticketNumber: turn.ticketNumber } : {}) }, this.clock());
     } catch (error) {
       await this.deps.conversations.release(conversation.key, this.deps.instanceId).catch(() => undefined);
@@ -134,7 +153,7 @@ export class ConversationRouter {
       session: conversation.session,
       ticketNumber: conversation.ticketNumber,
     };
-    await this.commit(conversation, turn, undefined, `expire:${conversation.key}:${String(conversation.session)}:${String(conversation.outSeq)}`);
+    await this.commit(conversation, turn, undefined);
     return true;
   }
 
@@ -150,11 +169,10 @@ export class ConversationRouter {
     }
   }
 
-  private async commit(conversation: ConversationRecord, turn: Turn, inboundId: string | undefined, idPrefix: string): Promise<void> {
+  private async commit(conversation: ConversationRecord, turn: Turn, inboundId: string | undefined): Promise<void> {
     const now = this.clock();
     const capabilities = this.deps.capabilities(conversation.channel);
     const entries: NewOutbound[] = turn.replies.map((reply, i) => ({
-      messageId: `${idPrefix}:${String(i)}`,
       conversationKey: conversation.key,
       channel: conversation.channel,
       channelUserId: conversation.channelUserId,
@@ -177,7 +195,7 @@ export class ConversationRouter {
     if (!saved) throw new Error('the conversation lease expired before its state could be saved');
   }
 
-  private async turn(conversation: ConversationRecord, recorded: RecordedInbound): Promise<Turn> {
+  private async turn(conversation: ConversationRecord, recorded: RecordedInbound, recovering: boolean): Promise<Turn> {
     const { message } = recorded;
     const now = this.clock();
     let state = conversation.state ?? idleState(this.deps.config.city.locale);
@@ -228,7 +246,7 @@ export class ConversationRouter {
     for (let guard = 0; outcome.effect && guard < 5; guard++) {
       const effect = outcome.effect;
       const actionStep = outcome.state.step ?? '';
-      const result = await this.perform(effect.action, outcome.state, message, recorded, session);
+      const result = await this.perform(effect.action, outcome.state, { message, recorded, session, recovering });
       replies.push(...result.replies);
       if (result.ticket) ticketNumber = result.ticket.number;
       if (!result.ok) {
@@ -242,13 +260,8 @@ export class ConversationRouter {
     return { state, replies, session, ticketNumber };
   }
 
-  private async perform(
-    action: 'create_ticket' | 'show_status' | 'answer_faq',
-    state: ConversationState,
-    message: InboundMessage,
-    recorded: RecordedInbound,
-    session: number,
-  ): Promise<{ ok: boolean; replies: OutboundMessage[]; ticket?: Ticket; state?: ConversationState }> {
+  private async perform(action: 'create_ticket' | 'show_status' | 'answer_faq', state: ConversationState, source: EffectSource): Promise<EffectResult> {
+    const { message } = source;
     switch (action) {
       case 'show_status':
         return { ok: true, replies: [await this.statusReply(state.data.ticket_number ?? '', state, message)] };
@@ -257,19 +270,21 @@ export class ConversationRouter {
         return { ok: true, replies: answer ? [{ text: answer }, { text: this.t(state, 'faq.follow_up') }] : [{ text: this.t(state, 'faq.no_match') }] };
       }
       case 'create_ticket':
-        return this.createTicket(state, message, recorded, session);
+        return this.createTicket(state, source);
     }
   }
 
-  private async createTicket(state: ConversationState, message: InboundMessage, recorded: RecordedInbound, session: number) {
+  private async createTicket(state: ConversationState, { message, recorded, session, recovering }: EffectSource): Promise<EffectResult> {
     const { data } = state;
     try {
+      // Only a reprocessed message can have opened its ticket already (the process died after creating it).
+      const existing = recovering ? await this.deps.tickets.findByIntakeMessage(recorded.id) : null;
       const ticket =
-        (await this.deps.tickets.findByIntakeMessage(recorded.id)) ??
+        existing ??
         (await this.deps.tickets.create(
           {
             channel: message.channel,
-            intakeMessageId: recorded.id,
+            intake: { messageId: recorded.id, conversationKey: recorded.conversationKey, session },
             reporter: {
               ...(data.name ? { name: data.name } : {}),
               ...(data.phone ? { phone: data.phone } : {}),
@@ -284,7 +299,6 @@ export class ConversationRouter {
           },
           'reporter',
         ));
-      await this.deps.inbound.linkSession(recorded.conversationKey, session, ticket.number);
       const profile = { ...(data.name ? { name: data.name } : {}), ...(data.phone ? { phone: data.phone } : {}), ...(data.address ? { address: data.address } : {}) };
       return { ok: true, ticket, replies: [{ text: this.createdText(ticket, state) }], state: { ...state, profile } };
     } catch (error) {

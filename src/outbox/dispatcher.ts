@@ -49,14 +49,20 @@ export class OutboxDispatcher {
     this.listeners.push(listener);
   }
 
-  /** Stores the entries; push channels then get them delivered in the background. */
+  /**
+   * Stores one conversation's new entries. Push channels get them delivered
+   * at once in the background, by this instance, which holds them (claimed)
+   * for `claimMs`; if it dies first, the sweep takes them over.
+   */
   async enqueue(entries: readonly NewOutbound[]): Promise<void> {
-    if (entries.length === 0) return;
-    const first = entries[0] as NewOutbound;
+    const first = entries[0];
+    if (!first) return;
+    const now = this.clock();
     const sender = this.senders.get(first.channel);
-    await this.store.enqueue(entries, this.clock(), sender?.delivery === 'pull');
+    const push = sender?.delivery === 'push';
+    const records = await this.store.enqueue(entries, now, push ? { kind: 'claimed', claimedUntil: new Date(now.getTime() + this.claimMs) } : { kind: 'delivered' });
     for (const listener of this.listeners) listener(first.conversationKey);
-    if (sender?.delivery === 'push') this.track(this.deliverFresh(entries));
+    if (push) this.track(this.deliverRecords(records, true));
   }
 
   /** Retries what is due; run by the scheduler. Returns how many entries were attempted. */
@@ -78,44 +84,45 @@ export class OutboxDispatcher {
     this.inFlight.add(tracked);
   }
 
-  private async deliverFresh(entries: readonly NewOutbound[]): Promise<void> {
-    // The fresh entries' database ids are not known to the caller; fetch them in sequence order.
-    const first = entries[0] as NewOutbound;
-    const records = await this.store.after(first.conversationKey, first.seq - 1, entries.length);
-    const wanted = new Set(entries.map((e) => e.messageId));
-    await this.deliverRecords(records.filter((r) => wanted.has(r.messageId)));
-  }
-
-  /** Sends one conversation's records in order, stopping at the first failure to keep the order. */
-  private async deliverRecords(records: readonly OutboundRecord[]): Promise<void> {
+  /**
+   * Sends one conversation's records in order. After a failure the rest wait
+   * for the retry (rescheduled, not sent out of order).
+   */
+  private async deliverRecords(records: readonly OutboundRecord[], claimed = false): Promise<void> {
+    let blocked: string | undefined;
     for (const record of records) {
-      const delivered = await this.deliver(record);
-      if (!delivered) return;
+      if (blocked !== undefined) {
+        if (claimed) await this.store.reschedule(record.id, new Date(this.clock().getTime() + this.baseBackoffMs), blocked);
+        continue;
+      }
+      const failure = await this.deliver(record, claimed);
+      if (failure !== undefined) blocked = `waiting for an earlier message: ${failure}`;
     }
   }
 
-  private async deliver(record: OutboundRecord): Promise<boolean> {
+  /** Returns undefined when done with the record (sent, failed for good, or someone else's), else the reason to wait. */
+  private async deliver(record: OutboundRecord, alreadyClaimed: boolean): Promise<string | undefined> {
     const sender = this.senders.get(record.channel);
-    if (!sender) return false;
+    if (!sender) return 'no sender for the channel';
     const now = this.clock();
-    const claimed = await this.store.claim(record.id, new Date(now.getTime() + this.claimMs), now);
-    if (!claimed) return true; // delivered or being delivered elsewhere
+    const claimed = alreadyClaimed ? record : await this.store.claim(record.id, new Date(now.getTime() + this.claimMs), now);
+    if (!claimed) return undefined; // delivered or being delivered elsewhere
     try {
       const { providerMessageId } = await sender.send(claimed.channelUserId, claimed.message);
       await this.store.markSent(claimed.id, this.clock(), providerMessageId);
-      return true;
+      return undefined;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const permanent = error instanceof DeliveryError && error.permanent;
       if (permanent || claimed.attempts >= this.maxAttempts) {
         await this.store.markFailed(claimed.id, reason);
         this.logger.warn({ channel: claimed.channel, attempts: claimed.attempts, reason }, 'outbound message failed for good');
-        return true; // later messages may still go out
+        return undefined; // later messages may still go out
       }
       const delay = error instanceof DeliveryError && error.retryAfterMs !== undefined ? error.retryAfterMs : this.backoff(claimed.attempts);
       await this.store.reschedule(claimed.id, new Date(this.clock().getTime() + delay), reason);
       this.logger.info({ channel: claimed.channel, attempts: claimed.attempts, retryInMs: delay, reason }, 'outbound message will be retried');
-      return false;
+      return reason;
     }
   }
 

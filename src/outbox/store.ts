@@ -2,9 +2,8 @@
 import type { OutboundMessage } from '../conversation/messages.js';
 import type { Channel } from '../tickets/model.js';
 
+/** An outbound message; its conversation and sequence number identify it, so reprocessing cannot enqueue it twice. */
 export interface NewOutbound {
-  /** Deterministic (derived from the inbound message), so reprocessing cannot enqueue twice. */
-  readonly messageId: string;
   readonly conversationKey: string;
   readonly channel: Channel;
   readonly channelUserId: string;
@@ -19,9 +18,16 @@ export interface OutboundRecord extends NewOutbound {
   readonly attempts: number;
 }
 
+/**
+ * How new entries start: `delivered` for pull channels (storing is delivering);
+ * `claimed` for push channels, held by the enqueuing instance that sends them
+ * at once, so no separate claim is needed on the fast path.
+ */
+export type InitialDelivery = { readonly kind: 'delivered' } | { readonly kind: 'claimed'; readonly claimedUntil: Date };
+
 export interface OutboxStore {
-  /** Inserts; entries already there (same messageId) are left alone. `delivered` stores them as sent. */
-  enqueue(entries: readonly NewOutbound[], now: Date, delivered: boolean): Promise<void>;
+  /** Inserts; entries already there are left alone. Returns the records as stored. */
+  enqueue(entries: readonly NewOutbound[], now: Date, delivery: InitialDelivery): Promise<OutboundRecord[]>;
   /** Takes a pending (or abandoned) entry for delivery until `until`; null if someone else has it or it is done. */
   claim(id: string, until: Date, now: Date): Promise<OutboundRecord | null>;
   markSent(id: string, now: Date, providerMessageId?: string): Promise<void>;

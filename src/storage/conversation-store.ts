@@ -17,7 +17,7 @@ export function mongoConversationStore(connection: Connection): ConversationStor
       };
       try {
         const doc = await conversations.findOneAndUpdate(filter, update, { upsert: true, returnDocument: 'after' }).lean<ConversationDoc>();
-        return doc ? toRecord(doc) : null;
+        return toRecord(doc);
       } catch (error) {
         // The document exists and another owner holds its lease (the upsert collided with it).
         if (isDuplicateKeyError(error)) return null;

@@ -2,19 +2,12 @@
 // FerretDB (MongoDB wire protocol over SQLite) embedded in the small Go
 // program in tools/ferretdb, built with `go build` on first use. Where Go is
 // missing, mongodb-memory-server runs a real mongod with a persistent dbPath.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { Logger } from '../observability/logger.js';
-
-const execFileAsync = promisify(execFile);
-
-const HELPER_DIR = fileURLToPath(new URL('../../tools/ferretdb/', import.meta.url));
-export const FERRETDB_BINARY = join(HELPER_DIR, 'bin', 'ferretdb');
-const HELPER_SOURCES = ['main.go', 'go.mod', 'go.sum'].map((f) => join(HELPER_DIR, f));
+import { buildFerretDb, FERRETDB_BINARY, hasGo, isFerretDbBinaryFresh } from './ferretdb-build.js';
 
 export interface EmbeddedDatabase {
   readonly kind: 'ferretdb' | 'mongodb-memory-server';
@@ -44,28 +37,10 @@ export async function startEmbeddedDatabase({ dataDir, logger, listen = '127.0.0
 
 /** Builds the helper when it is missing or older than its sources; undefined when Go is not available. */
 export async function ensureFerretDbBinary(logger?: Pick<Logger, 'info'>): Promise<string | undefined> {
-  if (existsSync(FERRETDB_BINARY) && !isStale(FERRETDB_BINARY, HELPER_SOURCES)) return FERRETDB_BINARY;
+  if (isFerretDbBinaryFresh()) return FERRETDB_BINARY;
   if (!(await hasGo())) return existsSync(FERRETDB_BINARY) ? FERRETDB_BINARY : undefined;
   logger?.info('building the embedded FerretDB helper with go build (first start only, about a minute)');
-  mkdirSync(join(HELPER_DIR, 'bin'), { recursive: true });
-  const temporary = `${FERRETDB_BINARY}.${process.pid}.tmp`;
-  await execFileAsync('go', ['build', '-o', temporary, '.'], { cwd: HELPER_DIR, maxBuffer: 16 * 1024 * 1024 });
-  renameSync(temporary, FERRETDB_BINARY);
-  return FERRETDB_BINARY;
-}
-
-function isStale(target: string, sources: readonly string[]): boolean {
-  const built = statSync(target).mtimeMs;
-  return sources.some((s) => existsSync(s) && statSync(s).mtimeMs > built);
-}
-
-async function hasGo(): Promise<boolean> {
-  try {
-    await execFileAsync('go', ['version']);
-    return true;
-  } catch {
-    return false;
-  }
+  return buildFerretDb();
 }
 
 async function startFerretDb(binary: string, dataDir: string, listen: string): Promise<EmbeddedDatabase> {

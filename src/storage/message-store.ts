@@ -1,12 +1,9 @@
 // The inbound log and the outbox on the `messages` collection.
 import type { Connection } from 'mongoose';
-import mongoose from 'mongoose';
 import type { InboundLog, RecordedInbound } from '../conversation/ports.js';
-import type { NewOutbound, OutboundRecord, OutboxStore } from '../outbox/store.js';
+import type { OutboundRecord, OutboxStore } from '../outbox/store.js';
 import { isDuplicateKeyError } from './errors.js';
-import { type MessageDoc, messageModel } from './models/message.js';
-
-const { ObjectId } = mongoose.Types;
+import { inboundId, type MessageDoc, messageModel, outboundId } from './models/message.js';
 
 export function mongoInboundLog(connection: Connection): InboundLog {
   const messages = messageModel(connection);
@@ -15,38 +12,36 @@ export function mongoInboundLog(connection: Connection): InboundLog {
       const { photos, ...rest } = message;
       const refs = photos?.flatMap((p) => ('ref' in p ? [p.ref] : []));
       const rejections = photos?.flatMap((p) => ('rejected' in p ? [p.rejected] : []));
+      const id = inboundId(message.channel, message.messageId);
       try {
-        const doc = await messages.create({
+        await messages.create({
           ...rest,
+          _id: id,
           conversationKey,
           direction: 'in',
           status: 'received',
           ...(refs?.length ? { photos: refs } : {}),
           ...(rejections?.length ? { photoRejections: rejections } : {}),
         });
-        return { id: doc._id.toHexString(), duplicate: false };
+        return { id, duplicate: false };
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
-        const existing = await messages.findOne({ channel: message.channel, messageId: message.messageId }, { _id: 1 }).lean();
-        return { id: existing?._id.toHexString() ?? '', duplicate: true };
+        return { id, duplicate: true };
       }
     },
 
     async markProcessed(id, { session, ticketNumber }, now) {
-      await messages.updateOne({ _id: new ObjectId(id) }, { $set: { status: 'processed', processedAt: now, session, ...(ticketNumber ? { ticketNumber } : {}) } });
+      await messages.updateOne({ _id: id }, { $set: { status: 'processed', processedAt: now, session, ...(ticketNumber ? { ticketNumber } : {}) } });
     },
 
     async isPending(id) {
-      return (await messages.countDocuments({ _id: new ObjectId(id), status: 'received' })) > 0;
+      const doc = await messages.findById(id, { status: 1 }).lean();
+      return doc?.status === 'received';
     },
 
     async unprocessed(before, limit) {
-      const docs = await messages.find({ status: 'received', direction: 'in', at: { $lt: before } }).sort({ at: 1, _id: 1 }).limit(limit).lean();
+      const docs = await messages.find({ status: 'received', at: { $lt: before } }).sort({ at: 1 }).limit(limit).lean();
       return docs.map(toRecordedInbound);
-    },
-
-    async linkSession(conversationKey, session, ticketNumber) {
-      await messages.updateMany({ conversationKey, session, ticketNumber: { $exists: false } }, { $set: { ticketNumber } });
     },
   };
 }
@@ -54,7 +49,7 @@ export function mongoInboundLog(connection: Connection): InboundLog {
 function toRecordedInbound(doc: MessageDoc): RecordedInbound {
   const photos = [...(doc.photos ?? []).map((ref) => ({ ref })), ...(doc.photoRejections ?? []).map((rejected) => ({ rejected: rejected as 'too_large' }))];
   return {
-    id: doc._id.toHexString(),
+    id: doc._id,
     conversationKey: doc.conversationKey,
     message: {
       channel: doc.channel,
@@ -74,14 +69,15 @@ function toRecordedInbound(doc: MessageDoc): RecordedInbound {
 export function mongoOutboxStore(connection: Connection): OutboxStore {
   const messages = messageModel(connection);
   return {
-    async enqueue(entries, now, delivered) {
-      if (entries.length === 0) return;
+    async enqueue(entries, now, delivery) {
+      if (entries.length === 0) return [];
       const docs = entries.map((e) => ({
+        _id: outboundId(e.conversationKey, e.seq),
         conversationKey: e.conversationKey,
         channel: e.channel,
         channelUserId: e.channelUserId,
         direction: 'out' as const,
-        messageId: e.messageId,
+        messageId: outboundId(e.conversationKey, e.seq),
         session: e.session,
         seq: e.seq,
         at: now,
@@ -90,21 +86,23 @@ export function mongoOutboxStore(connection: Connection): OutboxStore {
         ...(e.message.request ? { request: e.message.request } : {}),
         ...(e.message.photo ? { photos: [e.message.photo] } : {}),
         ...(e.ticketNumber ? { ticketNumber: e.ticketNumber } : {}),
-        status: delivered ? ('sent' as const) : ('pending' as const),
-        attempts: 0,
-        ...(delivered ? { sentAt: now } : { nextAttemptAt: now }),
+        ...(delivery.kind === 'delivered'
+          ? { status: 'sent' as const, sentAt: now, attempts: 0 }
+          : { status: 'sending' as const, claimedUntil: delivery.claimedUntil, attempts: 1 }),
       }));
       try {
         await messages.insertMany(docs, { ordered: false });
       } catch (error) {
+        // Reprocessing after a crash produces the same ids: those are already stored.
         if (!isDuplicateKeyError(error)) throw error;
       }
+      return docs.map((d) => toOutbound(d as MessageDoc));
     },
 
     async claim(id, until, now) {
       const doc = await messages
         .findOneAndUpdate(
-          { _id: new ObjectId(id), $or: [{ status: 'pending' }, { status: 'sending', claimedUntil: { $lt: now } }] },
+          { _id: id, $or: [{ status: 'pending' }, { status: 'sending', claimedUntil: { $lt: now } }] },
           { $set: { status: 'sending', claimedUntil: until }, $inc: { attempts: 1 } },
           { returnDocument: 'after' },
         )
@@ -113,15 +111,15 @@ export function mongoOutboxStore(connection: Connection): OutboxStore {
     },
 
     async markSent(id, now, providerMessageId) {
-      await messages.updateOne({ _id: new ObjectId(id) }, { $set: { status: 'sent', sentAt: now, ...(providerMessageId ? { providerMessageId } : {}) }, $unset: { claimedUntil: 1, nextAttemptAt: 1 } });
+      await messages.updateOne({ _id: id }, { $set: { status: 'sent', sentAt: now, ...(providerMessageId ? { providerMessageId } : {}) }, $unset: { claimedUntil: 1, nextAttemptAt: 1 } });
     },
 
     async reschedule(id, at, error) {
-      await messages.updateOne({ _id: new ObjectId(id) }, { $set: { status: 'pending', nextAttemptAt: at, lastError: error }, $unset: { claimedUntil: 1 } });
+      await messages.updateOne({ _id: id }, { $set: { status: 'pending', nextAttemptAt: at, lastError: error }, $unset: { claimedUntil: 1 } });
     },
 
     async markFailed(id, error) {
-      await messages.updateOne({ _id: new ObjectId(id) }, { $set: { status: 'failed', lastError: error }, $unset: { claimedUntil: 1, nextAttemptAt: 1 } });
+      await messages.updateOne({ _id: id }, { $set: { status: 'failed', lastError: error }, $unset: { claimedUntil: 1, nextAttemptAt: 1 } });
     },
 
     async due(now, limit) {
@@ -136,8 +134,14 @@ export function mongoOutboxStore(connection: Connection): OutboxStore {
     },
 
     async after(conversationKey, seq, limit) {
-      const docs = await messages.find({ conversationKey, seq: { $gt: seq } }).sort({ seq: 1 }).limit(limit).lean();
-      return docs.map(toOutbound);
+      // Look-ups by key, one sequence number after another: cheap on any backend, whatever the history.
+      const records: OutboundRecord[] = [];
+      for (let next = seq + 1; records.length < limit; next++) {
+        const doc = await messages.findById(outboundId(conversationKey, next)).lean();
+        if (!doc) break;
+        records.push(toOutbound(doc));
+      }
+      return records;
     },
   };
 }
@@ -145,8 +149,7 @@ export function mongoOutboxStore(connection: Connection): OutboxStore {
 function toOutbound(doc: MessageDoc): OutboundRecord {
   const photo = doc.photos?.[0];
   return {
-    id: doc._id.toHexString(),
-    messageId: doc.messageId,
+    id: doc._id,
     conversationKey: doc.conversationKey,
     channel: doc.channel,
     channelUserId: doc.channelUserId,
@@ -162,5 +165,3 @@ function toOutbound(doc: MessageDoc): OutboundRecord {
     },
   };
 }
-
-export type { NewOutbound };

@@ -12,24 +12,24 @@ export function mongoTicketStore(connection: Connection): TicketStore {
     nextSequence: (period) => nextInSequence(counters, `ticket:${period}`),
 
     async insert(ticket) {
-      const doc = await tickets.create(ticket);
+      const doc = await tickets.create({ ...ticket, _id: ticket.number });
       return toTicket(doc.toObject());
     },
 
     async findByNumber(number) {
-      const doc = await tickets.findOne({ number }).lean<Ticket>();
+      const doc = await tickets.findById(number).lean<Ticket>();
       return doc ? toTicket(doc) : null;
     },
 
     async findByIntakeMessage(intakeMessageId) {
-      const doc = await tickets.findOne({ intakeMessageId }).lean<Ticket>();
+      const doc = await tickets.findOne({ 'intake.messageId': intakeMessageId }).lean<Ticket>();
       return doc ? toTicket(doc) : null;
     },
 
     async applyChange(number, expected, change, now) {
       const doc = await tickets
         .findOneAndUpdate(
-          { number, status: expected.status, version: expected.version },
+          { _id: number, status: expected.status, version: expected.version },
           {
             $set: { ...change.set, status: change.status, updatedAt: now },
             $inc: { ...change.inc, version: 1 },

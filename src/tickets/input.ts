@@ -35,7 +35,7 @@ export function newTicketSchema(limits: TicketLimits) {
       channelUserId: optionalText(200),
     }),
     category: z.string().min(1),
-    intakeMessageId: z.string().min(1).max(100).optional(),
+    intake: z.object({ messageId: z.string().min(1).max(400), conversationKey: z.string().min(1).max(400), session: z.number().int().nonnegative() }).optional(),
     description: z.string().trim().min(1, 'must not be empty').max(limits.descriptionMaxChars),
     attachments: z.array(attachmentRef).max(limits.photosPerTicket, `at most ${limits.photosPerTicket} photos`).default([]),
     location: z

@@ -70,8 +70,11 @@ export interface Ticket {
   category: string;
   agency?: string;
   forwardedTo?: string;
-  /** The inbound message that opened it, so a retried intake cannot open a second ticket. */
-  intakeMessageId?: string;
+  /**
+   * The conversation that opened it: its inbound message (so a retried intake
+   * cannot open a second ticket) and the session whose messages are its thread.
+   */
+  intake?: { messageId: string; conversationKey: string; session: number };
   description: string;
   attachments: AttachmentRef[];
   location?: Location;

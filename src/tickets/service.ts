@@ -61,7 +61,7 @@ export class TicketService {
       channel: data.channel,
       reporter: data.reporter,
       category: category.code,
-      ...(data.intakeMessageId ? { intakeMessageId: data.intakeMessageId } : {}),
+      ...(data.intake ? { intake: data.intake } : {}),
       description: data.description,
       attachments: data.attachments,
       ...(data.location ? { location: data.location } : {}),

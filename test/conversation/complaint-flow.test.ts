@@ -39,8 +39,7 @@ describe('the complaint flow', () => {
     expect(texts(await budi.say('Jalan berlubang besar di depan SDN 3, sudah dua minggu.'))).toContain('Kirim foto');
 
     const photos = await Promise.all([fakeJpeg(3_000, 1), fakeJpeg(4_000, 2)].map((bytes) => rig.storage.attachments.saveImage({ bytes })));
-    expect(texts(await budi.send({ photos: [{ ref: photos[0]! }] }))).toContain('Foto diterima (1/5)');
-    expect(texts(await budi.send({ photos: [{ ref: photos[1]! }] }))).toContain('Foto diterima (2/5)');
+    for (const [i, ref] of photos.entries()) expect(texts(await budi.send({ photos: [{ ref }] }))).toContain(`Foto diterima (${String(i + 1)}/5)`);
     const askLocation = await budi.say('selesai');
     expect(askLocation[0]).toMatchObject({ request: 'location' });
 
@@ -70,8 +69,10 @@ describe('the complaint flow', () => {
     });
     expect(ticket?.attachments.map((a) => a.fileId)).toEqual(photos.map((p) => p.fileId));
 
-    // The whole thread, both directions, is linked to the ticket for the operators.
-    const thread = await messageModel(db.connection).find({ ticketNumber: number }).lean();
+    // The whole thread, both directions, is found from the ticket for the operators.
+    const intake = ticket?.intake;
+    expect(intake).toMatchObject({ conversationKey: budi.key });
+    const thread = await messageModel(db.connection).find({ conversationKey: intake?.conversationKey, session: intake?.session }).lean();
     expect(thread.filter((m) => m.direction === 'in')).toHaveLength(12);
     expect(thread.filter((m) => m.direction === 'out').length).toBeGreaterThanOrEqual(12);
   });

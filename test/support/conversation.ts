@@ -54,7 +54,7 @@ export class Person {
   }
 
   /** Sends a message and returns the replies it produced. */
-  async send(message: Partial<InboundMessage>, messageId = `${this.id}-${String(++this.count)}`): Promise<OutboundMessage[]> {
+  async send(message: Partial<InboundMessage>, messageId = `${this.id}-${String(++this.count)}-${randomBytes(3).toString('hex')}`): Promise<OutboundMessage[]> {
     await this.rig.router.handle({ channel: this.channel, channelUserId: this.id, messageId, at: new Date(), ...message });
     return this.replies();
   }

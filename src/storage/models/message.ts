@@ -1,15 +1,16 @@
 // The `messages` collection: every message in and out, in one place. An
-// inbound message is the inbound log (unique on channel + messageId, written
-// before processing); an outbound message is the outbox entry (pending until
-// a sender delivers it). Both form the thread an operator reads, linked to
-// the ticket once it exists.
-import { type Connection, type Model, Schema, type Types } from 'mongoose';
+// inbound message is the inbound log (written before processing); an
+// outbound message is the outbox entry (pending until a sender delivers it).
+// Both form the thread an operator reads. `_id` is derived from what makes a
+// message unique, so dedupe, look-ups and conditional updates go by key:
+//   in:<channel>:<messageId of the channel>    out:<conversationKey>:<seq, 9 digits>
+import { type Connection, type Model, Schema } from 'mongoose';
 import type { Channel, AttachmentRef } from '../../tickets/model.js';
 
 export type MessageStatus = 'received' | 'processed' | 'pending' | 'sending' | 'sent' | 'failed';
 
 export interface MessageDoc {
-  _id: Types.ObjectId;
+  _id: string;
   conversationKey: string;
   channel: Channel;
   channelUserId: string;
@@ -42,6 +43,7 @@ const attachment = new Schema({ fileId: String, sha256: String, contentType: Str
 
 const messageSchema = new Schema<MessageDoc>(
   {
+    _id: { type: String, required: true },
     conversationKey: { type: String, required: true },
     channel: { type: String, required: true },
     channelUserId: { type: String, required: true },
@@ -71,11 +73,13 @@ const messageSchema = new Schema<MessageDoc>(
   },
   { collection: 'messages', versionKey: false },
 );
-messageSchema.index({ channel: 1, messageId: 1 }, { unique: true });
-messageSchema.index({ conversationKey: 1, seq: 1 });
 messageSchema.index({ status: 1, nextAttemptAt: 1 });
+messageSchema.index({ status: 1, claimedUntil: 1 });
 messageSchema.index({ ticketNumber: 1, at: 1 });
 messageSchema.index({ conversationKey: 1, session: 1 });
+
+export const inboundId = (channel: Channel, messageId: string): string => `in:${channel}:${messageId}`;
+export const outboundId = (conversationKey: string, seq: number): string => `out:${conversationKey}:${String(seq).padStart(9, '0')}`;
 
 export type MessageModel = Model<MessageDoc>;
 

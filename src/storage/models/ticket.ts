@@ -29,8 +29,10 @@ const historyEntry = new Schema(
 
 const dueFields = ['firstResponse', 'firstResponseReminder', 'followUp', 'followUpReminder', 'confirmationReminder', 'autoClose'] as const;
 
-export const ticketSchema = new Schema<Ticket>(
+// `_id` is the ticket number, so every look-up and conditional update goes by key.
+export const ticketSchema = new Schema<Ticket & { _id: string }>(
   {
+    _id: { type: String, required: true },
     number: { type: String, required: true },
     status: { type: String, enum: TICKET_STATUSES, required: true },
     channel: { type: String, enum: CHANNELS, required: true },
@@ -44,7 +46,7 @@ export const ticketSchema = new Schema<Ticket>(
     category: { type: String, required: true },
     agency: String,
     forwardedTo: String,
-    intakeMessageId: String,
+    intake: { type: new Schema({ messageId: String, conversationKey: String, session: Number }, { _id: false }), default: undefined },
     description: { type: String, required: true },
     attachments: { type: [attachment], default: [] },
     location: { latitude: Number, longitude: Number, address: String },
@@ -72,10 +74,10 @@ ticketSchema.index({ agency: 1, status: 1, createdAt: -1 });
 ticketSchema.index({ 'reporter.channelUserId': 1, channel: 1, createdAt: -1 });
 ticketSchema.index({ status: 1, createdAt: -1 });
 ticketSchema.index({ createdAt: -1 });
-ticketSchema.index({ intakeMessageId: 1 });
+ticketSchema.index({ 'intake.messageId': 1 });
 
-export type TicketModel = Model<Ticket>;
+export type TicketModel = Model<Ticket & { _id: string }>;
 
 export function ticketModel(connection: Connection): TicketModel {
-  return connection.models.Ticket as TicketModel | undefined ?? connection.model<Ticket>('Ticket', ticketSchema);
+  return connection.models.Ticket as TicketModel | undefined ?? connection.model<Ticket & { _id: string }>('Ticket', ticketSchema);
 }

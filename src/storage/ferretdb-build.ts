@@ -1,0 +1,77 @@
+// Builds the embedded FerretDB helper (tools/ferretdb) with `go build`.
+//
+// Two small changes are made to FerretDB 1.24 at build time, on a copy of the
+// module under tools/ferretdb/bin/ (git-ignored; the module cache stays
+// untouched and none of FerretDB's code is in this repository). Its SQLite
+// backend pushes a filter down to SQL only when the filter is exactly
+// `{_id: …}`, and even then with an expression its `_id` index does not
+// match, so every look-up, update and conditional update such as
+// `{_id: key, status: "open", version: 3}` scans the whole table. Patched, `_id`
+// equality is pushed down whenever the filter has it and SQLite uses the
+// index; FerretDB's handler still applies the complete filter to the rows
+// that come back, so results are unchanged.
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+export const HELPER_DIR = fileURLToPath(new URL('../../tools/ferretdb/', import.meta.url));
+export const FERRETDB_BINARY = join(HELPER_DIR, 'bin', 'ferretdb');
+const SOURCES = [...['main.go', 'gate.go', 'go.mod', 'go.sum'].map((f) => join(HELPER_DIR, f)), fileURLToPath(import.meta.url)];
+
+/** [file in the module, code as FerretDB 1.24 has it, code as Aduan builds it] */
+const PATCHES: readonly (readonly [string, string, string])[] = [
+  // Push `_id` equality down even when the filter has other conditions too.
+  [
+    'internal/backends/sqlite/collection.go',
+    '\tif params.Filter.Len() == 1 {\n\t\tv, _ := params.Filter.Get("_id")',
+    '\tif params.Filter.Len() >= 1 { // aduan: push _id down beside other conditions\n\t\tv, _ := params.Filter.Get("_id")',
+  ],
+  // Spell the _id expression exactly as the unique _id index does, so SQLite
+  // uses that index instead of scanning the table for every look-up and update.
+  ['internal/backends/sqlite/metadata/metadata.go', `IDColumn = DefaultColumn + "->'$._id'"`, 'IDColumn = DefaultColumn + `->"_id"` // aduan: matches the _id index expression'],
+];
+
+export function isFerretDbBinaryFresh(): boolean {
+  if (!existsSync(FERRETDB_BINARY)) return false;
+  const built = statSync(FERRETDB_BINARY).mtimeMs;
+  return SOURCES.every((s) => !existsSync(s) || statSync(s).mtimeMs <= built);
+}
+
+export async function hasGo(): Promise<boolean> {
+  try {
+    await execFileAsync('go', ['version']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function buildFerretDb(): Promise<string> {
+  const go = (args: string[]) => execFileAsync('go', args, { cwd: HELPER_DIR, maxBuffer: 16 * 1024 * 1024 });
+  await go(['mod', 'download', 'github.com/FerretDB/FerretDB']);
+  const moduleDir = (await go(['list', '-m', '-f', '{{.Dir}}', 'github.com/FerretDB/FerretDB'])).stdout.trim();
+
+  // A patched copy of the module, used through a replace directive in a build-only go.mod.
+  const copy = join(HELPER_DIR, 'bin', 'ferretdb-module');
+  rmSync(copy, { recursive: true, force: true });
+  cpSync(moduleDir, copy, { recursive: true });
+  await execFileAsync('chmod', ['-R', 'u+w', copy]); // the module cache is read-only
+  for (const [file, from, to] of PATCHES) {
+    const path = join(copy, file);
+    const source = readFileSync(path, 'utf8');
+    if (!source.includes(from)) throw new Error(`cannot patch ${join(moduleDir, file)}: the code is not as FerretDB 1.24 has it`);
+    writeFileSync(path, source.replaceAll(from, to));
+  }
+  const modfile = join(HELPER_DIR, 'bin', 'go.build.mod');
+  writeFileSync(modfile, `${readFileSync(join(HELPER_DIR, 'go.mod'), 'utf8')}\nreplace github.com/FerretDB/FerretDB => ./bin/ferretdb-module\n`);
+  writeFileSync(join(HELPER_DIR, 'bin', 'go.build.sum'), readFileSync(join(HELPER_DIR, 'go.sum')));
+
+  const temporary = `${FERRETDB_BINARY}.${String(process.pid)}.tmp`;
+  await go(['build', `-modfile=${modfile}`, '-o', temporary, '.']);
+  renameSync(temporary, FERRETDB_BINARY);
+  return FERRETDB_BINARY;
+}

@@ -1,0 +1,84 @@
+// Restarts, redeliveries, crashes and concurrency, on the real database.
+import { describe, expect, it } from 'vitest';
+import { conversationKey } from '../../src/conversation/messages.js';
+import { messageModel } from '../../src/storage/models/message.js';
+import { ticketModel } from '../../src/storage/models/ticket.js';
+import { createRig, texts, TICKET_NUMBER } from '../support/conversation.js';
+import { useTestDatabase } from '../support/database.js';
+
+const db = useTestDatabase(import.meta.filename);
+
+describe('reliability', () => {
+  it('resumes at the same step after a restart (a new process on the same database)', async () => {
+    const first = await createRig(db);
+    const p = first.person();
+    await p.say('halo');
+    await p.say('1');
+    await p.say('Rudi Hartono');
+
+    const second = await createRig(db);
+    const again = second.person(p.id);
+    await again.replies(); // what was already delivered before the restart
+    expect(texts(await again.say('081355556666'))).toContain('alamat');
+    for (const text of ['Jl. Cempaka 12', '4', 'Lampu jalan mati sepanjang 200 meter sejak seminggu.', 'selesai', 'Jl. Cempaka ujung utara']) await again.say(text);
+    const number = TICKET_NUMBER.exec(texts(await again.say('ya')))?.[0];
+    expect(await ticketModel(db.connection).findOne({ number }).lean()).toMatchObject({ reporter: { name: 'Rudi Hartono', phone: '+6281355556666' }, category: 'penerangan_jalan', agency: 'DPRKP' });
+  });
+
+  it('processes a redelivered message once', async () => {
+    const rig = await createRig(db);
+    const p = rig.person();
+    await p.send({ text: 'halo' }, 'wamid.1');
+    const first = await p.send({ text: '1' }, 'wamid.2');
+    expect(texts(first)).toContain('nama lengkap');
+    const duplicate = await rig.router.handle({ channel: 'webchat', channelUserId: p.id, messageId: 'wamid.2', at: new Date(), text: '1' });
+    expect(duplicate.duplicate).toBe(true);
+    expect(await p.replies()).toEqual([]);
+    expect(await messageModel(db.connection).countDocuments({ conversationKey: p.key, direction: 'in' })).toBe(2);
+  });
+
+  it('recovers a message recorded before a crash and never processed', async () => {
+    const rig = await createRig(db);
+    const p = rig.person();
+    await p.say('halo');
+    // The process dies right after writing the inbound log.
+    const orphan = { channel: 'webchat' as const, channelUserId: p.id, messageId: 'crash-1', at: new Date(), text: '1' };
+    await rig.storage.inbound.record(orphan, conversationKey('webchat', p.id));
+
+    const restarted = await createRig(db);
+    expect(await restarted.router.recover()).toBe(1);
+    expect(texts(await p.replies())).toContain('nama lengkap');
+    expect(await restarted.router.recover()).toBe(0);
+    expect(await messageModel(db.connection).findOne({ messageId: 'crash-1' }).lean()).toMatchObject({ status: 'processed' });
+  });
+
+  it('runs 100 concurrent conversations to 100 correct tickets', async () => {
+    const rig = await createRig(db);
+    const people = Array.from({ length: 100 }, (_, i) => ({ person: rig.person(`c${String(i)}`), i }));
+    const numbers = await Promise.all(
+      people.map(async ({ person, i }) => {
+        const script = ['halo', '1', `Warga Nomor ${String.fromCharCode(65 + (i % 26))}`, `0812000${String(10_000 + i)}`, `Jl. Uji ${String(i)}`, String((i % 9) + 1), `Laporan nomor ${String(i)} tentang masalah di lingkungan.`, 'selesai', `Lokasi uji ${String(i)}`];
+        for (const text of script) await person.say(text);
+        return TICKET_NUMBER.exec(texts(await person.say('ya')))?.[0];
+      }),
+    );
+    const issued = numbers.filter((n): n is string => n !== undefined);
+    expect(new Set(issued).size).toBe(100);
+    const tickets = await ticketModel(db.connection).find({ _id: { $in: issued } }).lean();
+    expect(tickets).toHaveLength(100);
+    for (const ticket of tickets) {
+      const i = Number(ticket.reporter.channelUserId?.slice(1));
+      expect(ticket.description).toBe(`Laporan nomor ${String(i)} tentang masalah di lingkungan.`);
+      expect(ticket.reporter.phone).toBe(`+62812000${String(10_000 + i)}`);
+      expect(ticket.category).toBe(rig.config.categories[i % 9]?.code);
+    }
+  });
+
+  it('serialises messages of one conversation sent at once, in order', async () => {
+    const rig = await createRig(db);
+    const p = rig.person();
+    await p.say('halo');
+    await Promise.all(['1', 'Tono', '081244443333'].map((text, i) => rig.router.handle({ channel: 'webchat', channelUserId: p.id, messageId: `burst-${String(i)}`, at: new Date(), text })));
+    expect(texts(await p.replies())).toContain('alamat');
+  });
+});
