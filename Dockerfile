@@ -15,6 +15,7 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY config ./config
 COPY flows ./flows
+COPY src/channels/webchat/public ./src/channels/webchat/public
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 3000

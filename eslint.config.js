@@ -1,5 +1,6 @@
 // @ts-check
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -27,6 +28,11 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // The web chat page runs in the browser.
+    files: ['src/channels/webchat/public/**/*.js'],
+    languageOptions: { globals: globals.browser },
   },
   {
     // Scripts and benchmarks print their results for a person to read.

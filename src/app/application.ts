@@ -8,14 +8,21 @@ import { createMetrics } from '../observability/metrics.js';
 import { connectDatabase } from '../storage/connect.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../storage/embedded-db.js';
 import { openStorage, type Storage } from '../storage/storage.js';
+import { webchatRoutes } from '../channels/webchat/routes.js';
+import type { ConversationRouter } from '../conversation/router.js';
+import { setUpConversation } from '../conversation/setup.js';
+import type { OutboxDispatcher } from '../outbox/dispatcher.js';
 import { TicketService } from '../tickets/service.js';
 import { HealthRegistry } from './health.js';
 import { createHttpServer } from './http.js';
+import { startJobs } from './jobs.js';
 
 export interface RunningApplication {
   readonly config: Config;
   readonly storage: Storage;
   readonly tickets: TicketService;
+  readonly router: ConversationRouter;
+  readonly outbox: OutboxDispatcher;
   readonly http: FastifyInstance;
   /** The address the HTTP server listens on, e.g. http://127.0.0.1:3000. */
   readonly url: string;
@@ -41,7 +48,9 @@ export async function startApplication(config: Config, logger: Logger): Promise<
       logger.info('using the database at MONGODB_URI');
     }
 
-    const connection: Connection = await connectDatabase({ uri, timeoutMs: config.database.connectTimeout, logger, dbName: 'aduan' });
+    // A URI that names no database (mongodb://host:27017) gets `aduan`, not the driver's `test`.
+    const namesDatabase = /^mongodb(?:\+srv)?:\/\/[^/]+\/[^?/]+/.test(uri);
+    const connection: Connection = await connectDatabase({ uri, timeoutMs: config.database.connectTimeout, logger, ...(namesDatabase ? {} : { dbName: 'aduan' }) });
     cleanups.push(() => connection.close());
     const storage = openStorage(connection, config);
     await storage.ensureIndexes();
@@ -53,13 +62,24 @@ export async function startApplication(config: Config, logger: Logger): Promise<
       else metrics.ticketTransitions.inc({ action: event.action });
     });
 
+    const { router, outbox } = setUpConversation(config, storage, tickets, logger);
+    cleanups.push(() => outbox.idle());
+
     const health = new HealthRegistry();
     const http = createHttpServer({ logger, metrics, health, connection, databaseKind });
+    await webchatRoutes(http, { router, outbox, outboxStore: storage.outbox, attachments: storage.attachments, photoMaxBytes: config.limits.photoMaxBytes });
+    health.set('webchat', 'up');
     cleanups.push(() => http.close());
+
+    // Messages recorded by a process that died before processing them.
+    await router.recover();
+    const jobs = startJobs(config, { router, outbox }, logger);
+    cleanups.push(() => jobs.stop());
+
     const url = await http.listen({ port: config.server.port, host: process.env.HOST ?? '0.0.0.0' });
     logger.info({ url, database: databaseKind }, 'Aduan is listening');
 
-    return { config, storage, tickets, http, url, stop };
+    return { config, storage, tickets, router, outbox, http, url, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,0 +1,134 @@
+// The web chat: a page at `/` and its API. POST a message (JSON text or
+// location, or a multipart photo); GET the bot's messages after a sequence
+// number, optionally waiting for them (long poll).
+import { fileURLToPath } from 'node:url';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { conversationKey, type PhotoInput } from '../../conversation/messages.js';
+import type { ConversationRouter } from '../../conversation/router.js';
+import type { OutboxDispatcher } from '../../outbox/dispatcher.js';
+import type { OutboxStore } from '../../outbox/store.js';
+import { AttachmentRejectedError, type AttachmentStore } from '../../storage/attachments.js';
+import { MESSAGE_ID_PATTERN, normaliseWebchatPost, SESSION_ID_PATTERN, type WebchatPost } from './normalise.js';
+import { RateLimit } from './rate-limit.js';
+import { webchatSender } from './sender.js';
+import { Waiters } from './waiters.js';
+
+export const PUBLIC_DIR = fileURLToPath(new URL('../../../src/channels/webchat/public/', import.meta.url));
+
+export interface WebchatDeps {
+  readonly router: ConversationRouter;
+  readonly outbox: OutboxDispatcher;
+  readonly outboxStore: OutboxStore;
+  readonly attachments: AttachmentStore;
+  readonly photoMaxBytes: number;
+  /** Messages per session per minute. */
+  readonly rateLimit?: number;
+}
+
+const MAX_WAIT_S = 25;
+const RECHECK_MS = 5_000;
+
+// JSON posts are checked here; the same URL takes multipart photos, which a body schema cannot describe.
+const postBody = z
+  .strictObject({
+    sessionId: z.string().regex(new RegExp(SESSION_ID_PATTERN), 'expected 16–64 letters, digits, - or _'),
+    messageId: z.string().regex(new RegExp(MESSAGE_ID_PATTERN)).optional(),
+    text: z.string().max(20_000).optional(),
+    location: z.strictObject({ latitude: z.number(), longitude: z.number() }).optional(),
+  })
+  .refine((p) => p.text !== undefined || p.location !== undefined, 'expected "text" or "location"');
+
+const getQuery = {
+  type: 'object',
+  required: ['sessionId'],
+  additionalProperties: false,
+  properties: {
+    sessionId: { type: 'string', pattern: SESSION_ID_PATTERN },
+    after: { type: 'integer', minimum: 0, default: 0 },
+    wait: { type: 'integer', minimum: 0, maximum: MAX_WAIT_S, default: 0 },
+  },
+} as const;
+
+export async function webchatRoutes(app: FastifyInstance, deps: WebchatDeps): Promise<void> {
+  deps.outbox.register(webchatSender);
+  const waiters = new Waiters();
+  deps.outbox.onEnqueued((key) => { waiters.notify(key); });
+  const limit = new RateLimit(deps.rateLimit ?? 60, 60_000);
+
+  await app.register(fastifyMultipart, { limits: { fileSize: deps.photoMaxBytes + 1, files: 1, fields: 4, fieldSize: 200 } });
+  await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/webchat/', index: false });
+  app.get('/', (_request, reply) => reply.sendFile('index.html'));
+
+  const tooMany = (reply: FastifyReply) =>
+    reply.code(429).send({ error: 'rate_limited', message: 'Terlalu banyak pesan. Mohon tunggu sebentar. / Too many messages, please wait a moment.' });
+
+  app.post('/api/webchat/messages', async (request, reply) => {
+    const at = new Date();
+    let post: WebchatPost;
+    let photo: PhotoInput | undefined;
+    if (request.isMultipart()) {
+      const upload = await readPhotoUpload(request, deps);
+      if ('error' in upload) return reply.code(400).send(upload);
+      ({ post, photo } = upload);
+    } else {
+      const parsed = postBody.safeParse(request.body);
+      if (!parsed.success) {
+        return reply.code(400).send({ error: 'bad_request', message: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
+      }
+      post = parsed.data;
+    }
+    if (!limit.allow(post.sessionId)) return tooMany(reply);
+    const { duplicate } = await deps.router.handle(normaliseWebchatPost(post, at, photo));
+    return reply.code(202).send({ accepted: true, duplicate });
+  });
+
+  app.get('/api/webchat/messages', { schema: { querystring: getQuery } }, async (request) => {
+    const { sessionId, after, wait } = request.query as { sessionId: string; after: number; wait: number };
+    const key = conversationKey('webchat', sessionId);
+    const deadline = Date.now() + wait * 1_000;
+    let records = await deps.outboxStore.after(key, after, 50);
+    while (records.length === 0 && Date.now() < deadline) {
+      await waiters.wait(key, Math.min(RECHECK_MS, deadline - Date.now()));
+      records = await deps.outboxStore.after(key, after, 50);
+    }
+    return {
+      messages: records.map((r) => ({
+        id: r.seq,
+        text: r.message.text,
+        ...(r.message.choices ? { choices: r.message.choices } : {}),
+        ...(r.message.request ? { request: r.message.request } : {}),
+      })),
+    };
+  });
+}
+
+async function readPhotoUpload(request: FastifyRequest, deps: WebchatDeps): Promise<{ post: WebchatPost; photo: PhotoInput } | { error: string; message: string }> {
+  const file = await request.file();
+  if (!file) return { error: 'no_photo', message: 'Kirim foto pada kolom "photo". / Send the photo in the "photo" field.' };
+  const field = (name: string) => {
+    const value = file.fields[name];
+    return value && !Array.isArray(value) && value.type === 'field' ? String(value.value) : undefined;
+  };
+  const sessionId = field('sessionId');
+  const messageId = field('messageId');
+  if (!sessionId || !new RegExp(SESSION_ID_PATTERN).test(sessionId) || (messageId !== undefined && !new RegExp(MESSAGE_ID_PATTERN).test(messageId))) {
+    file.file.resume();
+    return { error: 'bad_session', message: 'sessionId (16–64 letters, digits, - or _) must come before the photo.' };
+  }
+  const post: WebchatPost = { sessionId, ...(messageId ? { messageId } : {}) };
+  let bytes: Buffer;
+  try {
+    bytes = await file.toBuffer();
+  } catch {
+    return { post, photo: { rejected: 'too_large' } };
+  }
+  try {
+    return { post, photo: { ref: await deps.attachments.saveImage({ bytes, filename: file.filename, source: 'webchat' }) } };
+  } catch (error) {
+    if (error instanceof AttachmentRejectedError) return { post, photo: { rejected: error.reason } };
+    throw error;
+  }
+}

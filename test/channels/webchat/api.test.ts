@@ -1,0 +1,122 @@
+// The web chat API over real HTTP, on the real database.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApplication } from '../../../src/app/application.js';
+import { ticketModel } from '../../../src/storage/models/ticket.js';
+import { startTestApp } from '../../support/app.js';
+import { TICKET_NUMBER } from '../../support/conversation.js';
+import { useTestDatabase } from '../../support/database.js';
+import { fakeJpeg } from '../../support/images.js';
+
+const db = useTestDatabase(import.meta.filename);
+let app: RunningApplication;
+
+beforeAll(async () => {
+  app = await startTestApp(db, (c) => { c.limits.photoMaxBytes = 50_000; });
+});
+afterAll(async () => { await app.stop(); });
+
+interface BotMessage { id: number; text: string; choices?: { label: string }[]; request?: string }
+
+class Browser {
+  after = 0;
+  constructor(readonly sessionId: string) {}
+
+  async post(body: Record<string, unknown>): Promise<Response> {
+    return fetch(`${app.url}/api/webchat/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId: this.sessionId, ...body }) });
+  }
+
+  async photo(bytes: Buffer, filename: string): Promise<Response> {
+    const form = new FormData();
+    form.append('sessionId', this.sessionId);
+    form.append('photo', new Blob([bytes]), filename);
+    return fetch(`${app.url}/api/webchat/messages`, { method: 'POST', body: form });
+  }
+
+  async poll(wait = 0): Promise<BotMessage[]> {
+    const response = await fetch(`${app.url}/api/webchat/messages?sessionId=${this.sessionId}&after=${String(this.after)}&wait=${String(wait)}`);
+    expect(response.status).toBe(200);
+    const { messages } = (await response.json()) as { messages: BotMessage[] };
+    this.after = messages.at(-1)?.id ?? this.after;
+    return messages;
+  }
+
+  async say(text: string): Promise<string> {
+    expect((await this.post({ text })).status).toBe(202);
+    return (await this.poll()).map((m) => m.text).join('\n');
+  }
+}
+
+describe('web chat API', () => {
+  it('takes a whole report over HTTP, photo upload and location included', async () => {
+    const me = new Browser('session-aaaaaaaaaaaa-1');
+    expect(await me.say('halo')).toContain('Selamat datang');
+    await me.say('1');
+    await me.say('Lina Marlina');
+    await me.say('081211112222');
+    await me.say('Jl. Kamboja 9');
+    await me.say('Penerangan jalan umum');
+    expect(await me.say('Lampu PJU di depan masjid mati sejak tiga hari.')).toContain('Kirim foto');
+
+    const jpeg = fakeJpeg(20_000, 9);
+    expect((await me.photo(jpeg, 'lampu.jpg')).status).toBe(202);
+    expect((await me.poll()).map((m) => m.text).join()).toContain('Foto diterima (1/5)');
+    const askLocation = (await me.say('selesai'));
+    expect(askLocation).toContain('lokasi');
+    expect((await me.post({ location: { latitude: -6.175392, longitude: 106.827153 } })).status).toBe(202);
+    const summary = await me.poll();
+    expect(summary.at(-1)?.choices?.map((c) => c.label)).toEqual(['Ya', 'Tidak']);
+    const done = await me.say('Ya');
+    const number = TICKET_NUMBER.exec(done)?.[0];
+    expect(number).toBeDefined();
+
+    const ticket = await ticketModel(db.connection).findById(number).lean();
+    expect(ticket).toMatchObject({ channel: 'webchat', agency: 'DPRKP', location: { latitude: -6.175392, longitude: 106.827153 }, reporter: { channelUserId: me.sessionId } });
+    expect(ticket?.attachments).toHaveLength(1);
+    const stored = await app.storage.attachments.open(ticket?.attachments[0]?.fileId ?? '');
+    const chunks: Buffer[] = [];
+    for await (const chunk of stored?.stream ?? []) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).equals(jpeg)).toBe(true);
+  });
+
+  it('answers a non-image and an oversized photo politely', async () => {
+    const me = new Browser('session-bbbbbbbbbbbb-2');
+    await me.say('halo');
+    expect((await me.photo(Buffer.from('%PDF-1.7 not a photo'), 'foto.jpg')).status).toBe(202);
+    expect((await me.poll()).map((m) => m.text).join()).toContain('bukan foto');
+    expect((await me.photo(fakeJpeg(60_000), 'besar.jpg')).status).toBe(202);
+    expect((await me.poll()).map((m) => m.text).join()).toContain('foto terlalu besar');
+  });
+
+  it('ignores a repeated POST with the same messageId', async () => {
+    const me = new Browser('session-cccccccccccc-3');
+    const first = await (await me.post({ text: 'halo', messageId: 'm-1' })).json();
+    const again = await (await me.post({ text: 'halo', messageId: 'm-1' })).json();
+    expect(first).toEqual({ accepted: true, duplicate: false });
+    expect(again).toEqual({ accepted: true, duplicate: true });
+    expect((await me.poll()).filter((m) => m.text.includes('Selamat datang'))).toHaveLength(1);
+  });
+
+  it('long-polls: a waiting GET returns as soon as the reply exists', async () => {
+    const me = new Browser('session-dddddddddddd-4');
+    const started = Date.now();
+    const waiting = me.poll(20);
+    await new Promise((r) => setTimeout(r, 300));
+    await me.post({ text: 'halo' });
+    const messages = await waiting;
+    expect(messages.map((m) => m.text).join()).toContain('Selamat datang');
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('rejects malformed requests with a clear message', async () => {
+    const bad = async (body: unknown) => {
+      const response = await fetch(`${app.url}/api/webchat/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: response.status, body: (await response.json()) as { message: string } };
+    };
+    expect(await bad({ sessionId: 'x', text: 'halo' })).toMatchObject({ status: 400, body: { message: 'sessionId: expected 16–64 letters, digits, - or _' } });
+    expect(await bad({ sessionId: 'session-eeeeeeeeeeee-5' })).toMatchObject({ status: 400, body: { message: 'body: expected "text" or "location"' } });
+    expect(await bad({ sessionId: 'session-eeeeeeeeeeee-5', text: { $gt: '' } })).toMatchObject({ status: 400 });
+    expect(await bad({ sessionId: 'session-eeeeeeeeeeee-5', location: { latitude: 'x', longitude: 1 } })).toMatchObject({ status: 400 });
+    const get = await fetch(`${app.url}/api/webchat/messages?sessionId=short`);
+    expect(get.status).toBe(400);
+  });
+});
