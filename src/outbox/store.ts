@@ -26,7 +26,7 @@ export interface OutboundRecord extends NewOutbound {
 export type InitialDelivery = { readonly kind: 'delivered' } | { readonly kind: 'claimed'; readonly claimedUntil: Date };
 
 export interface OutboxStore {
-  /** Inserts; entries already there are left alone. Returns the records as stored. */
+  /** Inserts; entries already there are left alone. Returns the records it inserted. */
   enqueue(entries: readonly NewOutbound[], now: Date, delivery: InitialDelivery): Promise<OutboundRecord[]>;
   /** Takes a pending (or abandoned) entry for delivery until `until`; null if someone else has it or it is done. */
   claim(id: string, until: Date, now: Date): Promise<OutboundRecord | null>;

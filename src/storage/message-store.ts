@@ -92,11 +92,16 @@ export function mongoOutboxStore(connection: Connection): OutboxStore {
       }));
       try {
         await messages.insertMany(docs, { ordered: false });
+        return docs.map((d) => toOutbound(d as MessageDoc));
       } catch (error) {
-        // Reprocessing after a crash produces the same ids: those are already stored.
+        // Reprocessing after a crash produces the same ids: those are stored already
+        // (and sent, or due to the sweep), so only the new ones are returned.
         if (!isDuplicateKeyError(error)) throw error;
+        const indexes = (error as { writeErrors?: { index?: number }[] }).writeErrors?.map((e) => e.index);
+        if (!indexes || indexes.some((i) => i === undefined)) return [];
+        const existing = new Set(indexes);
+        return docs.filter((_d, i) => !existing.has(i)).map((d) => toOutbound(d as MessageDoc));
       }
-      return docs.map((d) => toOutbound(d as MessageDoc));
     },
 
     async claim(id, until, now) {
