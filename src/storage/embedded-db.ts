@@ -12,6 +12,8 @@ import { buildFerretDb, FERRETDB_BINARY, hasGo, isFerretDbBinaryFresh } from './
 export interface EmbeddedDatabase {
   readonly kind: 'ferretdb' | 'mongodb-memory-server';
   readonly uri: string;
+  /** The database process, where it is a child of this one. */
+  readonly pid?: number;
   stop(): Promise<void>;
 }
 
@@ -20,12 +22,14 @@ export interface EmbeddedDatabaseOptions {
   readonly logger?: Pick<Logger, 'info' | 'warn'>;
   /** TCP address; port 0 picks a free one. */
   readonly listen?: string;
+  /** `normal` trades durability on power loss for speed (tests, benchmarks); FerretDB only. */
+  readonly sync?: 'full' | 'normal';
 }
 
-export async function startEmbeddedDatabase({ dataDir, logger, listen = '127.0.0.1:0' }: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
+export async function startEmbeddedDatabase({ dataDir, logger, listen = '127.0.0.1:0', sync = 'full' }: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   const binary = await ensureFerretDbBinary(logger);
   if (binary) {
-    const db = await startFerretDb(binary, join(dataDir, 'ferretdb'), listen);
+    const db = await startFerretDb(binary, join(dataDir, 'ferretdb'), listen, sync);
     logger?.info({ kind: db.kind, dataDir: join(dataDir, 'ferretdb') }, 'embedded database started: FerretDB over SQLite');
     return db;
   }
@@ -43,10 +47,10 @@ export async function ensureFerretDbBinary(logger?: Pick<Logger, 'info'>): Promi
   return buildFerretDb();
 }
 
-async function startFerretDb(binary: string, dataDir: string, listen: string): Promise<EmbeddedDatabase> {
+async function startFerretDb(binary: string, dataDir: string, listen: string, sync: 'full' | 'normal'): Promise<EmbeddedDatabase> {
   mkdirSync(dataDir, { recursive: true });
   // stdin stays open as a lifeline: when this process dies, the helper sees EOF and exits.
-  const child = spawn(binary, ['-data', dataDir, '-listen', listen], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(binary, ['-data', dataDir, '-listen', listen, '-sync', sync], { stdio: ['pipe', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr.push(chunk);
@@ -73,7 +77,7 @@ async function startFerretDb(binary: string, dataDir: string, listen: string): P
     child.once('exit', (code) => { fail(new Error(`the FerretDB helper exited with code ${String(code)}`)); });
     child.once('error', fail);
   });
-  return { kind: 'ferretdb', uri, stop: () => stopChild(child) };
+  return { kind: 'ferretdb', uri, ...(child.pid === undefined ? {} : { pid: child.pid }), stop: () => stopChild(child) };
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {

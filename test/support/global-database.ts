@@ -20,7 +20,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return () => Promise.resolve();
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'aduan-test-db-'));
-  const db = await startEmbeddedDatabase({ dataDir });
+  const db = await startEmbeddedDatabase({ dataDir, sync: 'normal' });
   if (db.kind !== 'ferretdb') throw new Error(`tests need FerretDB or MONGODB_URI, got ${db.kind}`);
   project.provide('mongoUri', db.uri);
   return async () => {

@@ -28,10 +28,17 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:0", "TCP address to listen on; port 0 picks a free one")
 	logLevel := flag.String("log-level", "error", "debug, info, warn or error")
 	watchStdin := flag.Bool("watch-stdin", true, "exit when stdin reaches EOF (the parent process is gone)")
+	// full: every commit reaches the disk (survives power loss). normal: commits
+	// survive a crash of this process but the last ones may be lost on power
+	// loss; several times faster, meant for tests and benchmarks.
+	sync := flag.String("sync", "full", "SQLite synchronous mode: full or normal")
 	flag.Parse()
 
 	if *dataDir == "" {
 		fail("-data is required")
+	}
+	if *sync != "full" && *sync != "normal" {
+		fail("-sync must be full or normal, not %q", *sync)
 	}
 	abs, err := filepath.Abs(*dataDir)
 	if err != nil {
@@ -60,7 +67,7 @@ func main() {
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: inner},
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + abs + "/",
+		SQLiteURL: "file:" + abs + "/?_pragma=synchronous(" + *sync + ")",
 		Logger:    logger,
 	})
 	if err != nil {

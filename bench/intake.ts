@@ -1,0 +1,108 @@
+// `npm run bench`: N simulated reporters complete the whole complaint flow at
+// once through an in-process push channel, against MONGODB_URI or the
+// embedded FerretDB. Prints throughput, per-message latency, peak memory and
+// the number of tickets created (must equal N).
+//   npm run bench -- --reporters 10000
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import mongoose from 'mongoose';
+import { loadConfig } from '../src/config/load.js';
+import type { ChannelCapabilities, OutboundMessage } from '../src/conversation/messages.js';
+import { setUpConversation } from '../src/conversation/setup.js';
+import { createLogger } from '../src/observability/logger.js';
+import type { ChannelSender } from '../src/outbox/sender.js';
+import { startEmbeddedDatabase } from '../src/storage/embedded-db.js';
+import { ticketModel } from '../src/storage/models/ticket.js';
+import { openStorage } from '../src/storage/storage.js';
+import { TicketService } from '../src/tickets/service.js';
+
+const { values } = parseArgs({ options: { reporters: { type: 'string', default: process.env.BENCH_REPORTERS ?? '10000' }, keep: { type: 'boolean', default: false } } });
+const reporters = Number(values.reporters);
+
+const config = loadConfig({ files: [new URL('../config/default.yaml', import.meta.url).pathname] });
+const dataDir = mkdtempSync(join(tmpdir(), 'aduan-bench-'));
+const embedded = process.env.MONGODB_URI ? undefined : await startEmbeddedDatabase({ dataDir, sync: 'normal' });
+const uri = process.env.MONGODB_URI ?? embedded?.uri ?? '';
+const dbName = `aduan_bench_${String(Date.now())}`;
+const connection = await mongoose.createConnection(uri, { dbName, maxPoolSize: 50, autoIndex: false }).asPromise();
+const storage = openStorage(connection, config);
+await storage.ensureIndexes();
+const tickets = new TicketService(storage.tickets, config);
+const { router, outbox } = setUpConversation(config, storage, tickets, createLogger({ level: 'error' }), { claimMs: 600_000 });
+
+// The in-process channel: a push channel with buttons, whose delivery completes at once.
+const capabilities: ChannelCapabilities = { knowsPhone: false, canRequestContact: true, canRequestLocation: true, buttons: true, oneShot: false };
+let delivered = 0;
+const channel: ChannelSender = {
+  channel: 'telegram',
+  capabilities,
+  delivery: 'push',
+  send: (_to: string, _message: OutboundMessage) => {
+    delivered++;
+    return Promise.resolve({});
+  },
+};
+outbox.register(channel);
+
+const script = (i: number): { text?: string; location?: { latitude: number; longitude: number } }[] => [
+  { text: 'halo' },
+  { text: '1' },
+  { text: `Warga Uji ${String.fromCharCode(65 + (i % 26))}` },
+  { text: `08${String(1_200_000_000 + i)}` },
+  { text: `Jl. Percobaan No. ${String(i)}` },
+  { text: String((i % 10) + 1) },
+  { text: `Laporan uji nomor ${String(i)}: jalan berlubang di depan rumah.` },
+  { text: 'selesai' },
+  { location: { latitude: -6.2 + (i % 1000) / 10_000, longitude: 106.8 + (i % 1000) / 10_000 } },
+  { text: 'ya' },
+];
+
+const latencies: number[] = [];
+let peakRss = 0;
+const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);
+
+console.log(`bench: ${String(reporters)} reporters × ${String(script(0).length)} messages against ${embedded ? 'embedded FerretDB (SQLite)' : 'MONGODB_URI'}`);
+const started = performance.now();
+await Promise.all(
+  Array.from({ length: reporters }, async (_, i) => {
+    let n = 0;
+    for (const step of script(i)) {
+      const t0 = performance.now();
+      await router.handle({ channel: 'telegram', channelUserId: `bench-${String(i)}`, messageId: `b${String(i)}-${String(n++)}`, at: new Date(), ...step });
+      latencies.push(performance.now() - t0);
+    }
+  }),
+);
+await outbox.idle();
+const seconds = (performance.now() - started) / 1_000;
+clearInterval(sampler);
+peakRss = Math.max(peakRss, process.memoryUsage().rss);
+
+const created = await ticketModel(connection).estimatedDocumentCount();
+latencies.sort((a, b) => a - b);
+const pct = (p: number) => (latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0).toFixed(1);
+const dbPeak = embedded?.pid ? peakOf(embedded.pid) : undefined;
+
+console.log(`messages:        ${String(latencies.length)} in ${seconds.toFixed(1)} s`);
+console.log(`throughput:      ${(latencies.length / seconds).toFixed(0)} msgs/s`);
+console.log(`latency (ms):    p50 ${pct(50)}  p95 ${pct(95)}  p99 ${pct(99)}  max ${(latencies.at(-1) ?? 0).toFixed(1)}`);
+console.log(`peak RSS:        ${(peakRss / 1_048_576).toFixed(0)} MB (Node)${dbPeak ? `, ${dbPeak} (database process)` : ''}`);
+console.log(`replies sent:    ${String(delivered)}`);
+console.log(`tickets created: ${String(created)} (expected ${String(reporters)}) ${created === reporters ? 'OK' : 'MISMATCH'}`);
+
+if (!values.keep) await connection.dropDatabase();
+await connection.close();
+await embedded?.stop();
+rmSync(dataDir, { recursive: true, force: true });
+process.exitCode = created === reporters ? 0 : 1;
+
+function peakOf(pid: number): string | undefined {
+  try {
+    const line = readFileSync(`/proc/${String(pid)}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
+    return line ? `${String(Math.round(Number(line.replace(/\D/g, '')) / 1024))} MB` : undefined;
+  } catch {
+    return undefined;
+  }
+}
