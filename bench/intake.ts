@@ -18,7 +18,7 @@ import { ticketModel } from '../src/storage/models/ticket.js';
 import { openStorage } from '../src/storage/storage.js';
 import { TicketService } from '../src/tickets/service.js';
 
-const { values } = parseArgs({ options: { reporters: { type: 'string', default: process.env.BENCH_REPORTERS ?? '10000' }, keep: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { reporters: { type: 'string', default: process.env.BENCH_REPORTERS ?? '10000' }, concurrency: { type: 'string' }, keep: { type: 'boolean', default: false } } });
 const reporters = Number(values.reporters);
 
 const config = loadConfig({ files: [new URL('../config/default.yaml', import.meta.url).pathname] });
@@ -30,7 +30,12 @@ const connection = await mongoose.createConnection(uri, { dbName, maxPoolSize: 5
 const storage = openStorage(connection, config);
 await storage.ensureIndexes();
 const tickets = new TicketService(storage.tickets, config);
-const { router, outbox } = setUpConversation(config, storage, tickets, createLogger({ level: 'error' }), { claimMs: 600_000 });
+const processing: number[] = [];
+const { router, outbox } = setUpConversation(config, storage, tickets, createLogger({ level: 'error' }), {
+  outbox: { claimMs: 600_000 },
+  onProcessed: (ms) => processing.push(ms),
+  ...(values.concurrency ? { maxConcurrent: Number(values.concurrency) } : {}),
+});
 
 // The in-process channel: a push channel with buttons, whose delivery completes at once.
 const capabilities: ChannelCapabilities = { knowsPhone: false, canRequestContact: true, canRequestLocation: true, buttons: true, oneShot: false };
@@ -63,7 +68,7 @@ const latencies: number[] = [];
 let peakRss = 0;
 const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);
 
-console.log(`bench: ${String(reporters)} reporters × ${String(script(0).length)} messages against ${embedded ? 'embedded FerretDB (SQLite)' : 'MONGODB_URI'}`);
+console.log(`bench: ${String(reporters)} reporters × ${String(script(0).length)} messages, ${values.concurrency ?? String(config.conversation.maxConcurrent)} processed at once, against ${embedded ? 'embedded FerretDB (SQLite)' : 'MONGODB_URI'}`);
 const started = performance.now();
 await Promise.all(
   Array.from({ length: reporters }, async (_, i) => {
@@ -81,13 +86,17 @@ clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 
 const created = await ticketModel(connection).estimatedDocumentCount();
-latencies.sort((a, b) => a - b);
-const pct = (p: number) => (latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0).toFixed(1);
+const percentiles = (values: number[]) => {
+  values.sort((a, b) => a - b);
+  const at = (p: number) => (values[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? 0).toFixed(1);
+  return `p50 ${at(50)}  p95 ${at(95)}  p99 ${at(99)}  max ${(values.at(-1) ?? 0).toFixed(1)}`;
+};
 const dbPeak = embedded?.pid ? peakOf(embedded.pid) : undefined;
 
 console.log(`messages:        ${String(latencies.length)} in ${seconds.toFixed(1)} s`);
 console.log(`throughput:      ${(latencies.length / seconds).toFixed(0)} msgs/s`);
-console.log(`latency (ms):    p50 ${pct(50)}  p95 ${pct(95)}  p99 ${pct(99)}  max ${(latencies.at(-1) ?? 0).toFixed(1)}`);
+console.log(`processing (ms): ${percentiles(processing)}   (a message's own work, from its turn to its replies stored)`);
+console.log(`end to end (ms): ${percentiles(latencies)}   (including the wait behind ${String(reporters)} reporters sending at once)`);
 console.log(`peak RSS:        ${(peakRss / 1_048_576).toFixed(0)} MB (Node)${dbPeak ? `, ${dbPeak} (database process)` : ''}`);
 console.log(`replies sent:    ${String(delivered)}`);
 console.log(`tickets created: ${String(created)} (expected ${String(reporters)}) ${created === reporters ? 'OK' : 'MISMATCH'}`);

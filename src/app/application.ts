@@ -62,7 +62,7 @@ export async function startApplication(config: Config, logger: Logger): Promise<
       else metrics.ticketTransitions.inc({ action: event.action });
     });
 
-    const { router, outbox } = setUpConversation(config, storage, tickets, logger);
+    const { router, outbox } = setUpConversation(config, storage, tickets, logger, { onProcessed: (ms) => { metrics.messageProcessing.observe(ms / 1_000); } });
     cleanups.push(() => outbox.idle());
 
     const health = new HealthRegistry();

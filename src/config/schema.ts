@@ -97,6 +97,8 @@ export const configSchema = z
     conversation: z.strictObject({
       /** A flow waiting longer than this for an answer ends with a message. */
       inactivityTimeout: duration,
+      /** Messages processed at once by one instance; the rest wait their turn (bounded memory). */
+      maxConcurrent: z.number().int().min(1).max(1_000),
     }),
     limits: z.strictObject({
       photoMaxBytes: size,

@@ -15,6 +15,7 @@ import type { Faq } from './faq.js';
 import type { Flow } from './flow.js';
 import { type ChannelCapabilities, conversationKey, type InboundMessage, inboundMessageSchema, type OutboundMessage } from './messages.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { Semaphore } from './semaphore.js';
 import { normalisePhone } from './phone.js';
 import type { ConversationRecord, ConversationStore, InboundLog, RecordedInbound } from './ports.js';
 import { type ConversationState, type FlowData, idleState } from './state.js';
@@ -36,6 +37,10 @@ export interface RouterDeps {
   /** Names this process in conversation leases. */
   readonly instanceId: string;
   readonly clock?: () => Date;
+  /** Messages processed at once in this process (default 8); more wait their turn. */
+  readonly maxConcurrent?: number;
+  /** Told how long each message took to process, from taking its turn to its replies being stored. */
+  readonly onProcessed?: (milliseconds: number) => void;
 }
 
 const LEASE_MS = 30_000;
@@ -65,10 +70,12 @@ interface Turn {
 
 export class ConversationRouter {
   private readonly queue = new KeyedQueue();
+  private readonly slots: Semaphore;
   private readonly clock: () => Date;
 
   constructor(private readonly deps: RouterDeps) {
     this.clock = deps.clock ?? (() => new Date());
+    this.slots = new Semaphore(deps.maxConcurrent ?? 8);
   }
 
   /**
@@ -78,21 +85,25 @@ export class ConversationRouter {
   handle(input: InboundMessage): Promise<{ id: string; duplicate: boolean }> {
     const message = inboundMessageSchema.parse(input) as InboundMessage;
     const key = conversationKey(message.channel, message.channelUserId);
-    return this.queue.run(key, async () => {
-      const recorded = await this.deps.inbound.record(message, key);
-      if (recorded.duplicate) {
-        this.deps.logger.info({ channel: message.channel }, 'duplicate inbound message ignored');
+    return this.queue.run(key, () =>
+      this.slots.run(async () => {
+        const started = performance.now();
+        const recorded = await this.deps.inbound.record(message, key);
+        if (recorded.duplicate) {
+          this.deps.logger.info({ channel: message.channel }, 'duplicate inbound message ignored');
+          return recorded;
+        }
+        await this.process({ id: recorded.id, conversationKey: key, message });
+        this.deps.onProcessed?.(performance.now() - started);
         return recorded;
-      }
-      await this.process({ id: recorded.id, conversationKey: key, message });
-      return recorded;
-    });
+      }),
+    );
   }
 
   /** Processes messages that were recorded but never processed (the process died in between). */
   async recover(olderThanMs = 0): Promise<number> {
     const pending = await this.deps.inbound.unprocessed(new Date(this.clock().getTime() - olderThanMs), 1_000);
-    await Promise.all(pending.map((r) => this.queue.run(r.conversationKey, () => this.process(r, true))));
+    await Promise.all(pending.map((r) => this.queue.run(r.conversationKey, () => this.slots.run(() => this.process(r, true)))));
     if (pending.length > 0) this.deps.logger.info({ count: pending.length }, 'recovered unprocessed inbound messages');
     return pending.length;
   }

@@ -27,11 +27,17 @@ export interface ConversationSetup {
   readonly outbox: OutboxDispatcher;
 }
 
-export function setUpConversation(config: Config, storage: Storage, tickets: TicketService, logger: Logger, outboxOptions: DispatcherOptions = {}): ConversationSetup {
+export interface ConversationOptions {
+  readonly outbox?: DispatcherOptions;
+  readonly onProcessed?: (milliseconds: number) => void;
+  readonly maxConcurrent?: number;
+}
+
+export function setUpConversation(config: Config, storage: Storage, tickets: TicketService, logger: Logger, options: ConversationOptions = {}): ConversationSetup {
   const texts = loadTexts(LOCALES_DIR);
   const flow = loadFlows(FLOWS_DIR, texts).get('complaint');
   if (!flow) throw new Error(`${FLOWS_DIR}complaint.yaml is missing`);
-  const outbox = new OutboxDispatcher(storage.outbox, logger, outboxOptions);
+  const outbox = new OutboxDispatcher(storage.outbox, logger, options.outbox);
   const router = new ConversationRouter({
     inbound: storage.inbound,
     conversations: storage.conversations,
@@ -44,6 +50,8 @@ export function setUpConversation(config: Config, storage: Storage, tickets: Tic
     capabilities: (channel) => outbox.sender(channel)?.capabilities ?? TEXT_ONLY,
     logger,
     instanceId: `${hostname()}:${String(process.pid)}:${randomBytes(3).toString('hex')}`,
+    ...(options.onProcessed ? { onProcessed: options.onProcessed } : {}),
+    maxConcurrent: options.maxConcurrent ?? config.conversation.maxConcurrent,
   });
   return { router, outbox };
 }

@@ -1,11 +1,12 @@
 // Prometheus metrics, served at /metrics. One registry per application
 // instance, so tests can start several apps in one process.
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface Metrics {
   readonly registry: Registry;
   readonly ticketsCreated: Counter<'channel'>;
   readonly ticketTransitions: Counter<'action'>;
+  readonly messageProcessing: Histogram;
 }
 
 export function createMetrics(): Metrics {
@@ -23,6 +24,12 @@ export function createMetrics(): Metrics {
       name: 'aduan_ticket_transitions_total',
       help: 'Ticket state-machine transitions applied, by action',
       labelNames: ['action'],
+      registers: [registry],
+    }),
+    messageProcessing: new Histogram({
+      name: 'aduan_message_processing_seconds',
+      help: 'Time from an inbound message taking its turn to its replies being stored',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
   };

@@ -1,9 +1,12 @@
 // The inbound log and the outbox on the `messages` collection.
 import type { Connection } from 'mongoose';
+import type { PhotoInput } from '../conversation/messages.js';
 import type { InboundLog, RecordedInbound } from '../conversation/ports.js';
 import type { OutboundRecord, OutboxStore } from '../outbox/store.js';
 import { isDuplicateKeyError } from './errors.js';
 import { inboundId, type MessageDoc, messageModel, outboundId } from './models/message.js';
+
+type PhotoRejection = Extract<PhotoInput, { rejected: unknown }>['rejected'];
 
 export function mongoInboundLog(connection: Connection): InboundLog {
   const messages = messageModel(connection);
@@ -47,7 +50,7 @@ export function mongoInboundLog(connection: Connection): InboundLog {
 }
 
 function toRecordedInbound(doc: MessageDoc): RecordedInbound {
-  const photos = [...(doc.photos ?? []).map((ref) => ({ ref })), ...(doc.photoRejections ?? []).map((rejected) => ({ rejected: rejected as 'too_large' }))];
+  const photos = [...(doc.photos ?? []).map((ref) => ({ ref })), ...(doc.photoRejections ?? []).map((rejected) => ({ rejected: rejected as PhotoRejection }))];
   return {
     id: doc._id,
     conversationKey: doc.conversationKey,

@@ -123,6 +123,21 @@ describe('the complaint flow', () => {
     expect(texts(await wa.send({ text: 'Rina', sender: { phone: '6281299990000' } }))).toContain('alamat');
   });
 
+  it('takes the phone number from a shared contact only when it is the sender’s own', async () => {
+    const rig = await createRig(db, { channel: 'telegram', capabilities: { ...PHONE_CHANNEL, knowsPhone: false, canRequestContact: true, buttons: true } });
+    const p = rig.person('7001');
+    await p.say('halo');
+    await p.say('1');
+    const ask = await p.say('Made Wirawan');
+    expect(ask[0]).toMatchObject({ request: 'contact' });
+    expect(ask[0]?.text).toContain('tekan tombol di bawah');
+    expect(texts(await p.send({ contact: { phone: '+6281122223333', name: 'Istri', own: false } }))).toContain('Nomor HP tidak valid');
+    expect(texts(await p.send({ contact: { phone: '6281199998888', own: true } }))).toContain('alamat');
+    for (const text of ['Jl. Bypass Ngurah Rai 10', '1', 'Aspal mengelupas sepanjang 50 meter dekat lampu merah.', 'selesai', 'Simpang Dewa Ruci']) await p.say(text);
+    const number = TICKET_NUMBER.exec(texts(await p.say('ya')))?.[0];
+    expect(await ticketModel(db.connection).findById(number).lean()).toMatchObject({ channel: 'telegram', reporter: { phone: '+6281199998888', channelUserId: '7001' } });
+  });
+
   it('offers a returning reporter their stored identity', async () => {
     const rig = await createRig(db);
     const budi = rig.person();

@@ -89,12 +89,9 @@ describe('OutboxDispatcher', () => {
   });
 
   it('sends a message once when the instance that claimed it dies and another takes over', async () => {
-    const first = new ScriptedChannel();
-    const dying = dispatcher(first);
-    // The instance stores the entries (claimed by it) and dies before sending them.
+    // An instance stores the entries (claimed by it) and dies before sending them.
     const storage = openStorage(db.connection, defaultConfig());
     await storage.outbox.enqueue(entries('u4', 'satu'), clock, { kind: 'claimed', claimedUntil: new Date(clock.getTime() + 30_000) });
-    void dying;
 
     const second = new ScriptedChannel();
     const survivor = dispatcher(second);
@@ -104,7 +101,6 @@ describe('OutboxDispatcher', () => {
     advance(31_000);
     await Promise.all([survivor.sweep(), other.sweep()]);
     expect([...second.delivered, ...third.delivered]).toEqual(['u4:satu']);
-    expect(first.delivered).toEqual([]);
   });
 
   it('re-enqueuing the same conversation sequence (a reprocessed message) stores and sends nothing new', async () => {

@@ -4,10 +4,11 @@ import { ConcurrentUpdateError, IllegalTransitionError, InvalidTicketInputError,
 import type { NewTicketInput } from '../../src/tickets/input.js';
 import { TICKET_STATUSES, type Ticket, type TicketStatus } from '../../src/tickets/model.js';
 import { TicketService } from '../../src/tickets/service.js';
-import { TRANSITION_ACTIONS, TRANSITIONS, type TransitionInputs } from '../../src/tickets/transitions.js';
+import { TRANSITION_ACTIONS, type TransitionAction, TRANSITIONS } from '../../src/tickets/transitions.js';
 import { ticketModel } from '../../src/storage/models/ticket.js';
 import { openStorage } from '../../src/storage/storage.js';
 import { defaultConfig } from '../support/config.js';
+import { TRANSITION_INPUTS } from '../support/transitions.js';
 import { useTestDatabase } from '../support/database.js';
 
 const db = useTestDatabase(import.meta.filename);
@@ -27,24 +28,13 @@ const complaint = (overrides: Partial<NewTicketInput> = {}): NewTicketInput => (
   ...overrides,
 });
 
-const INPUTS: TransitionInputs = {
-  route: { agency: 'DLH' },
-  forward: { forwardTo: 'sp4n_lapor' },
-  reject: {},
-  respond: {},
-  submitResult: { text: 'Lubang sudah ditambal.' },
-  validate: {},
-  returnToAgency: {},
-  confirm: {},
-  reopen: {},
-  closeNoConfirmation: {},
-};
+const INPUTS = TRANSITION_INPUTS;
 const operator = { actor: 'operator:siti', note: 'catatan' } as const;
 
 /** A fresh ticket brought to the given status through legal transitions. */
 async function ticketIn(tickets: TicketService, status: TicketStatus): Promise<Ticket> {
   const { number } = await tickets.create(complaint(), 'reporter');
-  const steps: Record<TicketStatus, (keyof TransitionInputs)[]> = {
+  const steps: Record<TicketStatus, TransitionAction[]> = {
     open: [],
     forwarded: ['forward'],
     rejected: ['reject'],

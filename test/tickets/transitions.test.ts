@@ -3,23 +3,13 @@
 import { describe, expect, it } from 'vitest';
 import { IllegalTransitionError } from '../../src/tickets/errors.js';
 import { TICKET_STATUSES, type TicketStatus } from '../../src/tickets/model.js';
-import { planTransition, TRANSITION_ACTIONS, type TransitionAction, type TransitionInputs } from '../../src/tickets/transitions.js';
+import { planTransition, TRANSITION_ACTIONS, type TransitionAction } from '../../src/tickets/transitions.js';
 import { defaultConfig } from '../support/config.js';
+import { TRANSITION_INPUTS } from '../support/transitions.js';
 
 const sla = defaultConfig().sla;
 const now = new Date('2026-11-24T03:00:00Z');
-const INPUTS: TransitionInputs = {
-  route: { agency: 'DLH' },
-  forward: { forwardTo: 'sp4n_lapor' },
-  reject: {},
-  respond: {},
-  submitResult: { text: 'Sudah ditambal' },
-  validate: {},
-  returnToAgency: {},
-  confirm: {},
-  reopen: {},
-  closeNoConfirmation: {},
-};
+const INPUTS = TRANSITION_INPUTS;
 const LEGAL: Record<TransitionAction, Partial<Record<TicketStatus, TicketStatus>>> = {
   route: { open: 'open', in_progress: 'open' },
   forward: { open: 'forwarded' },
