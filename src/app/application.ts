@@ -8,6 +8,7 @@ import { createMetrics } from '../observability/metrics.js';
 import { connectDatabase } from '../storage/connect.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../storage/embedded-db.js';
 import { openStorage, type Storage } from '../storage/storage.js';
+import { TelegramChannel } from '../channels/telegram/channel.js';
 import { webchatRoutes } from '../channels/webchat/routes.js';
 import type { ConversationRouter } from '../conversation/router.js';
 import { setUpConversation } from '../conversation/setup.js';
@@ -69,6 +70,11 @@ export async function startApplication(config: Config, logger: Logger): Promise<
     const http = createHttpServer({ logger, metrics, health, connection, databaseKind });
     await webchatRoutes(http, { router, outbox, outboxStore: storage.outbox, attachments: storage.attachments, photoMaxBytes: config.limits.photoMaxBytes });
     health.set('webchat', 'up');
+    const { botToken } = config.channels.telegram;
+    const telegram = botToken
+      ? new TelegramChannel({ config: { ...config.channels.telegram, botToken }, photoMaxBytes: config.limits.photoMaxBytes, router, outbox, attachments: storage.attachments, health, logger })
+      : undefined;
+    telegram?.registerRoutes(http);
     cleanups.push(() => http.close());
 
     // Messages recorded by a process that died before processing them.
@@ -78,6 +84,10 @@ export async function startApplication(config: Config, logger: Logger): Promise<
 
     const url = await http.listen({ port: config.server.port, host: process.env.HOST ?? '0.0.0.0' });
     logger.info({ url, database: databaseKind }, 'Aduan is listening');
+    if (telegram) {
+      telegram.start();
+      cleanups.push(() => telegram.stop());
+    }
 
     return { config, storage, tickets, router, outbox, http, url, stop };
   } catch (error) {

@@ -18,6 +18,8 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   bind('DATA_DIR', 'dataDir'),
   bind('TELEGRAM_BOT_TOKEN', 'channels.telegram.botToken'),
   bind('TELEGRAM_API_ROOT', 'channels.telegram.apiRoot'),
+  bind('TELEGRAM_WEBHOOK_URL', 'channels.telegram.webhookUrl'),
+  bind('TELEGRAM_WEBHOOK_SECRET', 'channels.telegram.webhookSecret'),
   bind('WHATSAPP_ENABLED', 'channels.whatsappWeb.enabled', 'boolean'),
   bind('CHROMIUM_PATH', 'channels.whatsappWeb.chromiumPath'),
   bind('WHATSAPP_CLOUD_TOKEN', 'channels.whatsappCloud.token'),

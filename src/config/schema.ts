@@ -100,13 +100,27 @@ export const configSchema = z
       /** Messages processed at once by one instance; the rest wait their turn (bounded memory). */
       maxConcurrent: z.number().int().min(1).max(1_000),
     }),
+    outbox: z.strictObject({
+      /** First retry after this long, doubling each time up to `retryMax`. */
+      retryBase: duration,
+      retryMax: duration,
+      maxAttempts: z.number().int().min(1).max(100),
+    }),
     limits: z.strictObject({
       photoMaxBytes: size,
       photosPerTicket: z.number().int().min(0).max(50),
       descriptionMaxChars: z.number().int().min(100).max(100_000),
     }),
     channels: z.strictObject({
-      telegram: z.strictObject({ botToken: z.string().min(1).optional(), apiRoot: z.url() }),
+      telegram: z.strictObject({
+        botToken: z.string().min(1).optional(),
+        apiRoot: z.url(),
+        /** Webhook mode when set (the public https URL Telegram posts to); long polling otherwise. */
+        webhookUrl: z.url().optional(),
+        /** Telegram sends it back in X-Telegram-Bot-Api-Secret-Token; derived from the token when unset. */
+        webhookSecret: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'expected 1–256 letters, digits, _ or -').optional(),
+        allowGroups: z.boolean(),
+      }),
       whatsappWeb: z.strictObject({ enabled: z.boolean(), chromiumPath: z.string().min(1) }),
       whatsappCloud: z.strictObject({
         token: z.string().min(1).optional(),

@@ -200,7 +200,7 @@ export class FlowEngine {
     const request = step.request === 'contact' && this.ctx.capabilities.canRequestContact ? 'contact' : step.request === 'location' && this.ctx.capabilities.canRequestLocation ? 'location' : undefined;
     if (request === 'contact') text += `\n${this.t(state, 'ask.phone_button')}`;
     const choices = step.ask === 'confirm' ? [{ value: 'yes', label: this.t(state, 'yes') }, { value: 'no', label: this.t(state, 'no') }] : step.ask === 'choice' ? this.choices(step, state) : undefined;
-    return { text, ...(choices ? { choices } : {}), ...(request ? { request } : {}) };
+    return { text, ...(choices ? { choices } : {}), ...(request ? { request, requestLabel: this.t(state, `ask.share_${request}`) } : {}) };
   }
 
   private choices(step: FlowStep, state: ConversationState): Choice[] {

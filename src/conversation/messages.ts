@@ -35,6 +35,8 @@ export interface OutboundMessage {
   readonly photo?: AttachmentRef;
   /** Ask the channel to offer a "share my phone number" or "share location" button where it can. */
   readonly request?: 'contact' | 'location';
+  /** The label of that button, in the person's language. */
+  readonly requestLabel?: string;
 }
 
 export interface ChannelCapabilities {

@@ -47,6 +47,8 @@ export interface ConversationStore {
   /** Stores the changes and releases the lease, if the lease is still ours. */
   saveAndRelease(key: string, owner: string, changes: ConversationChanges): Promise<boolean>;
   release(key: string, owner: string): Promise<void>;
+  /** Records that the person cannot be reached (blocked the bot); their next message clears it. */
+  markUnreachable(key: string, reason: string, at: Date): Promise<void>;
   /** Conversations whose flow has waited past its expiry. */
   expired(now: Date, limit: number): Promise<{ channel: Channel; channelUserId: string }[]>;
 }

@@ -37,7 +37,13 @@ export function setUpConversation(config: Config, storage: Storage, tickets: Tic
   const texts = loadTexts(LOCALES_DIR);
   const flow = loadFlows(FLOWS_DIR, texts).get('complaint');
   if (!flow) throw new Error(`${FLOWS_DIR}complaint.yaml is missing`);
-  const outbox = new OutboxDispatcher(storage.outbox, logger, options.outbox);
+  const outbox = new OutboxDispatcher(storage.outbox, logger, {
+    baseBackoffMs: config.outbox.retryBase,
+    maxBackoffMs: config.outbox.retryMax,
+    maxAttempts: config.outbox.maxAttempts,
+    onUndeliverable: (record, reason) => storage.conversations.markUnreachable(record.conversationKey, reason, new Date()),
+    ...options.outbox,
+  });
   const router = new ConversationRouter({
     inbound: storage.inbound,
     conversations: storage.conversations,

@@ -14,6 +14,8 @@ export interface DispatcherOptions {
   readonly baseBackoffMs?: number;
   readonly maxBackoffMs?: number;
   readonly clock?: () => Date;
+  /** Told when a message can never be delivered (the person blocked the bot). */
+  readonly onUndeliverable?: (record: OutboundRecord, reason: string) => Promise<void>;
 }
 
 export type OutboxListener = (conversationKey: string) => void;
@@ -27,8 +29,10 @@ export class OutboxDispatcher {
   private readonly maxBackoffMs: number;
   private readonly clock: () => Date;
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly onUndeliverable: DispatcherOptions['onUndeliverable'];
 
   constructor(private readonly store: OutboxStore, private readonly logger: Logger, options: DispatcherOptions = {}) {
+    this.onUndeliverable = options.onUndeliverable;
     this.maxAttempts = options.maxAttempts ?? 10;
     this.claimMs = options.claimMs ?? 60_000;
     this.baseBackoffMs = options.baseBackoffMs ?? 2_000;
@@ -89,21 +93,21 @@ export class OutboxDispatcher {
    * for the retry (rescheduled, not sent out of order).
    */
   private async deliverRecords(records: readonly OutboundRecord[], claimed = false): Promise<void> {
-    let blocked: string | undefined;
+    let blocked: { reason: string; retryAt: Date } | undefined;
     for (const record of records) {
       if (blocked !== undefined) {
-        if (claimed) await this.store.reschedule(record.id, new Date(this.clock().getTime() + this.baseBackoffMs), blocked);
+        // Followers retry with the failed message, never before it.
+        if (claimed) await this.store.reschedule(record.id, new Date(blocked.retryAt.getTime() + record.seq), `waiting for an earlier message: ${blocked.reason}`);
         continue;
       }
-      const failure = await this.deliver(record, claimed);
-      if (failure !== undefined) blocked = `waiting for an earlier message: ${failure}`;
+      blocked = await this.deliver(record, claimed);
     }
   }
 
-  /** Returns undefined when done with the record (sent, failed for good, or someone else's), else the reason to wait. */
-  private async deliver(record: OutboundRecord, alreadyClaimed: boolean): Promise<string | undefined> {
+  /** Undefined when done with the record (sent, failed for good, or someone else's); else why and until when it waits. */
+  private async deliver(record: OutboundRecord, alreadyClaimed: boolean): Promise<{ reason: string; retryAt: Date } | undefined> {
     const sender = this.senders.get(record.channel);
-    if (!sender) return 'no sender for the channel';
+    if (!sender) return { reason: 'no sender for the channel', retryAt: new Date(this.clock().getTime() + this.baseBackoffMs) };
     const now = this.clock();
     const claimed = alreadyClaimed ? record : await this.store.claim(record.id, new Date(now.getTime() + this.claimMs), now);
     if (!claimed) return undefined; // delivered or being delivered elsewhere
@@ -117,12 +121,14 @@ export class OutboxDispatcher {
       if (permanent || claimed.attempts >= this.maxAttempts) {
         await this.store.markFailed(claimed.id, reason);
         this.logger.warn({ channel: claimed.channel, attempts: claimed.attempts, reason }, 'outbound message failed for good');
+        if (permanent) await this.onUndeliverable?.(claimed, reason);
         return undefined; // later messages may still go out
       }
       const delay = error instanceof DeliveryError && error.retryAfterMs !== undefined ? error.retryAfterMs : this.backoff(claimed.attempts);
-      await this.store.reschedule(claimed.id, new Date(this.clock().getTime() + delay), reason);
+      const retryAt = new Date(this.clock().getTime() + delay);
+      await this.store.reschedule(claimed.id, retryAt, reason);
       this.logger.info({ channel: claimed.channel, attempts: claimed.attempts, retryInMs: delay, reason }, 'outbound message will be retried');
-      return reason;
+      return { reason, retryAt };
     }
   }
 

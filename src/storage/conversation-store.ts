@@ -28,6 +28,7 @@ export function mongoConversationStore(connection: Connection): ConversationStor
     async saveAndRelease(key, owner, changes) {
       const { ticketNumber, expiresAt, lastInboundId, ...rest } = changes;
       const unset: Record<string, 1> = { lock: 1 };
+      if (lastInboundId) unset.unreachable = 1; // they wrote to us, so they can be reached again
       if (ticketNumber === null) unset.ticketNumber = 1;
       if (expiresAt === null) unset.expiresAt = 1;
       const result = await conversations.updateOne(
@@ -48,6 +49,10 @@ export function mongoConversationStore(connection: Connection): ConversationStor
 
     async release(key, owner) {
       await conversations.updateOne({ _id: key, 'lock.owner': owner }, { $unset: { lock: 1 } });
+    },
+
+    async markUnreachable(key, reason, at) {
+      await conversations.updateOne({ _id: key }, { $set: { unreachable: { reason, at } } });
     },
 
     async expired(now, limit) {

@@ -21,6 +21,8 @@ export interface ConversationDoc {
   /** Set while a flow waits for an answer: when the conversation expires. */
   expiresAt?: Date;
   lock?: { owner: string; until: Date };
+  /** Set when delivery failed for good (e.g. the person blocked the bot). */
+  unreachable?: { reason: string; at: Date };
   createdAt: Date;
   updatedAt: Date;
 }
@@ -38,6 +40,7 @@ const conversationSchema = new Schema<ConversationDoc>(
     lastActivityAt: Date,
     expiresAt: Date,
     lock: { owner: String, until: Date },
+    unreachable: { reason: String, at: Date },
     createdAt: Date,
     updatedAt: Date,
   },

@@ -1,0 +1,216 @@
+// The Telegram channel: long polling (or a webhook) in, the Bot API out.
+// An update is confirmed to Telegram (the offset moves past it) only after it
+// is in the inbound log, so a crash or restart loses nothing, and the log's
+// dedupe makes a redelivered update harmless. Updates of one chat are handled
+// in order; different chats concurrently.
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { Telegraf } from 'telegraf';
+import type { Update } from 'telegraf/types';
+import type { HealthRegistry } from '../../app/health.js';
+import type { Config } from '../../config/schema.js';
+import type { PhotoInput } from '../../conversation/messages.js';
+import type { ConversationRouter } from '../../conversation/router.js';
+import type { Logger } from '../../observability/logger.js';
+import type { OutboxDispatcher } from '../../outbox/dispatcher.js';
+import { AttachmentRejectedError, type AttachmentStore } from '../../storage/attachments.js';
+import { type MediaToFetch, normaliseUpdate } from './normalise.js';
+import { telegramSender } from './sender.js';
+
+export interface TelegramChannelDeps {
+  readonly config: Config['channels']['telegram'] & { readonly botToken: string };
+  readonly photoMaxBytes: number;
+  readonly router: ConversationRouter;
+  readonly outbox: OutboxDispatcher;
+  readonly attachments: AttachmentStore;
+  readonly health: HealthRegistry;
+  readonly logger: Logger;
+}
+
+const ALLOWED_UPDATES = ['message', 'edited_message'] as const;
+const POLL_TIMEOUT_S = 50;
+/** The public Bot API serves files up to 20 MB to bots. */
+const BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024;
+
+export class TelegramChannel {
+  readonly bot: Telegraf;
+  private readonly abort = new AbortController();
+  private offset = 0;
+  private loop: Promise<void> | undefined;
+  private username = '';
+  private lastUpdateAt: string | undefined;
+
+  constructor(private readonly deps: TelegramChannelDeps) {
+    this.bot = new Telegraf(deps.config.botToken, { telegram: { apiRoot: deps.config.apiRoot } });
+    deps.outbox.register(telegramSender(this.bot.telegram, deps.attachments));
+    this.state('starting');
+  }
+
+  /** A method, so the compiler does not assume the answer cannot change inside a loop. */
+  private stopped(): boolean {
+    return this.abort.signal.aborted;
+  }
+
+  get mode(): 'webhook' | 'polling' {
+    return this.deps.config.webhookUrl ? 'webhook' : 'polling';
+  }
+
+  get webhookSecret(): string {
+    return this.deps.config.webhookSecret ?? createHash('sha256').update(`aduan-webhook:${this.deps.config.botToken}`).digest('hex').slice(0, 48);
+  }
+
+  /** The webhook route, on the app's HTTP server; register before it listens. */
+  registerRoutes(http: FastifyInstance): void {
+    if (!this.deps.config.webhookUrl) return;
+    const path = new URL(this.deps.config.webhookUrl).pathname;
+    http.post(path, async (request, reply) => {
+      if (request.headers['x-telegram-bot-api-secret-token'] !== this.webhookSecret) {
+        return reply.code(401).send({ error: 'unauthorized' });
+      }
+      const update = request.body as Update | undefined;
+      if (typeof update?.update_id !== 'number') return reply.code(400).send({ error: 'not an update' });
+      // Answer only once the update is in the inbound log: an error makes Telegram deliver it again.
+      await this.handleUpdate(update);
+      return reply.code(200).send({ ok: true });
+    });
+  }
+
+  /** Connects in the background; a Bot API that is down at start is retried without holding up the other channels. */
+  start(): void {
+    this.loop = this.run();
+  }
+
+  private async run(): Promise<void> {
+    for (let attempt = 1; !this.stopped(); attempt++) {
+      try {
+        await this.connect();
+        break;
+      } catch (error) {
+        this.state('down', error);
+        this.deps.logger.warn({ attempt, reason: this.redact(error) }, 'Telegram channel could not start; retrying');
+        await this.pause(retryAfterMs(error) ?? Math.min(60_000, 1_000 * 2 ** attempt));
+      }
+    }
+    if (!this.stopped() && this.mode === 'polling') await this.poll();
+  }
+
+  private async connect(): Promise<void> {
+    const me = await this.bot.telegram.getMe();
+    this.username = me.username;
+    if (this.deps.config.webhookUrl) {
+      await this.bot.telegram.setWebhook(this.deps.config.webhookUrl, { secret_token: this.webhookSecret, allowed_updates: [...ALLOWED_UPDATES] });
+    } else {
+      // A webhook left from an earlier deployment would make getUpdates fail with 409.
+      await this.bot.telegram.deleteWebhook({ drop_pending_updates: false });
+    }
+    this.state('up');
+    this.deps.logger.info({ username: me.username, mode: this.mode }, 'Telegram channel started');
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.loop;
+    this.state('disabled');
+  }
+
+  private async poll(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped()) {
+      let updates: Update[];
+      try {
+        // Asking from `offset` confirms every update before it, all of them already in the inbound log.
+        updates = await this.bot.telegram.callApi('getUpdates', { offset: this.offset, timeout: POLL_TIMEOUT_S, allowed_updates: [...ALLOWED_UPDATES] }, { signal: this.abort.signal as never });
+        failures = 0;
+        this.state('up');
+      } catch (error) {
+        if (this.stopped()) return;
+        failures++;
+        this.state('down', error);
+        await this.pause(retryAfterMs(error) ?? Math.min(30_000, 500 * 2 ** failures));
+        continue;
+      }
+      // Retry the batch until every update is stored; only then move the offset past it.
+      for (let attempt = 1; !this.stopped(); attempt++) {
+        try {
+          await this.handleBatch(updates);
+          const last = updates.at(-1);
+          if (last) this.offset = last.update_id + 1;
+          break;
+        } catch (error) {
+          this.deps.logger.error({ reason: this.redact(error), attempt }, 'Telegram updates could not be stored; retrying');
+          this.state('down', error);
+          await this.pause(Math.min(30_000, 500 * 2 ** attempt));
+        }
+      }
+    }
+  }
+
+  /** Chats in parallel, each chat's updates in their order. */
+  private async handleBatch(updates: readonly Update[]): Promise<void> {
+    const byChat = new Map<string, Update[]>();
+    for (const update of updates) {
+      const chat = chatOf(update);
+      byChat.set(chat, [...(byChat.get(chat) ?? []), update]);
+    }
+    await Promise.all(
+      [...byChat.values()].map(async (chatUpdates) => {
+        for (const update of chatUpdates) await this.handleUpdate(update);
+      }),
+    );
+  }
+
+  private async handleUpdate(update: Update): Promise<void> {
+    const normalised = normaliseUpdate(update, { allowGroups: this.deps.config.allowGroups });
+    this.lastUpdateAt = new Date().toISOString();
+    if (normalised.kind === 'ignored') return;
+    const photo = normalised.media ? await this.fetchPhoto(normalised.media) : undefined;
+    await this.deps.router.handle(photo ? { ...normalised.message, photos: [photo] } : normalised.message);
+  }
+
+  /** Downloads a photo and stores it; transient failures throw, so the update is retried. */
+  private async fetchPhoto(media: MediaToFetch): Promise<PhotoInput> {
+    if (media.size !== undefined && (media.size > this.deps.photoMaxBytes || media.size > BOT_API_DOWNLOAD_LIMIT)) return { rejected: 'too_large' };
+    const file = await this.bot.telegram.getFile(media.fileId);
+    if (!file.file_path) return { rejected: 'download_failed' };
+    const url = `${this.deps.config.apiRoot}/file/bot${this.deps.config.botToken}/${file.file_path}`;
+    const response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
+    if (!response.ok) throw new Error(`Telegram file download failed with HTTP ${String(response.status)}`);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    try {
+      return { ref: await this.deps.attachments.saveImage({ bytes, filename: media.filename ?? file.file_path.split('/').pop(), source: 'telegram' }) };
+    } catch (error) {
+      if (error instanceof AttachmentRejectedError) return { rejected: error.reason };
+      throw error;
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.abort.signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+    });
+  }
+
+  private state(status: 'starting' | 'up' | 'down' | 'disabled', error?: unknown): void {
+    this.deps.health.set('telegram', status, {
+      detail: { mode: this.mode, ...(this.username ? { username: this.username } : {}), ...(this.lastUpdateAt ? { lastUpdateAt: this.lastUpdateAt } : {}) },
+      ...(error === undefined ? {} : { lastError: this.redact(error) }),
+    });
+  }
+
+  /** Error text without the bot token, which Bot API URLs contain. */
+  private redact(error: unknown): string {
+    return (error instanceof Error ? error.message : String(error)).replaceAll(this.deps.config.botToken, '<token>');
+  }
+}
+
+function chatOf(update: Update): string {
+  if ('message' in update) return String(update.message.chat.id);
+  if ('edited_message' in update) return String(update.edited_message.chat.id);
+  return 'other';
+}
+
+function retryAfterMs(error: unknown): number | undefined {
+  const seconds = (error as { response?: { parameters?: { retry_after?: number } } }).response?.parameters?.retry_after;
+  return seconds === undefined ? undefined : seconds * 1_000;
+}

@@ -1,0 +1,61 @@
+// Delivers outbound messages through the Bot API: text with reply keyboards,
+// photos uploaded as bytes (Telegram never has to fetch from us), long texts
+// split. Errors become DeliveryErrors the outbox understands: 429 with its
+// retry_after, 403 (blocked by the user) and 400 as permanent, the rest retried.
+import type { Telegram } from 'telegraf';
+import type { ChannelCapabilities } from '../../conversation/messages.js';
+import { DeliveryError, type ChannelSender } from '../../outbox/sender.js';
+import type { AttachmentStore } from '../../storage/attachments.js';
+import { replyMarkup, splitText } from './format.js';
+
+export const TELEGRAM_CAPABILITIES: ChannelCapabilities = {
+  knowsPhone: false,
+  canRequestContact: true,
+  canRequestLocation: true,
+  buttons: true,
+  oneShot: false,
+};
+
+export function telegramSender(telegram: Telegram, attachments: AttachmentStore): ChannelSender {
+  return {
+    channel: 'telegram',
+    capabilities: TELEGRAM_CAPABILITIES,
+    delivery: 'push',
+    async send(chatId, message) {
+      try {
+        let last: { message_id: number } | undefined;
+        if (message.photo) {
+          const stored = await attachments.open(message.photo.fileId);
+          if (!stored) throw new DeliveryError(`photo ${message.photo.fileId} is not stored`, true);
+          const bytes = await readAll(stored.stream);
+          last = await telegram.sendPhoto(chatId, { source: bytes, filename: stored.ref.filename ?? 'foto.jpg' });
+        }
+        const parts = splitText(message.text);
+        for (const [i, part] of parts.entries()) {
+          if (part === '') continue;
+          const final = i === parts.length - 1;
+          last = await telegram.sendMessage(chatId, part, final ? { reply_markup: replyMarkup(message) } : {});
+        }
+        return last ? { providerMessageId: String(last.message_id) } : {};
+      } catch (error) {
+        throw toDeliveryError(error);
+      }
+    },
+  };
+}
+
+export function toDeliveryError(error: unknown): DeliveryError {
+  if (error instanceof DeliveryError) return error;
+  const telegramError = error as { response?: { error_code?: number; description?: string; parameters?: { retry_after?: number } } };
+  const code = telegramError.response?.error_code;
+  const description = telegramError.response?.description ?? (error instanceof Error ? error.message : String(error));
+  if (code === 429) return new DeliveryError(`429 ${description}`, false, (telegramError.response?.parameters?.retry_after ?? 5) * 1_000);
+  if (code === 403 || code === 400) return new DeliveryError(`${String(code)} ${description}`, true);
+  return new DeliveryError(code ? `${String(code)} ${description}` : description, false);
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
