@@ -6,10 +6,9 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { OutboxDispatcher } from '../outbox/dispatcher.js';
 import type { NewOutbound } from '../outbox/store.js';
-import { TicketNotFoundError } from '../tickets/errors.js';
-import type { Ticket } from '../tickets/model.js';
 import type { TicketService } from '../tickets/service.js';
 import { parseCommand } from './commands.js';
+import { FlowEffects } from './effects.js';
 import { type EngineContext, FlowEngine, type Outcome } from './engine.js';
 import type { Faq } from './faq.js';
 import type { Flow } from './flow.js';
@@ -46,20 +45,6 @@ export interface RouterDeps {
 const LEASE_MS = 30_000;
 const LEASE_WAIT_MS = 25;
 
-interface EffectSource {
-  readonly message: InboundMessage;
-  readonly recorded: RecordedInbound;
-  readonly session: number;
-  readonly recovering: boolean;
-}
-
-interface EffectResult {
-  readonly ok: boolean;
-  readonly replies: OutboundMessage[];
-  readonly ticket?: Ticket;
-  readonly state?: ConversationState;
-}
-
 /** What one turn produces before it is stored. */
 interface Turn {
   state: ConversationState;
@@ -72,9 +57,11 @@ export class ConversationRouter {
   private readonly queue = new KeyedQueue();
   private readonly slots: Semaphore;
   private readonly clock: () => Date;
+  private readonly effects: FlowEffects;
 
   constructor(private readonly deps: RouterDeps) {
     this.clock = deps.clock ?? (() => new Date());
+    this.effects = new FlowEffects(deps);
     this.slots = new Semaphore(deps.maxConcurrent ?? 8);
   }
 
@@ -243,7 +230,7 @@ export class ConversationRouter {
       outcome = { state, replies: [{ text: this.t(state, 'unknown_command') }, ...engine.promptFor(state)] };
     } else if (command?.type === 'status') {
       outcome = command.number
-        ? { state, replies: [await this.statusReply(command.number, state, message), ...engine.promptFor(state)] }
+        ? { state, replies: [await this.effects.statusReply(command.number, state, message, this.known(message).phone), ...engine.promptFor(state)] }
         : startFresh('status_number');
     } else if (!state.flow) {
       outcome = startFresh();
@@ -257,7 +244,7 @@ export class ConversationRouter {
     for (let guard = 0; outcome.effect && guard < 5; guard++) {
       const effect = outcome.effect;
       const actionStep = outcome.state.step ?? '';
-      const result = await this.perform(effect.action, outcome.state, { message, recorded, session, recovering });
+      const result = await this.effects.perform(effect.action, outcome.state, { message, recorded, session, recovering, knownPhone: this.known(message).phone });
       replies.push(...result.replies);
       if (result.ticket) ticketNumber = result.ticket.number;
       if (!result.ok) {
@@ -269,89 +256,6 @@ export class ConversationRouter {
       state = outcome.state;
     }
     return { state, replies, session, ticketNumber };
-  }
-
-  private async perform(action: 'create_ticket' | 'show_status' | 'answer_faq', state: ConversationState, source: EffectSource): Promise<EffectResult> {
-    const { message } = source;
-    switch (action) {
-      case 'show_status':
-        return { ok: true, replies: [await this.statusReply(state.data.ticket_number ?? '', state, message)] };
-      case 'answer_faq': {
-        const answer = this.deps.faq.answer(state.data.question ?? '', state.locale);
-        return { ok: true, replies: answer ? [{ text: answer }, { text: this.t(state, 'faq.follow_up') }] : [{ text: this.t(state, 'faq.no_match') }] };
-      }
-      case 'create_ticket':
-        return this.createTicket(state, source);
-    }
-  }
-
-  private async createTicket(state: ConversationState, { message, recorded, session, recovering }: EffectSource): Promise<EffectResult> {
-    const { data } = state;
-    try {
-      // Only a reprocessed message can have opened its ticket already (the process died after creating it).
-      const existing = recovering ? await this.deps.tickets.findByIntakeMessage(recorded.id) : null;
-      const ticket =
-        existing ??
-        (await this.deps.tickets.create(
-          {
-            channel: message.channel,
-            intake: { messageId: recorded.id, conversationKey: recorded.conversationKey, session },
-            reporter: {
-              ...(data.name ? { name: data.name } : {}),
-              ...(data.phone ? { phone: data.phone } : {}),
-              ...(data.email ? { email: data.email } : {}),
-              ...(data.address ? { address: data.address } : {}),
-              channelUserId: message.channelUserId,
-            },
-            category: data.category ?? 'lainnya',
-            description: data.description ?? '',
-            attachments: data.photos ?? [],
-            ...(data.location ? { location: data.location } : {}),
-          },
-          'reporter',
-        ));
-      const profile = { ...(data.name ? { name: data.name } : {}), ...(data.phone ? { phone: data.phone } : {}), ...(data.address ? { address: data.address } : {}) };
-      return { ok: true, ticket, replies: [{ text: this.createdText(ticket, state) }], state: { ...state, profile } };
-    } catch (error) {
-      this.deps.logger.error({ err: error, channel: message.channel }, 'ticket creation failed');
-      return { ok: false, replies: [{ text: this.t(state, 'create_failed') }] };
-    }
-  }
-
-  private createdText(ticket: Ticket, state: ConversationState): string {
-    if (ticket.status === 'forwarded' && ticket.forwardedTo) {
-      const target = this.deps.config.forwarding[ticket.forwardedTo];
-      return this.t(state, 'forwarded', { number: ticket.number, channel: target?.name ?? ticket.forwardedTo, url: target?.url ?? '' });
-    }
-    const agency = this.deps.config.agencies.find((a) => a.code === ticket.agency);
-    return this.t(state, 'created', { number: ticket.number, agency: agency?.name ?? ticket.agency ?? '' });
-  }
-
-  private async statusReply(number: string, state: ConversationState, message: InboundMessage): Promise<OutboundMessage> {
-    let ticket: Ticket | undefined;
-    try {
-      ticket = await this.deps.tickets.get(number);
-    } catch (error) {
-      if (!(error instanceof TicketNotFoundError)) throw error;
-    }
-    const knownPhones = [state.profile?.phone, this.known(message).phone].filter(Boolean);
-    const own =
-      ticket &&
-      ((ticket.channel === message.channel && ticket.reporter.channelUserId === message.channelUserId) ||
-        (ticket.reporter.phone !== undefined && knownPhones.includes(ticket.reporter.phone)));
-    if (!ticket || !own) return { text: this.t(state, 'status.not_found', { number }) };
-    const category = this.deps.config.categories.find((c) => c.code === ticket.category);
-    const agency = this.deps.config.agencies.find((a) => a.code === ticket.agency);
-    const date = new Intl.DateTimeFormat(state.locale === 'id' ? 'id-ID' : 'en-GB', { dateStyle: 'long', timeZone: this.deps.config.city.timezone }).format(ticket.createdAt);
-    return {
-      text: this.t(state, 'status.found', {
-        number: ticket.number,
-        category: category ? (category.name[state.locale] ?? category.name.id) : ticket.category,
-        date,
-        status: this.t(state, `status.labels.${ticket.status}`),
-        agency: agency ? this.t(state, 'status.agency', { agency: agency.name }) : '',
-      }),
-    };
   }
 
   /** What the channel already knows about the sender, so the flow need not ask. */
