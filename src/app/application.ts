@@ -16,7 +16,8 @@ import type { OutboxDispatcher } from '../outbox/dispatcher.js';
 import { TicketService } from '../tickets/service.js';
 import { HealthRegistry } from './health.js';
 import { createHttpServer } from './http.js';
-import { startJobs } from './jobs.js';
+import { mongoJobLeases } from '../scheduler/lease.js';
+import { type Scheduler, startScheduler } from '../scheduler/scheduler.js';
 
 export interface RunningApplication {
   readonly config: Config;
@@ -24,6 +25,7 @@ export interface RunningApplication {
   readonly tickets: TicketService;
   readonly router: ConversationRouter;
   readonly outbox: OutboxDispatcher;
+  readonly scheduler: Scheduler;
   readonly http: FastifyInstance;
   /** The address the HTTP server listens on, e.g. http://127.0.0.1:3000. */
   readonly url: string;
@@ -79,8 +81,8 @@ export async function startApplication(config: Config, logger: Logger): Promise<
 
     // Messages recorded by a process that died before processing them.
     await router.recover();
-    const jobs = startJobs(config, { router, outbox }, logger);
-    cleanups.push(() => jobs.stop());
+    const scheduler = startScheduler({ config, tickets, router, outbox, logger }, mongoJobLeases(connection));
+    cleanups.push(() => scheduler.stop());
 
     const url = await http.listen({ port: config.server.port, host: process.env.HOST ?? '0.0.0.0' });
     logger.info({ url, database: databaseKind }, 'Aduan is listening');
@@ -89,7 +91,7 @@ export async function startApplication(config: Config, logger: Logger): Promise<
       cleanups.push(() => telegram.stop());
     }
 
-    return { config, storage, tickets, router, outbox, http, url, stop };
+    return { config, storage, tickets, router, outbox, scheduler, http, url, stop };
   } catch (error) {
     await stop();
     throw error;

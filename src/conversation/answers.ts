@@ -55,7 +55,8 @@ export function answerConfirm(message: InboundMessage, yesLabel: string, noLabel
   if (w === '') return retry('retry.empty');
   if (YES.has(w) || w === '1' || w === yesLabel.toLowerCase()) return ok(true);
   if (NO.has(w) || w === '2' || w === noLabel.toLowerCase()) return ok(false);
-  const first = w.split(' ')[0] ?? '';
+  // "belum, masih rusak" / "ya sudah beres": the first word decides.
+  const first = w.split(/[\s,.;:!?]+/)[0] ?? '';
   if (YES.has(first)) return ok(true);
   if (NO.has(first)) return ok(false);
   return retry('retry.confirm');

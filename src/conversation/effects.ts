@@ -125,6 +125,21 @@ export class FlowEffects {
     };
   }
 
+  /** The reporter's answer to "has the problem been solved?": yes closes the ticket, no reopens it with their words. */
+  async confirmResolution(number: string, solved: boolean, words: string, state: ConversationState): Promise<OutboundMessage> {
+    try {
+      const ticket = solved
+        ? await this.deps.tickets.transition(number, 'confirm', {}, { actor: 'reporter' })
+        : await this.deps.tickets.transition(number, 'reopen', {}, { actor: 'reporter', note: words.trim() || 'belum selesai' });
+      const agency = this.deps.config.agencies.find((a) => a.code === ticket.agency);
+      return { text: this.t(state, solved ? 'confirmation.thanks' : 'confirmation.reopened', { number, agency: agency?.name ?? ticket.agency ?? '' }) };
+    } catch (error) {
+      // Closed meanwhile (by the auto-close job or an operator): say where it stands.
+      this.deps.logger.warn({ err: error }, 'confirmation answer could not be applied');
+      return { text: this.t(state, 'confirmation.too_late', { number }) };
+    }
+  }
+
   private t(state: ConversationState, key: string, vars?: TextVars): string {
     return this.deps.texts.t(state.locale, key, vars);
   }

@@ -7,7 +7,7 @@ import type { AttachmentRef } from '../tickets/model.js';
 import * as answers from './answers.js';
 import type { Flow, FlowAction, FlowStep } from './flow.js';
 import type { ChannelCapabilities, Choice, InboundMessage, OutboundMessage } from './messages.js';
-import type { ConversationState, FlowData } from './state.js';
+import { type ConversationState, type FlowData, idleState } from './state.js';
 import type { Texts, TextVars } from './texts.js';
 
 export interface EngineContext {
@@ -182,8 +182,7 @@ export class FlowEngine {
   }
 
   private finish(state: ConversationState): ConversationState {
-    const { locale, profile } = state;
-    return { data: {}, retries: 0, locale, ...(profile ? { profile } : {}) };
+    return idleState(state.locale, state.profile, state.pendingConfirmation);
   }
 
   /** The question of an ask step, re-sent after help or a language switch. */

@@ -7,6 +7,7 @@ import type { Logger } from '../observability/logger.js';
 import type { OutboxDispatcher } from '../outbox/dispatcher.js';
 import type { NewOutbound } from '../outbox/store.js';
 import type { TicketService } from '../tickets/service.js';
+import { answerConfirm } from './answers.js';
 import { parseCommand } from './commands.js';
 import { FlowEffects } from './effects.js';
 import { type EngineContext, FlowEngine, type Outcome } from './engine.js';
@@ -109,6 +110,33 @@ export class ConversationRouter {
     return count;
   }
 
+  /**
+   * Sends messages that no inbound message asked for (a job telling the
+   * reporter about their ticket), in the conversation's order and under its
+   * lease, and lets `change` adjust the state (e.g. await a confirmation).
+   */
+  notify(target: { channel: InboundMessage['channel']; channelUserId: string }, compose: (state: ConversationState) => { replies: OutboundMessage[]; state: ConversationState }): Promise<void> {
+    const key = conversationKey(target.channel, target.channelUserId);
+    return this.queue.run(key, () =>
+      this.slots.run(async () => {
+        const conversation = await this.acquire(target.channel, target.channelUserId);
+        try {
+          const current = conversation.state ?? idleState(this.deps.config.city.locale);
+          const { replies, state } = compose(current);
+          await this.commit(conversation, { state, replies, session: conversation.session, ticketNumber: conversation.ticketNumber }, undefined);
+        } catch (error) {
+          await this.deps.conversations.release(conversation.key, this.deps.instanceId).catch(() => undefined);
+          throw error;
+        }
+      }),
+    );
+  }
+
+  /** Texts in a conversation's language, for jobs composing notifications. */
+  text(state: ConversationState, key: string, vars?: TextVars): string {
+    return this.t(state, key, vars);
+  }
+
   get activeConversations(): number {
     return this.queue.size;
   }
@@ -146,7 +174,7 @@ export class ConversationRouter {
       return false;
     }
     const turn: Turn = {
-      state: idleState(state.locale, state.profile),
+      state: idleState(state.locale, state.profile, state.pendingConfirmation),
       replies: [{ text: this.expiredText(state) }],
       session: conversation.session,
       ticketNumber: conversation.ticketNumber,
@@ -204,21 +232,23 @@ export class ConversationRouter {
     if (state.flow && conversation.expiresAt && conversation.expiresAt <= now) {
       // The expiry sweep has not run yet; the person still learns why the report is gone.
       replies.push({ text: this.expiredText(state) });
-      state = idleState(state.locale, state.profile);
+      state = idleState(state.locale, state.profile, state.pendingConfirmation);
     }
 
     const engine = this.engine(message);
     const startFresh = (at?: string): Outcome => {
       session++;
       ticketNumber = undefined;
-      return engine.start(idleState(state.locale, state.profile), this.known(message), at);
+      return engine.start(idleState(state.locale, state.profile, state.pendingConfirmation), this.known(message), at);
     };
     let outcome: Outcome;
     const command = message.unsupported === undefined ? parseCommand(message.text) : undefined;
+    // A report being filled in keeps its own questions; the confirmation waits for it to end.
+    const confirmation = !state.flow && state.pendingConfirmation !== undefined && command === undefined && message.unsupported === undefined ? answerConfirm(message, this.t(state, 'yes'), this.t(state, 'no')) : undefined;
     if (message.unsupported !== undefined) {
       outcome = { state, replies: [{ text: this.t(state, 'unsupported') }, ...engine.promptFor(state)] };
     } else if (command?.type === 'cancel') {
-      outcome = { state: idleState(state.locale, state.profile), replies: [{ text: this.t(state, 'cancelled') }] };
+      outcome = { state: idleState(state.locale, state.profile, state.pendingConfirmation), replies: [{ text: this.t(state, 'cancelled') }] };
     } else if (command?.type === 'menu') {
       outcome = startFresh();
     } else if (command?.type === 'help') {
@@ -232,6 +262,10 @@ export class ConversationRouter {
       outcome = command.number
         ? { state, replies: [await this.effects.statusReply(command.number, state, message, this.known(message).phone), ...engine.promptFor(state)] }
         : startFresh('status_number');
+    } else if (confirmation?.ok && state.pendingConfirmation !== undefined) {
+      // The answer to "has the problem been solved?", asked by the confirmation job.
+      const { pendingConfirmation, ...rest } = state;
+      outcome = { state: rest, replies: [await this.effects.confirmResolution(pendingConfirmation, confirmation.value, message.text ?? '', state)] };
     } else if (!state.flow) {
       outcome = startFresh();
     } else {

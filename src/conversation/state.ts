@@ -33,6 +33,14 @@ export interface ConversationState {
   retries: number;
   locale: Locale;
   profile?: Profile;
+  /** A question outside any flow that waits for a yes/no: has this ticket's problem been solved? */
+  pendingConfirmation?: string;
 }
 
-export const idleState = (locale: Locale, profile?: Profile): ConversationState => ({ data: {}, retries: 0, locale, ...(profile ? { profile } : {}) });
+export const idleState = (locale: Locale, profile?: Profile, pendingConfirmation?: string): ConversationState => ({
+  data: {},
+  retries: 0,
+  locale,
+  ...(profile ? { profile } : {}),
+  ...(pendingConfirmation ? { pendingConfirmation } : {}),
+});

@@ -26,6 +26,18 @@ export function mongoTicketStore(connection: Connection): TicketStore {
       return doc ? toTicket(doc) : null;
     },
 
+    async due(field, status, now, limit) {
+      const docs = await tickets.find({ status, [`due.${field}`]: { $lte: now } }).sort({ [`due.${field}`]: 1 }).limit(limit).lean<Ticket[]>();
+      return docs.map(toTicket);
+    },
+
+    async takeDue(number, field, status, now) {
+      const doc = await tickets
+        .findOneAndUpdate({ _id: number, status, [`due.${field}`]: { $lte: now } }, { $unset: { [`due.${field}`]: 1 }, $set: { updatedAt: now } }, { returnDocument: 'before' })
+        .lean<Ticket>();
+      return doc ? toTicket(doc) : null;
+    },
+
     async applyChange(number, expected, change, now) {
       const doc = await tickets
         .findOneAndUpdate(

@@ -58,6 +58,8 @@ export interface Due {
   firstResponseReminder?: Date;
   followUp?: Date;
   followUpReminder?: Date;
+  /** Ask the reporter to confirm the result (set when it is validated). */
+  confirmationRequest?: Date;
   confirmationReminder?: Date;
   autoClose?: Date;
 }

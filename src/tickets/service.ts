@@ -5,7 +5,7 @@
 import type { Config } from '../config/schema.js';
 import { ConcurrentUpdateError, IllegalTransitionError, InvalidTicketInputError, TicketNotFoundError } from './errors.js';
 import { type NewTicketInput, newTicketSchema } from './input.js';
-import type { Actor, HistoryEntry, Ticket, TicketStatus } from './model.js';
+import type { Actor, Due, HistoryEntry, Ticket, TicketStatus } from './model.js';
 import { formatTicketNumber, ticketPeriod } from './numbers.js';
 import type { TicketStore } from './store.js';
 import { firstResponseDue, planTransition, TRANSITIONS, type TransitionAction, type TransitionInputs } from './transitions.js';
@@ -23,6 +23,12 @@ export type TicketServiceConfig = Pick<Config, 'categories' | 'agencies' | 'forw
 export interface TransitionOptions {
   readonly actor: Actor;
   readonly note?: string;
+  /**
+   * The version the caller decided on (an operator's screen): if the ticket
+   * has changed since, the transition fails instead of acting on news the
+   * caller has not seen.
+   */
+  readonly expectedVersion?: number;
 }
 
 export class TicketService {
@@ -92,6 +98,14 @@ export class TicketService {
     return this.store.findByIntakeMessage(messageId);
   }
 
+  due(field: keyof Due, status: TicketStatus, limit = 200): Promise<Ticket[]> {
+    return this.store.due(field, status, this.clock(), limit);
+  }
+
+  takeDue(number: string, field: keyof Due, status: TicketStatus): Promise<Ticket | null> {
+    return this.store.takeDue(number, field, status, this.clock());
+  }
+
   async get(number: string): Promise<Ticket> {
     const ticket = await this.store.findByNumber(number);
     if (!ticket) throw new TicketNotFoundError(number);
@@ -100,6 +114,7 @@ export class TicketService {
 
   async transition<A extends TransitionAction>(number: string, action: A, input: TransitionInputs[A], options: TransitionOptions): Promise<Ticket> {
     const current = await this.get(number);
+    if (options.expectedVersion !== undefined && options.expectedVersion !== current.version) throw new ConcurrentUpdateError(number, action);
     this.checkInput(action, input, current.status, number);
     const now = this.clock();
     const change = planTransition(current, action, input, { actor: options.actor, note: options.note, now, sla: this.config.sla });

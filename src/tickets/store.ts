@@ -1,6 +1,6 @@
 // What the ticket service needs from storage. The MongoDB implementation is
 // in src/storage/; the service itself knows no database library.
-import type { Ticket, TicketStatus } from './model.js';
+import type { Due, Ticket, TicketStatus } from './model.js';
 import type { TicketChange } from './transitions.js';
 
 export interface TicketStore {
@@ -9,6 +9,14 @@ export interface TicketStore {
   insert(ticket: Ticket): Promise<Ticket>;
   findByNumber(number: string): Promise<Ticket | null>;
   findByIntakeMessage(messageId: string): Promise<Ticket | null>;
+  /** Tickets in `status` whose deadline `field` has come, oldest first (an indexed sweep). */
+  due(field: keyof Due, status: TicketStatus, now: Date, limit: number): Promise<Ticket[]>;
+  /**
+   * Takes a deadline: removes it if it is still due and the ticket still in
+   * `status`, in one atomic update. Returns the ticket only to the one caller
+   * that took it, so a notification tied to it is sent once.
+   */
+  takeDue(number: string, field: keyof Due, status: TicketStatus, now: Date): Promise<Ticket | null>;
   /**
    * Applies the change only if the ticket still has the expected status and
    * version, in one atomic update that also bumps the version and appends the

@@ -101,7 +101,8 @@ interface Effect {
   inc?: Record<string, number>;
 }
 
-const ALL_DUE: (keyof Due)[] = ['firstResponse', 'firstResponseReminder', 'followUp', 'followUpReminder', 'confirmationReminder', 'autoClose'];
+export const DUE_FIELDS: readonly (keyof Due)[] = ['firstResponse', 'firstResponseReminder', 'followUp', 'followUpReminder', 'confirmationRequest', 'confirmationReminder', 'autoClose'];
+const ALL_DUE = DUE_FIELDS;
 const dueExcept = (...keep: (keyof Due)[]) => ALL_DUE.filter((d) => !keep.includes(d)).map((d) => `due.${d}`);
 
 /** Deadline and reminder moment for a target that starts now. */
@@ -151,10 +152,11 @@ const EFFECTS: { [A in TransitionAction]: (input: TransitionInputs[A], ctx: Tran
   validate: (_input, { now, sla }) => ({
     set: {
       resolvedAt: now,
+      'due.confirmationRequest': now,
       'due.confirmationReminder': new Date(now.getTime() + sla.confirmationReminder),
       'due.autoClose': new Date(now.getTime() + sla.confirmationReminder + sla.closeAfterReminder),
     },
-    unset: dueExcept('confirmationReminder', 'autoClose'),
+    unset: dueExcept('confirmationRequest', 'confirmationReminder', 'autoClose'),
   }),
   returnToAgency: (_input, { now, sla }) => ({
     set: followUpDue(now, sla),

@@ -162,10 +162,11 @@ describe('TicketService', () => {
     expect(responses.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(responses.find((r) => r.status === 'rejected')?.reason).toBeInstanceOf(IllegalTransitionError);
 
+    // Two operators acting on the same screen (version) of a ticket.
     const b = await ticketIn(tickets, 'open');
     const routes = await Promise.allSettled([
-      tickets.transition(b.number, 'route', { agency: 'DLH' }, operator),
-      tickets.transition(b.number, 'route', { agency: 'DISHUB' }, operator),
+      tickets.transition(b.number, 'route', { agency: 'DLH' }, { ...operator, expectedVersion: b.version }),
+      tickets.transition(b.number, 'route', { agency: 'DISHUB' }, { ...operator, expectedVersion: b.version }),
     ]);
     expect(routes.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(routes.find((r) => r.status === 'rejected')?.reason).toBeInstanceOf(ConcurrentUpdateError);

@@ -3,6 +3,7 @@
 // status), the conversation (reporter channel id) and look-ups by number.
 import { type Connection, type Model, Schema } from 'mongoose';
 import { CHANNELS, CLOSE_REASONS, TICKET_STATUSES, type Ticket } from '../../tickets/model.js';
+import { DUE_FIELDS } from '../../tickets/transitions.js';
 
 const attachment = new Schema(
   {
@@ -27,7 +28,7 @@ const historyEntry = new Schema(
   { _id: false },
 );
 
-const dueFields = ['firstResponse', 'firstResponseReminder', 'followUp', 'followUpReminder', 'confirmationReminder', 'autoClose'] as const;
+const dueFields = DUE_FIELDS;
 
 // `_id` is the ticket number, so every look-up and conditional update goes by key.
 export const ticketSchema = new Schema<Ticket & { _id: string }>(

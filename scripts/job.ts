@@ -1,0 +1,40 @@
+// `npm run job -- <name>`: runs one job now, under its lease, against MONGODB_URI.
+import { fileURLToPath } from 'node:url';
+import { ConfigError, loadConfig } from '../src/config/load.js';
+import { setUpConversation } from '../src/conversation/setup.js';
+import { createLogger } from '../src/observability/logger.js';
+import { isJobName, JOBS } from '../src/scheduler/jobs.js';
+import { mongoJobLeases } from '../src/scheduler/lease.js';
+import { startScheduler } from '../src/scheduler/scheduler.js';
+import { connectDatabase } from '../src/storage/connect.js';
+import { openStorage } from '../src/storage/storage.js';
+import { TicketService } from '../src/tickets/service.js';
+
+const name = process.argv[2] ?? '';
+if (!isJobName(name)) {
+  console.error(`usage: npm run job -- <${Object.keys(JOBS).join('|')}>`);
+  process.exit(2);
+}
+let config;
+try {
+  config = loadConfig({ files: [fileURLToPath(new URL('../config/default.yaml', import.meta.url)), ...(process.env.CONFIG_FILE ? [process.env.CONFIG_FILE] : [])], env: process.env });
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.problems.join('\n'));
+  process.exit(2);
+}
+if (!config.database.uri) {
+  console.error('npm run job needs MONGODB_URI: the embedded database belongs to the running service (its own jobs run on schedule).');
+  process.exit(2);
+}
+const logger = createLogger();
+const connection = await connectDatabase({ uri: config.database.uri, timeoutMs: config.database.connectTimeout, logger });
+const storage = openStorage(connection, config);
+const tickets = new TicketService(storage.tickets, config);
+const { router, outbox } = setUpConversation(config, storage, tickets, logger);
+const scheduler = startScheduler({ config: { ...config, schedules: {} }, tickets, router, outbox, logger }, mongoJobLeases(connection));
+const result = await scheduler.runNow(name);
+await outbox.idle();
+await scheduler.stop();
+await connection.close();
+console.log(result.ran ? `${name}: ${String(result.handled)} handled` : `${name}: another instance holds the lease; try again later`);

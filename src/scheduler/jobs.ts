@@ -1,0 +1,42 @@
+// The jobs, by name, and the schedule (a key of `schedules` in the
+// configuration) each runs on. `npm run job -- <name>` runs one now.
+import type { Config } from '../config/schema.js';
+import type { ConversationRouter } from '../conversation/router.js';
+import type { Logger } from '../observability/logger.js';
+import type { OutboxDispatcher } from '../outbox/dispatcher.js';
+import type { TicketService } from '../tickets/service.js';
+import { askForConfirmation, closeUnconfirmed, remindToConfirm } from './jobs/confirmation.js';
+
+export interface JobContext {
+  readonly config: Config;
+  readonly tickets: TicketService;
+  readonly router: ConversationRouter;
+  readonly outbox: OutboxDispatcher;
+  readonly logger: Logger;
+}
+
+export interface Job {
+  /** The key in `schedules` that says when it runs. */
+  readonly schedule: string;
+  /** Does one round of work; returns how many items it handled. */
+  run(context: JobContext): Promise<number>;
+}
+
+/** Messages recorded by an instance that died before processing them are at least this old. */
+const ORPHAN_AGE_MS = 60_000;
+
+export const JOBS = {
+  outboxRetry: { schedule: 'outboxRetry', run: ({ outbox }) => outbox.sweep() },
+  conversationExpiry: {
+    schedule: 'conversationExpiry',
+    run: async ({ router }) => (await router.expireIdle()) + (await router.recover(ORPHAN_AGE_MS)),
+  },
+  confirmations: {
+    schedule: 'confirmationSweep',
+    run: async (context) => (await askForConfirmation(context)) + (await remindToConfirm(context)) + (await closeUnconfirmed(context)),
+  },
+} as const satisfies Record<string, Job>;
+
+export type JobName = keyof typeof JOBS;
+
+export const isJobName = (name: string): name is JobName => name in JOBS;
