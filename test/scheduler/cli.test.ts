@@ -15,7 +15,10 @@ describe('npm run job', () => {
   });
 
   it('names the jobs when asked for one that does not exist', async () => {
-    const failed = await run('npm', ['run', '--silent', 'job', '--', 'nope'], { cwd: ROOT }).catch((error: unknown) => error as { code: number; stderr: string });
+    const failed = (await run('npm', ['run', '--silent', 'job', '--', 'nope'], { cwd: ROOT }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: unknown) => error,
+    )) as { code: number; stderr: string };
     expect(failed.code).toBe(2);
     expect(failed.stderr).toContain('usage: npm run job -- <outboxRetry|conversationExpiry|confirmations>');
   });
