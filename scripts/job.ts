@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from '../src/config/load.js';
 import { setUpConversation } from '../src/conversation/setup.js';
+import { smtpMailer } from '../src/notifications/mailer.js';
 import { createLogger } from '../src/observability/logger.js';
 import { isJobName, JOBS } from '../src/scheduler/jobs.js';
 import { mongoJobLeases } from '../src/scheduler/lease.js';
@@ -32,9 +33,11 @@ const connection = await connectDatabase({ uri: config.database.uri, timeoutMs: 
 const storage = openStorage(connection, config);
 const tickets = new TicketService(storage.tickets, config);
 const { router, outbox } = setUpConversation(config, storage, tickets, logger);
-const scheduler = startScheduler({ config: { ...config, schedules: {} }, tickets, router, outbox, logger }, mongoJobLeases(connection));
+const mailer = smtpMailer(config.channels.email);
+const scheduler = startScheduler({ config: { ...config, schedules: {} }, tickets, router, outbox, mailer, logger }, mongoJobLeases(connection));
 const result = await scheduler.runNow(name);
 await outbox.idle();
 await scheduler.stop();
+mailer?.close();
 await connection.close();
 console.log(result.ran ? `${name}: ${String(result.handled)} handled` : `${name}: another instance holds the lease; try again later`);

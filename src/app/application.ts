@@ -16,6 +16,7 @@ import type { OutboxDispatcher } from '../outbox/dispatcher.js';
 import { TicketService } from '../tickets/service.js';
 import { HealthRegistry } from './health.js';
 import { createHttpServer } from './http.js';
+import { smtpMailer } from '../notifications/mailer.js';
 import { mongoJobLeases } from '../scheduler/lease.js';
 import { type Scheduler, startScheduler } from '../scheduler/scheduler.js';
 
@@ -81,7 +82,14 @@ export async function startApplication(config: Config, logger: Logger): Promise<
 
     // Messages recorded by a process that died before processing them.
     await router.recover();
-    const scheduler = startScheduler({ config, tickets, router, outbox, logger }, mongoJobLeases(connection));
+    const mailer = smtpMailer(config.channels.email);
+    if (mailer) {
+      cleanups.push(() => {
+        mailer.close();
+        return Promise.resolve();
+      });
+    }
+    const scheduler = startScheduler({ config, tickets, router, outbox, mailer, logger }, mongoJobLeases(connection));
     cleanups.push(() => scheduler.stop());
 
     const url = await http.listen({ port: config.server.port, host: process.env.HOST ?? '0.0.0.0' });

@@ -85,6 +85,8 @@ export const configSchema = z
     ticketNumber: z.strictObject({ prefix: z.string().regex(/^[A-Z]{2,6}$/, 'expected 2 to 6 capital letters') }),
     agencies: z.array(agency).min(1),
     categories: z.array(category).min(1),
+    /** The central operators (Admin Pusat), copied on every escalation. */
+    centralOperators: z.strictObject({ emails: z.array(email).default([]) }),
     forwarding: z.record(z.string(), z.strictObject({ name: z.string().min(1), url: z.url() })),
     sla: z.strictObject({
       firstResponse: duration,

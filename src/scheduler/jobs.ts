@@ -2,16 +2,20 @@
 // configuration) each runs on. `npm run job -- <name>` runs one now.
 import type { Config } from '../config/schema.js';
 import type { ConversationRouter } from '../conversation/router.js';
+import type { Mailer } from '../notifications/mailer.js';
 import type { Logger } from '../observability/logger.js';
 import type { OutboxDispatcher } from '../outbox/dispatcher.js';
 import type { TicketService } from '../tickets/service.js';
 import { askForConfirmation, closeUnconfirmed, remindToConfirm } from './jobs/confirmation.js';
+import { slaSweep } from './jobs/sla.js';
 
 export interface JobContext {
   readonly config: Config;
   readonly tickets: TicketService;
   readonly router: ConversationRouter;
   readonly outbox: OutboxDispatcher;
+  /** Email to agencies and supervisors; undefined when SMTP is not configured. */
+  readonly mailer: Mailer | undefined;
   readonly logger: Logger;
 }
 
@@ -31,6 +35,7 @@ export const JOBS = {
     schedule: 'conversationExpiry',
     run: async ({ router }) => (await router.expireIdle()) + (await router.recover(ORPHAN_AGE_MS)),
   },
+  slaSweep: { schedule: 'slaSweep', run: (context) => slaSweep(context) },
   confirmations: {
     schedule: 'confirmationSweep',
     run: async (context) => (await askForConfirmation(context)) + (await remindToConfirm(context)) + (await closeUnconfirmed(context)),

@@ -38,6 +38,10 @@ export function mongoTicketStore(connection: Connection): TicketStore {
       return doc ? toTicket(doc) : null;
     },
 
+    async recordBreach(number, breach) {
+      await tickets.updateOne({ _id: number }, { $push: { slaBreaches: breach } });
+    },
+
     async applyChange(number, expected, change, now) {
       const doc = await tickets
         .findOneAndUpdate(

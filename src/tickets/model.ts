@@ -87,6 +87,8 @@ export interface Ticket {
   resolvedAt?: Date;
   closedAt?: Date;
   reopenCount: number;
+  /** SLA targets this ticket missed, for reports and the inbox. */
+  slaBreaches?: { kind: 'firstResponse' | 'followUp'; at: Date; agency?: string }[];
   history: HistoryEntry[];
   version: number;
   createdAt: Date;

@@ -106,6 +106,10 @@ export class TicketService {
     return this.store.takeDue(number, field, status, this.clock());
   }
 
+  recordBreach(number: string, kind: 'firstResponse' | 'followUp', agency: string | undefined): Promise<void> {
+    return this.store.recordBreach(number, { kind, at: this.clock(), ...(agency ? { agency } : {}) });
+  }
+
   async get(number: string): Promise<Ticket> {
     const ticket = await this.store.findByNumber(number);
     if (!ticket) throw new TicketNotFoundError(number);

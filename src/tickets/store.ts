@@ -17,6 +17,7 @@ export interface TicketStore {
    * that took it, so a notification tied to it is sent once.
    */
   takeDue(number: string, field: keyof Due, status: TicketStatus, now: Date): Promise<Ticket | null>;
+  recordBreach(number: string, breach: NonNullable<Ticket['slaBreaches']>[number]): Promise<void>;
   /**
    * Applies the change only if the ticket still has the expected status and
    * version, in one atomic update that also bumps the version and appends the
