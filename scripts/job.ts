@@ -8,6 +8,7 @@ import { isJobName, JOBS } from '../src/scheduler/jobs.js';
 import { mongoJobLeases } from '../src/scheduler/lease.js';
 import { startScheduler } from '../src/scheduler/scheduler.js';
 import { connectDatabase } from '../src/storage/connect.js';
+import { mongoReportStore } from '../src/storage/report-store.js';
 import { openStorage } from '../src/storage/storage.js';
 import { TicketService } from '../src/tickets/service.js';
 
@@ -34,7 +35,7 @@ const storage = openStorage(connection, config);
 const tickets = new TicketService(storage.tickets, config);
 const { router, outbox } = setUpConversation(config, storage, tickets, logger);
 const mailer = smtpMailer(config.channels.email);
-const scheduler = startScheduler({ config: { ...config, schedules: {} }, tickets, router, outbox, mailer, logger }, mongoJobLeases(connection));
+const scheduler = startScheduler({ config: { ...config, schedules: {} }, tickets, router, outbox, mailer, reports: mongoReportStore(connection), logger }, mongoJobLeases(connection));
 const result = await scheduler.runNow(name);
 await outbox.idle();
 await scheduler.stop();

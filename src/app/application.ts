@@ -17,6 +17,7 @@ import { TicketService } from '../tickets/service.js';
 import { HealthRegistry } from './health.js';
 import { createHttpServer } from './http.js';
 import { smtpMailer } from '../notifications/mailer.js';
+import { mongoReportStore } from '../storage/report-store.js';
 import { mongoJobLeases } from '../scheduler/lease.js';
 import { type Scheduler, startScheduler } from '../scheduler/scheduler.js';
 
@@ -89,7 +90,7 @@ export async function startApplication(config: Config, logger: Logger): Promise<
         return Promise.resolve();
       });
     }
-    const scheduler = startScheduler({ config, tickets, router, outbox, mailer, logger }, mongoJobLeases(connection));
+    const scheduler = startScheduler({ config, tickets, router, outbox, mailer, reports: mongoReportStore(connection), logger }, mongoJobLeases(connection));
     cleanups.push(() => scheduler.stop());
 
     const url = await http.listen({ port: config.server.port, host: process.env.HOST ?? '0.0.0.0' });

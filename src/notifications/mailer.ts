@@ -7,6 +7,7 @@ export interface Mail {
   readonly to: readonly string[];
   readonly subject: string;
   readonly text: string;
+  readonly attachments?: readonly { filename: string; content: string; contentType: string }[];
 }
 
 export interface Mailer {
@@ -25,8 +26,8 @@ export function smtpMailer(email: Config['channels']['email']): Mailer | undefin
     ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.password ?? '' } } : {}),
   });
   return {
-    async send({ to, subject, text }) {
-      await transport.sendMail({ from, to: [...to], subject, text, headers: { 'Auto-Submitted': 'auto-generated' } });
+    async send({ to, subject, text, attachments = [] }) {
+      await transport.sendMail({ from, to: [...to], subject, text, attachments: attachments.map((a) => ({ ...a })), headers: { 'Auto-Submitted': 'auto-generated' } });
     },
     close: () => { transport.close(); },
   };

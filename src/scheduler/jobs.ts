@@ -7,7 +7,9 @@ import type { Logger } from '../observability/logger.js';
 import type { OutboxDispatcher } from '../outbox/dispatcher.js';
 import type { TicketService } from '../tickets/service.js';
 import { askForConfirmation, closeUnconfirmed, remindToConfirm } from './jobs/confirmation.js';
+import { dailyReport, monthlyReport } from './jobs/reports.js';
 import { slaSweep } from './jobs/sla.js';
+import type { ReportStore } from '../storage/report-store.js';
 
 export interface JobContext {
   readonly config: Config;
@@ -16,6 +18,7 @@ export interface JobContext {
   readonly outbox: OutboxDispatcher;
   /** Email to agencies and supervisors; undefined when SMTP is not configured. */
   readonly mailer: Mailer | undefined;
+  readonly reports: ReportStore;
   readonly logger: Logger;
 }
 
@@ -36,6 +39,8 @@ export const JOBS = {
     run: async ({ router }) => (await router.expireIdle()) + (await router.recover(ORPHAN_AGE_MS)),
   },
   slaSweep: { schedule: 'slaSweep', run: (context) => slaSweep(context) },
+  dailyReport: { schedule: 'dailyReport', run: (context) => dailyReport(context) },
+  monthlyReport: { schedule: 'monthlyReport', run: (context) => monthlyReport(context) },
   confirmations: {
     schedule: 'confirmationSweep',
     run: async (context) => (await askForConfirmation(context)) + (await remindToConfirm(context)) + (await closeUnconfirmed(context)),
