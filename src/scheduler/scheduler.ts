@@ -8,7 +8,8 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { type JobContext, JOBS, type JobName } from './jobs.js';
 import type { JobLeases } from './lease.js';
 
-const LEASE_MS = 5 * 60_000;
+/** A dead holder blocks its job at most this long (a tick is expected to take seconds). */
+const LEASE_MS = 60_000;
 
 export interface Scheduler {
   /** Runs one job now under its lease; false when another instance holds it. */
@@ -29,15 +30,17 @@ export function startScheduler(context: JobContext, leases: JobLeases, owner = `
   };
 
   const tasks: ScheduledTask[] = [];
+  const running = new Set<Promise<void>>();
   for (const name of Object.keys(JOBS) as JobName[]) {
     const expression = context.config.schedules[JOBS[name].schedule];
     if (expression === undefined) continue;
     const tick = async () => {
-      try {
-        await runNow(name);
-      } catch (error) {
-        context.logger.error({ job: name, err: error }, 'job failed');
-      }
+      const run = runNow(name).then(
+        () => undefined,
+        (error: unknown) => { context.logger.error({ job: name, err: error }, 'job failed'); },
+      );
+      running.add(run);
+      await run.finally(() => running.delete(run));
     };
     tasks.push(cron.schedule(expression, tick, { name, timezone: context.config.city.timezone, noOverlap: true }));
   }
@@ -46,6 +49,8 @@ export function startScheduler(context: JobContext, leases: JobLeases, owner = `
     runNow,
     async stop() {
       for (const task of tasks) await task.stop();
+      // Let running ticks finish and release their leases while the database is still there.
+      await Promise.all(running);
     },
   };
 }
