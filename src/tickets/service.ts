@@ -102,6 +102,26 @@ export class TicketService {
     return this.store.due(field, status, this.clock(), limit);
   }
 
+  /**
+   * Takes every due deadline of one kind, a batch at a time, and hands each
+   * taken ticket to `act`. Taking removes the deadline, so the next batch
+   * holds only what is left; tickets someone else took are skipped.
+   */
+  async takeEachDue(field: keyof Due, status: TicketStatus, act: (ticket: Ticket) => Promise<void>, batch = 200): Promise<number> {
+    let taken = 0;
+    for (let round = 0; round < 10_000; round++) {
+      const due = await this.store.due(field, status, this.clock(), batch);
+      for (const candidate of due) {
+        const ticket = await this.store.takeDue(candidate.number, field, status, this.clock());
+        if (!ticket) continue;
+        await act(ticket);
+        taken++;
+      }
+      if (due.length < batch) break;
+    }
+    return taken;
+  }
+
   takeDue(number: string, field: keyof Due, status: TicketStatus): Promise<Ticket | null> {
     return this.store.takeDue(number, field, status, this.clock());
   }

@@ -25,10 +25,9 @@ const reporterOf = (ticket: Ticket) =>
 /** Asks the reporter of every newly resolved ticket to confirm. */
 export async function askForConfirmation({ tickets, router, config }: ConfirmationDeps): Promise<number> {
   let sent = 0;
-  for (const due of await tickets.due('confirmationRequest', 'resolved')) {
-    const ticket = await tickets.takeDue(due.number, 'confirmationRequest', 'resolved');
-    const target = ticket && reporterOf(ticket);
-    if (!ticket || !target) continue;
+  await tickets.takeEachDue('confirmationRequest', 'resolved', async (ticket) => {
+    const target = reporterOf(ticket);
+    if (!target) return;
     const agency = config.agencies.find((a) => a.code === ticket.agency)?.name ?? ticket.agency ?? '';
     await router.notify(target, (state) => ({
       state: { ...state, pendingConfirmation: ticket.number },
@@ -38,24 +37,23 @@ export async function askForConfirmation({ tickets, router, config }: Confirmati
       ],
     }));
     sent++;
-  }
+  });
   return sent;
 }
 
 /** The second notice, for reporters who have not answered. */
 export async function remindToConfirm({ tickets, router, config }: ConfirmationDeps): Promise<number> {
   let sent = 0;
-  for (const due of await tickets.due('confirmationReminder', 'resolved')) {
-    const ticket = await tickets.takeDue(due.number, 'confirmationReminder', 'resolved');
-    const target = ticket && reporterOf(ticket);
-    if (!ticket || !target) continue;
+  await tickets.takeEachDue('confirmationReminder', 'resolved', async (ticket) => {
+    const target = reporterOf(ticket);
+    if (!target) return;
     const days = Math.max(1, Math.round(config.sla.closeAfterReminder / 86_400_000));
     await router.notify(target, (state) => ({
       state: { ...state, pendingConfirmation: ticket.number },
       replies: [{ text: router.text(state, 'confirmation.reminder', { number: ticket.number, days }), choices: [{ value: 'yes', label: router.text(state, 'yes') }, { value: 'no', label: router.text(state, 'no') }] }],
     }));
     sent++;
-  }
+  });
   return sent;
 }
 

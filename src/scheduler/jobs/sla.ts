@@ -44,10 +44,9 @@ export async function slaSweep(deps: SlaDeps): Promise<number> {
 
 async function remind({ tickets, config }: SlaDeps, target: Target, mailer: Mailer): Promise<number> {
   let sent = 0;
-  for (const due of await tickets.due(target.reminder, target.status)) {
-    const ticket = await tickets.takeDue(due.number, target.reminder, target.status);
-    const agency = config.agencies.find((a) => a.code === ticket?.agency);
-    if (!ticket || !agency) continue;
+  await tickets.takeEachDue(target.reminder, target.status, async (ticket) => {
+    const agency = config.agencies.find((a) => a.code === ticket.agency);
+    if (!agency) return;
     const deadline = formatTime(ticket.due[target.deadline], config.city.timezone);
     await mailer.send({
       to: [agency.contacts.email],
@@ -55,21 +54,19 @@ async function remind({ tickets, config }: SlaDeps, target: Target, mailer: Mail
       text: `Yth. ${agency.name},\n\nTiket ${ticket.number} menunggu ${target.what} dari instansi Anda, paling lambat ${deadline}.\n\n${describe(ticket, config)}\n\nPesan otomatis dari Aduan.`,
     });
     sent++;
-  }
+  });
   return sent;
 }
 
 async function escalate({ tickets, config, logger }: SlaDeps, target: Target, mailer: Mailer): Promise<number> {
   let sent = 0;
-  for (const due of await tickets.due(target.deadline, target.status)) {
-    const ticket = await tickets.takeDue(due.number, target.deadline, target.status);
-    if (!ticket) continue;
+  await tickets.takeEachDue(target.deadline, target.status, async (ticket) => {
     await tickets.recordBreach(ticket.number, target.kind, ticket.agency);
     const agency = config.agencies.find((a) => a.code === ticket.agency);
     const to = [...new Set([...(agency?.supervisors.flatMap((s) => (s.email ? [s.email] : [])) ?? []), ...config.centralOperators.emails, ...(agency ? [agency.contacts.email] : [])])];
     if (to.length === 0) {
       logger.warn({ ticket: ticket.number }, 'SLA breach with nobody to tell');
-      continue;
+      return;
     }
     await mailer.send({
       to,
@@ -77,7 +74,7 @@ async function escalate({ tickets, config, logger }: SlaDeps, target: Target, ma
       text: `Tiket ${ticket.number} belum mendapat ${target.what} dari ${agency?.name ?? ticket.agency ?? '-'} sampai batas waktunya.\n\n${describe(ticket, config)}\n\nPesan otomatis dari Aduan.`,
     });
     sent++;
-  }
+  });
   return sent;
 }
 
