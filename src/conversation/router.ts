@@ -113,7 +113,7 @@ export class ConversationRouter {
   /**
    * Sends messages that no inbound message asked for (a job telling the
    * reporter about their ticket), in the conversation's order and under its
-   * lease, and lets `change` adjust the state (e.g. await a confirmation).
+   * lease; `compose` gives the replies and the new state (e.g. awaiting a confirmation).
    */
   notify(target: { channel: InboundMessage['channel']; channelUserId: string }, compose: (state: ConversationState) => { replies: OutboundMessage[]; state: ConversationState }): Promise<void> {
     const key = conversationKey(target.channel, target.channelUserId);
