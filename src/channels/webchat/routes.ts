@@ -52,6 +52,13 @@ const getQuery = {
   },
 } as const;
 
+const photoQuery = {
+  type: 'object',
+  required: ['sessionId'],
+  additionalProperties: false,
+  properties: { sessionId: { type: 'string', pattern: SESSION_ID_PATTERN } },
+} as const;
+
 export async function webchatRoutes(app: FastifyInstance, deps: WebchatDeps): Promise<void> {
   deps.outbox.register(webchatSender);
   const waiters = new Waiters();
@@ -100,8 +107,20 @@ export async function webchatRoutes(app: FastifyInstance, deps: WebchatDeps): Pr
         text: r.message.text,
         ...(r.message.choices ? { choices: r.message.choices } : {}),
         ...(r.message.request ? { request: r.message.request } : {}),
+        ...(r.message.photo ? { photo: `/api/webchat/photos/${String(r.seq)}?sessionId=${encodeURIComponent(sessionId)}` } : {}),
       })),
     };
+  });
+
+  // A photo the bot sent to this session (e.g. the agency's result): only its own session may fetch it.
+  app.get('/api/webchat/photos/:seq', { schema: { params: { type: 'object', properties: { seq: { type: 'integer', minimum: 1 } }, required: ['seq'] }, querystring: photoQuery } }, async (request, reply) => {
+    const { seq } = request.params as { seq: number };
+    const { sessionId } = request.query as { sessionId: string };
+    const [record] = await deps.outboxStore.after(conversationKey('webchat', sessionId), seq - 1, 1);
+    const photo = record?.seq === seq ? record.message.photo : undefined;
+    const stored = photo ? await deps.attachments.open(photo.fileId) : null;
+    if (!stored) return reply.code(404).send({ error: 'not_found' });
+    return reply.type(stored.ref.contentType).header('cache-control', 'private, max-age=86400').header('x-content-type-options', 'nosniff').send(stored.stream);
   });
 }
 

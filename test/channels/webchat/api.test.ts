@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 afterAll(async () => { await app.stop(); });
 
-interface BotMessage { id: number; text: string; choices?: { label: string }[]; request?: string }
+interface BotMessage { id: number; text: string; choices?: { label: string }[]; request?: string; photo?: string }
 
 class Browser {
   after = 0;
@@ -76,6 +76,21 @@ describe('web chat API', () => {
     const chunks: Buffer[] = [];
     for await (const chunk of stored?.stream ?? []) chunks.push(chunk as Buffer);
     expect(Buffer.concat(chunks).equals(jpeg)).toBe(true);
+  });
+
+  it('shows a photo the bot sends only to its own session', async () => {
+    const me = new Browser('session-ffffffffffff-6');
+    await me.say('halo');
+    const bytes = fakeJpeg(12_000, 61);
+    const ref = await app.storage.attachments.saveImage({ bytes });
+    await app.router.notify({ channel: 'webchat', channelUserId: me.sessionId }, (state) => ({ state, replies: [{ text: '', photo: ref }, { text: 'Hasil perbaikan' }] }));
+    const [photoMessage] = await me.poll();
+    expect(photoMessage?.photo).toBe(`/api/webchat/photos/${String(photoMessage?.id)}?sessionId=${me.sessionId}`);
+    const response = await fetch(`${app.url}${photoMessage?.photo ?? ''}`);
+    expect(response.headers.get('content-type')).toBe('image/jpeg');
+    expect(Buffer.from(await response.arrayBuffer()).equals(bytes)).toBe(true);
+    const stranger = await fetch(`${app.url}/api/webchat/photos/${String(photoMessage?.id)}?sessionId=session-gggggggggggg-7`);
+    expect(stranger.status).toBe(404);
   });
 
   it('answers a non-image and an oversized photo politely', async () => {

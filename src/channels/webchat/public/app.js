@@ -116,7 +116,7 @@ async function poll() {
       if (!response.ok) throw new Error(String(response.status));
       const { messages: list } = await response.json();
       for (const message of list) {
-        bubble('bot', message.text);
+        bubble('bot', message.text, message.photo);
         after = Math.max(after, message.id);
         locationButton.hidden = false;
         showChoices(message.choices);
