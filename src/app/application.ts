@@ -9,6 +9,7 @@ import { connectDatabase } from '../storage/connect.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../storage/embedded-db.js';
 import { openStorage, type Storage } from '../storage/storage.js';
 import { TelegramChannel } from '../channels/telegram/channel.js';
+import { registerWhatsAppCloud } from '../channels/whatsapp-cloud/channel.js';
 import { webchatRoutes } from '../channels/webchat/routes.js';
 import type { ConversationRouter } from '../conversation/router.js';
 import { setUpConversation } from '../conversation/setup.js';
@@ -79,6 +80,19 @@ export async function startApplication(config: Config, logger: Logger): Promise<
       ? new TelegramChannel({ config: { ...config.channels.telegram, botToken }, photoMaxBytes: config.limits.photoMaxBytes, router, outbox, attachments: storage.attachments, health, logger })
       : undefined;
     telegram?.registerRoutes(http);
+    const { token: cloudToken, phoneNumberId } = config.channels.whatsappCloud;
+    if (cloudToken && phoneNumberId) {
+      registerWhatsAppCloud(http, {
+        config: { ...config.channels.whatsappCloud, token: cloudToken, phoneNumberId },
+        photoMaxBytes: config.limits.photoMaxBytes,
+        router,
+        outbox,
+        outboxStore: storage.outbox,
+        attachments: storage.attachments,
+        health,
+        logger,
+      });
+    }
     cleanups.push(() => http.close());
 
     // Messages recorded by a process that died before processing them.

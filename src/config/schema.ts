@@ -130,6 +130,8 @@ export const configSchema = z
         verifyToken: z.string().min(1).optional(),
         appSecret: z.string().min(1).optional(),
         apiRoot: z.url(),
+        /** An approved template for messages outside the 24-hour customer window; one body parameter receives the text. */
+        followUpTemplate: z.strictObject({ name: z.string().min(1), language: z.string().min(2) }).optional(),
       }),
       email: z.strictObject({
         imap: z.strictObject({

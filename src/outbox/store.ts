@@ -35,6 +35,8 @@ export interface OutboxStore {
   markFailed(id: string, error: string): Promise<void>;
   /** Entries due for (another) attempt, ordered by conversation and sequence. */
   due(now: Date, limit: number): Promise<OutboundRecord[]>;
+  /** A channel's later word on a sent message (delivered, read, failed), found by the channel's id for it. */
+  recordStatus(providerMessageId: string, status: string, at: Date, error?: string): Promise<void>;
   /** The outbound messages of a conversation after a sequence number (the web chat's poll). */
   after(conversationKey: string, seq: number, limit: number): Promise<OutboundRecord[]>;
 }

@@ -130,6 +130,10 @@ export function mongoOutboxStore(connection: Connection): OutboxStore {
       await messages.updateOne({ _id: id }, { $set: { status: 'failed', lastError: error }, $unset: { claimedUntil: 1, nextAttemptAt: 1 } });
     },
 
+    async recordStatus(providerMessageId, status, at, error) {
+      await messages.updateOne({ providerMessageId }, { $set: { deliveryStatus: status, deliveryStatusAt: at, ...(error ? { lastError: error } : {}) } });
+    },
+
     async due(now, limit) {
       const [pending, abandoned] = await Promise.all([
         messages.find({ status: 'pending', nextAttemptAt: { $lte: now } }).limit(limit).lean(),

@@ -22,17 +22,3 @@ export function replyMarkup(message: OutboundMessage): ReplyMarkup {
   for (let i = 0; i < choices.length; i += 2) rows.push(choices.slice(i, i + 2).map((c) => ({ text: c.label })));
   return rows.length > 0 ? { keyboard: rows, resize_keyboard: true, one_time_keyboard: true } : { remove_keyboard: true };
 }
-
-/** Splits a long text at paragraph, then line, then word boundaries, never above the limit. */
-export function splitText(text: string, limit = TELEGRAM_TEXT_LIMIT): string[] {
-  const parts: string[] = [];
-  let rest = text;
-  while (rest.length > limit) {
-    const window = rest.slice(0, limit);
-    const cut = [window.lastIndexOf('\n\n'), window.lastIndexOf('\n'), window.lastIndexOf(' ')].find((i) => i > limit / 2) ?? limit;
-    parts.push(rest.slice(0, cut).trimEnd());
-    rest = rest.slice(cut).trimStart();
-  }
-  parts.push(rest);
-  return parts;
-}

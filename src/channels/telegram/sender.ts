@@ -6,7 +6,8 @@ import type { Telegram } from 'telegraf';
 import type { ChannelCapabilities } from '../../conversation/messages.js';
 import { DeliveryError, type ChannelSender } from '../../outbox/sender.js';
 import type { AttachmentStore } from '../../storage/attachments.js';
-import { replyMarkup, splitText } from './format.js';
+import { splitText } from '../../outbox/split-text.js';
+import { replyMarkup, TELEGRAM_TEXT_LIMIT } from './format.js';
 
 export const TELEGRAM_CAPABILITIES: ChannelCapabilities = {
   knowsPhone: false,
@@ -30,7 +31,7 @@ export function telegramSender(telegram: Telegram, attachments: AttachmentStore)
           const bytes = await readAll(stored.stream);
           last = await telegram.sendPhoto(chatId, { source: bytes, filename: stored.ref.filename ?? 'foto.jpg' });
         }
-        const parts = splitText(message.text);
+        const parts = splitText(message.text, TELEGRAM_TEXT_LIMIT);
         for (const [i, part] of parts.entries()) {
           if (part === '') continue;
           const final = i === parts.length - 1;

@@ -35,6 +35,9 @@ export interface MessageDoc {
   claimedUntil?: Date;
   lastError?: string;
   providerMessageId?: string;
+  /** The channel's report after sending: delivered, read, failed. */
+  deliveryStatus?: string;
+  deliveryStatusAt?: Date;
   sentAt?: Date;
   processedAt?: Date;
 }
@@ -68,6 +71,8 @@ const messageSchema = new Schema<MessageDoc>(
     claimedUntil: Date,
     lastError: String,
     providerMessageId: String,
+    deliveryStatus: String,
+    deliveryStatusAt: Date,
     sentAt: Date,
     processedAt: Date,
   },
@@ -75,6 +80,7 @@ const messageSchema = new Schema<MessageDoc>(
 );
 messageSchema.index({ status: 1, nextAttemptAt: 1 });
 messageSchema.index({ status: 1, claimedUntil: 1 });
+messageSchema.index({ providerMessageId: 1 });
 messageSchema.index({ ticketNumber: 1, at: 1 });
 messageSchema.index({ conversationKey: 1, session: 1 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { replyMarkup, splitText } from '../../../src/channels/telegram/format.js';
+import { replyMarkup } from '../../../src/channels/telegram/format.js';
+import { splitText } from '../../../src/outbox/split-text.js';
 import { normaliseUpdate } from '../../../src/channels/telegram/normalise.js';
 
 const from = { id: 7, is_bot: false, first_name: 'Sari', last_name: 'Dewi' };
@@ -48,11 +49,11 @@ describe('normaliseUpdate', () => {
 describe('format', () => {
   it('splits long texts at boundaries, never above the limit', () => {
     const text = `${'a'.repeat(3000)}\n\n${'b'.repeat(3000)} ${'c'.repeat(3000)}`;
-    const parts = splitText(text);
+    const parts = splitText(text, 4096);
     expect(parts.every((p) => p.length <= 4096)).toBe(true);
     expect(parts.join('')).toBe(text.replace(/\s+/g, ''));
-    expect(splitText('pendek')).toEqual(['pendek']);
-    expect(splitText('x'.repeat(9000)).map((p) => p.length)).toEqual([4096, 4096, 808]);
+    expect(splitText('pendek', 4096)).toEqual(['pendek']);
+    expect(splitText('x'.repeat(9000), 4096).map((p) => p.length)).toEqual([4096, 4096, 808]);
   });
 
   it('turns choices and requests into keyboards and removes the keyboard otherwise', () => {

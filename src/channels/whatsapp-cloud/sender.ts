@@ -1,0 +1,81 @@
+// Delivers outbound messages through the Cloud API: text, choices as reply
+// buttons (≤ 3) or a list (≤ 10), photos uploaded as media. Outside the
+// 24-hour customer window WhatsApp only accepts templates: the configured
+// follow-up template carries the text instead.
+import type { ChannelCapabilities, OutboundMessage } from '../../conversation/messages.js';
+import { DeliveryError, type ChannelSender } from '../../outbox/sender.js';
+import { splitText } from '../../outbox/split-text.js';
+import type { AttachmentStore } from '../../storage/attachments.js';
+import { type GraphClient, GraphError } from './graph.js';
+
+export const WHATSAPP_CAPABILITIES: ChannelCapabilities = { knowsPhone: true, canRequestContact: false, canRequestLocation: false, buttons: true, oneShot: false };
+
+const TEXT_LIMIT = 4096;
+const INTERACTIVE_BODY_LIMIT = 1024;
+/** Re-engagement message: more than 24 hours since the person last wrote. */
+const OUTSIDE_WINDOW = 131047;
+const RATE_LIMITED = [4, 80007, 130429, 131048, 131056];
+
+export interface CloudSenderOptions {
+  readonly template?: { readonly name: string; readonly language: string };
+}
+
+export function cloudSender(graph: GraphClient, attachments: AttachmentStore, options: CloudSenderOptions): ChannelSender {
+  const send = async (to: string, message: OutboundMessage): Promise<string> => {
+    let last = '';
+    if (message.photo) {
+      const stored = await attachments.open(message.photo.fileId);
+      if (!stored) throw new DeliveryError(`photo ${message.photo.fileId} is not stored`, true);
+      const chunks: Buffer[] = [];
+      for await (const chunk of stored.stream) chunks.push(chunk as Buffer);
+      const id = await graph.uploadMedia(Buffer.concat(chunks), stored.ref.contentType, stored.ref.filename ?? 'foto.jpg');
+      last = await graph.sendMessage({ to, type: 'image', image: { id } });
+    }
+    const interactive = interactiveFor(message);
+    if (interactive) return graph.sendMessage({ to, type: 'interactive', interactive });
+    const text = message.choices?.length ? `${message.text}\n${message.choices.map((c, i) => `${String(i + 1)}. ${c.label}`).join('\n')}` : message.text;
+    for (const part of splitText(text, TEXT_LIMIT)) if (part !== '') last = await graph.sendMessage({ to, type: 'text', text: { body: part } });
+    return last;
+  };
+
+  return {
+    channel: 'whatsapp',
+    capabilities: WHATSAPP_CAPABILITIES,
+    delivery: 'push',
+    async send(to, message) {
+      try {
+        return { providerMessageId: await send(to, message) };
+      } catch (error) {
+        if (error instanceof GraphError && error.code === OUTSIDE_WINDOW && options.template) {
+          try {
+            const id = await graph.sendMessage({ to, type: 'template', template: { name: options.template.name, language: { code: options.template.language }, components: [{ type: 'body', parameters: [{ type: 'text', text: message.text.slice(0, 1_000) }] }] } });
+            return { providerMessageId: id };
+          } catch (templateError) {
+            throw toDeliveryError(templateError);
+          }
+        }
+        throw toDeliveryError(error);
+      }
+    },
+  };
+}
+
+function interactiveFor(message: OutboundMessage): Record<string, unknown> | undefined {
+  const choices = message.choices ?? [];
+  if (choices.length === 0 || choices.length > 10 || message.text.length > INTERACTIVE_BODY_LIMIT || message.text === '') return undefined;
+  const body = { text: message.text };
+  if (choices.length <= 3) {
+    return { type: 'button', body, action: { buttons: choices.map((c) => ({ type: 'reply', reply: { id: c.value, title: c.label.slice(0, 20) } })) } };
+  }
+  return { type: 'list', body, action: { button: 'Pilih', sections: [{ title: 'Pilihan', rows: choices.map((c) => ({ id: c.value, title: c.label.slice(0, 24) })) }] } };
+}
+
+function toDeliveryError(error: unknown): DeliveryError {
+  if (error instanceof DeliveryError) return error;
+  if (error instanceof GraphError) {
+    if (error.status === 429 || (error.code !== undefined && RATE_LIMITED.includes(error.code))) return new DeliveryError(error.message, false, 5_000);
+    if (error.status >= 500) return new DeliveryError(error.message, false);
+    return new DeliveryError(error.message, true);
+  }
+  return new DeliveryError(error instanceof Error ? error.message : String(error), false);
+}

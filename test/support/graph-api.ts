@@ -1,0 +1,86 @@
+// A small Graph API server for tests, on a loopback port: the subset the
+// WhatsApp Cloud API channel uses (send messages, upload media, resolve and
+// download media), with scripted failures.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export class FakeGraphApi {
+  readonly token = 'EAAG-test-token';
+  readonly phoneNumberId = '109876543210';
+  readonly sent: Record<string, unknown>[] = [];
+  readonly uploads: Buffer[] = [];
+  private readonly media = new Map<string, Buffer>();
+  private readonly failures: { status: number; body: Record<string, unknown> }[] = [];
+  private server: Server | undefined;
+  private counter = 0;
+  url = '';
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => { void this.route(req, res); });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${String((this.server.address() as AddressInfo).port)}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => { resolve(); }));
+  }
+
+  addMedia(id: string, bytes: Buffer): void {
+    this.media.set(id, bytes);
+  }
+
+  /** The next sends fail with these responses, in order. */
+  failSends(...failures: { status: number; body: Record<string, unknown> }[]): void {
+    this.failures.push(...failures);
+  }
+
+  textsTo(to: string): string[] {
+    return this.sent
+      .filter((m) => m.to === to)
+      .map((m) => {
+        const text = m.text as { body?: string } | undefined;
+        const interactive = m.interactive as { body?: { text?: string } } | undefined;
+        return text?.body ?? interactive?.body?.text ?? '';
+      });
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const url = new URL(req.url ?? '/', this.url);
+    const download = /^\/download\/(.+)$/.exec(url.pathname);
+    if (download && req.headers.authorization === `Bearer ${this.token}`) {
+      const bytes = this.media.get(download[1] ?? '');
+      res.writeHead(bytes ? 200 : 404, { 'content-type': 'image/jpeg' }).end(bytes);
+      return;
+    }
+    const [status, body] = this.answer(req, url, Buffer.concat(chunks));
+    this.reply(res, status, body);
+  }
+
+  private answer(req: IncomingMessage, url: URL, body: Buffer): [number, unknown] {
+    if (req.headers.authorization !== `Bearer ${this.token}`) return [401, { error: { code: 190, message: 'Invalid OAuth access token' } }];
+    if (req.method === 'POST' && url.pathname === `/${this.phoneNumberId}/messages`) {
+      const failure = this.failures.shift();
+      if (failure) return [failure.status, failure.body];
+      const message = JSON.parse(body.toString()) as Record<string, unknown>;
+      this.sent.push(message);
+      return [200, { messaging_product: 'whatsapp', contacts: [{ wa_id: message.to }], messages: [{ id: `wamid.out${String(++this.counter)}` }] }];
+    }
+    if (req.method === 'POST' && url.pathname === `/${this.phoneNumberId}/media`) {
+      this.uploads.push(body);
+      return [200, { id: `upload${String(++this.counter)}` }];
+    }
+    const mediaId = /^\/([\w.-]+)$/.exec(url.pathname)?.[1];
+    if (req.method === 'GET' && mediaId && this.media.has(mediaId)) {
+      return [200, { url: `${this.url}/download/${mediaId}`, mime_type: 'image/jpeg', file_size: this.media.get(mediaId)?.length, id: mediaId }];
+    }
+    return [404, { error: { code: 100, message: 'Unknown path' } }];
+  }
+
+  private reply(res: ServerResponse, status: number, body: unknown): void {
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  }
+}
