@@ -96,8 +96,8 @@ export class OutboxDispatcher {
     let blocked: { reason: string; retryAt: Date } | undefined;
     for (const record of records) {
       if (blocked !== undefined) {
-        // Followers retry with the failed message, never before it.
-        if (claimed) await this.store.reschedule(record.id, new Date(blocked.retryAt.getTime() + record.seq), `waiting for an earlier message: ${blocked.reason}`);
+        // Followers retry with the failed message, never before it (the sweep would otherwise find them due first).
+        await this.store.reschedule(record.id, new Date(blocked.retryAt.getTime() + record.seq), `waiting for an earlier message: ${blocked.reason}`);
         continue;
       }
       blocked = await this.deliver(record, claimed);
