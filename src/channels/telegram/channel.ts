@@ -170,7 +170,17 @@ export class TelegramChannel {
   /** Downloads a photo and stores it; transient failures throw, so the update is retried. */
   private async fetchPhoto(media: MediaToFetch): Promise<PhotoInput> {
     if (media.size !== undefined && (media.size > this.deps.photoMaxBytes || media.size > BOT_API_DOWNLOAD_LIMIT)) return { rejected: 'too_large' };
-    const file = await this.bot.telegram.getFile(media.fileId);
+    let file;
+    try {
+      file = await this.bot.telegram.getFile(media.fileId);
+    } catch (error) {
+      // A 4xx will not change on retry ("file is too big" above 20 MB): answer it instead of retrying forever.
+      const response = (error as { response?: { error_code?: number; description?: string } }).response;
+      if (response?.error_code !== undefined && response.error_code >= 400 && response.error_code < 500) {
+        return { rejected: /too big/i.test(response.description ?? '') ? 'too_large' : 'download_failed' };
+      }
+      throw error;
+    }
     if (!file.file_path) return { rejected: 'download_failed' };
     const url = `${this.deps.config.apiRoot}/file/bot${this.deps.config.botToken}/${file.file_path}`;
     const response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
