@@ -30,6 +30,10 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
+    files: ['**/*.cjs'],
+    languageOptions: { globals: globals.node },
+  },
+  {
     // The web chat page runs in the browser.
     files: ['src/channels/webchat/public/**/*.js'],
     languageOptions: { globals: globals.browser },

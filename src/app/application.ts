@@ -1,5 +1,6 @@
 // Composes the service from its parts: database, storage, ticket service,
 // HTTP. No I/O happens before start(); stop() undoes start() in reverse.
+import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Connection } from 'mongoose';
 import type { Config } from '../config/schema.js';
@@ -10,6 +11,8 @@ import { type EmbeddedDatabase, startEmbeddedDatabase } from '../storage/embedde
 import { openStorage, type Storage } from '../storage/storage.js';
 import { TelegramChannel } from '../channels/telegram/channel.js';
 import { registerWhatsAppCloud } from '../channels/whatsapp-cloud/channel.js';
+import { WhatsAppWebChannel } from '../channels/whatsapp-web/channel.js';
+import { createWhatsAppWebClient, printQr, registerQrPage } from '../channels/whatsapp-web/setup.js';
 import { webchatRoutes } from '../channels/webchat/routes.js';
 import type { ConversationRouter } from '../conversation/router.js';
 import { setUpConversation } from '../conversation/setup.js';
@@ -93,6 +96,12 @@ export async function startApplication(config: Config, logger: Logger): Promise<
         logger,
       });
     }
+    let whatsappWeb: WhatsAppWebChannel | undefined;
+    if (config.channels.whatsappWeb.enabled) {
+      const { client, media } = await createWhatsAppWebClient(config, connection);
+      whatsappWeb = new WhatsAppWebChannel({ client, media, router, outbox, attachments: storage.attachments, health, logger, leases: mongoJobLeases(connection), owner: `${hostname()}:${String(process.pid)}`, onQr: (qr) => { void printQr(qr); } });
+      registerQrPage(http, whatsappWeb, config.admin);
+    }
     cleanups.push(() => http.close());
 
     // Messages recorded by a process that died before processing them.
@@ -112,6 +121,11 @@ export async function startApplication(config: Config, logger: Logger): Promise<
     if (telegram) {
       telegram.start();
       cleanups.push(() => telegram.stop());
+    }
+    if (whatsappWeb) {
+      const channel = whatsappWeb;
+      channel.start();
+      cleanups.push(() => channel.stop());
     }
 
     return { config, storage, tickets, router, outbox, scheduler, http, url, stop };

@@ -22,6 +22,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   bind('TELEGRAM_WEBHOOK_SECRET', 'channels.telegram.webhookSecret'),
   bind('WHATSAPP_ENABLED', 'channels.whatsappWeb.enabled', 'boolean'),
   bind('CHROMIUM_PATH', 'channels.whatsappWeb.chromiumPath'),
+  bind('WHATSAPP_AUTH', 'channels.whatsappWeb.auth'),
   bind('WHATSAPP_CLOUD_TOKEN', 'channels.whatsappCloud.token'),
   bind('WHATSAPP_CLOUD_PHONE_NUMBER_ID', 'channels.whatsappCloud.phoneNumberId'),
   bind('WHATSAPP_CLOUD_VERIFY_TOKEN', 'channels.whatsappCloud.verifyToken'),

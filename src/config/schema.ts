@@ -123,7 +123,12 @@ export const configSchema = z
         webhookSecret: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'expected 1–256 letters, digits, _ or -').optional(),
         allowGroups: z.boolean(),
       }),
-      whatsappWeb: z.strictObject({ enabled: z.boolean(), chromiumPath: z.string().min(1) }),
+      whatsappWeb: z.strictObject({
+        enabled: z.boolean(),
+        chromiumPath: z.string().min(1),
+        /** `local`: the session on disk under dataDir; `remote`: in MongoDB (containers without a volume). */
+        auth: z.enum(['local', 'remote']),
+      }),
       whatsappCloud: z.strictObject({
         token: z.string().min(1).optional(),
         phoneNumberId: z.string().min(1).optional(),
@@ -154,6 +159,9 @@ export const configSchema = z
     admin: z.strictObject({ username: z.string().min(1).optional(), password: z.string().min(8, 'expected at least 8 characters').optional() }),
   })
   .superRefine((config, ctx) => {
+    if (config.channels.whatsappWeb.enabled && config.channels.whatsappCloud.token) {
+      ctx.addIssue({ code: 'custom', path: ['channels', 'whatsappWeb', 'enabled'], message: 'use either whatsapp-web.js (WHATSAPP_ENABLED) or the Cloud API (WHATSAPP_CLOUD_TOKEN), not both: they answer the same people' });
+    }
     const agencyCodes = config.agencies.map((a) => a.code);
     reportDuplicates(agencyCodes, ['agencies'], 'agency', ctx);
     reportDuplicates(config.categories.map((c) => c.code), ['categories'], 'category', ctx);

@@ -1,0 +1,226 @@
+// WhatsApp through whatsapp-web.js (WhatsApp Web in Debian's Chromium). The
+// library only emits `message` for messages that arrive while it is
+// connected, so after every (re)connection the adapter reads the unread
+// messages of each person's chat itself; the inbound log drops what it has
+// already seen. One instance holds the session at a time (a MongoDB lease).
+import type { HealthRegistry } from '../../app/health.js';
+import type { ChannelCapabilities, PhotoInput } from '../../conversation/messages.js';
+import type { ConversationRouter } from '../../conversation/router.js';
+import type { Logger } from '../../observability/logger.js';
+import type { OutboxDispatcher } from '../../outbox/dispatcher.js';
+import { DeliveryError, type ChannelSender } from '../../outbox/sender.js';
+import type { JobLeases } from '../../scheduler/lease.js';
+import { AttachmentRejectedError, type AttachmentStore } from '../../storage/attachments.js';
+import { normaliseWebMessage, type WebMessageLike } from './normalise.js';
+
+/** The part of whatsapp-web.js's `Message` the adapter uses, media included. */
+export interface WebMessage extends WebMessageLike {
+  downloadMedia(): Promise<{ mimetype: string; data: string; filename?: string | null } | undefined | null>;
+}
+
+export interface WebChat {
+  readonly id: { readonly _serialized: string };
+  readonly isGroup: boolean;
+  readonly unreadCount: number;
+  fetchMessages(options: { limit: number }): Promise<WebMessage[]>;
+  sendSeen(): Promise<boolean>;
+}
+
+/** The part of whatsapp-web.js's `Client` the adapter uses. */
+export interface WebClient {
+  on(event: 'qr', listener: (qr: string) => void): unknown;
+  on(event: 'authenticated' | 'ready', listener: () => void): unknown;
+  on(event: 'auth_failure' | 'disconnected', listener: (reason: string) => void): unknown;
+  on(event: 'message', listener: (message: WebMessage) => void): unknown;
+  initialize(): Promise<void>;
+  destroy(): Promise<void>;
+  getChats(): Promise<WebChat[]>;
+  sendMessage(chatId: string, content: unknown, options?: Record<string, unknown>): Promise<{ id: { _serialized: string } }>;
+}
+
+export const WHATSAPP_WEB_CAPABILITIES: ChannelCapabilities = { knowsPhone: true, canRequestContact: false, canRequestLocation: false, buttons: false, oneShot: false };
+
+export interface WhatsAppWebDeps {
+  readonly client: WebClient;
+  /** Builds the library's MessageMedia for an outgoing photo. */
+  readonly media: (mimetype: string, base64: string, filename: string) => unknown;
+  readonly router: ConversationRouter;
+  readonly outbox: OutboxDispatcher;
+  readonly attachments: AttachmentStore;
+  readonly health: HealthRegistry;
+  readonly logger: Logger;
+  readonly leases: JobLeases;
+  readonly owner: string;
+  /** At most one message per this interval, to look like a person and not get the number banned. */
+  readonly sendIntervalMs?: number;
+  readonly onQr?: (qr: string) => void;
+}
+
+const LEASE = 'whatsapp-web-session';
+const LEASE_MS = 60_000;
+
+export class WhatsAppWebChannel {
+  private qrCode: string | undefined;
+  private stopped = false;
+  private renewal: NodeJS.Timeout | undefined;
+  private lastSend = Promise.resolve();
+  private started: Promise<void> | undefined;
+
+  constructor(private readonly deps: WhatsAppWebDeps) {
+    deps.outbox.register(this.sender());
+    deps.health.set('whatsapp', 'starting');
+  }
+
+  /** The QR code to scan, while the session waits for one. */
+  get qr(): string | undefined {
+    return this.qrCode;
+  }
+
+  start(): void {
+    this.started = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.renewal);
+    await this.started;
+    await this.deps.client.destroy().catch(() => undefined);
+    await this.deps.leases.release(LEASE, this.deps.owner).catch(() => undefined);
+    this.deps.health.set('whatsapp', 'disabled');
+  }
+
+  private async run(): Promise<void> {
+    // Wait for the session lease: another instance may hold the WhatsApp session.
+    while (!this.stopped && !(await this.deps.leases.take(LEASE, this.deps.owner, LEASE_MS))) {
+      this.deps.health.set('whatsapp', 'disabled', { detail: { reason: 'another instance holds the session' } });
+      await sleep(LEASE_MS / 3);
+    }
+    if (this.stopped) return;
+    this.renewal = setInterval(() => {
+      void this.deps.leases.take(LEASE, this.deps.owner, LEASE_MS).then((held) => {
+        if (!held) this.deps.logger.error('WhatsApp session lease lost to another instance');
+      });
+    }, LEASE_MS / 3);
+    this.listen();
+    await this.connect();
+  }
+
+  private listen(): void {
+    const { client, logger, health } = this.deps;
+    client.on('qr', (qr) => {
+      this.qrCode = qr;
+      health.set('whatsapp', 'starting', { detail: { waitingForQrScan: true } });
+      logger.info('WhatsApp: scan the QR code (terminal or /admin/whatsapp/qr) with the phone of the bot number');
+      this.deps.onQr?.(qr);
+    });
+    client.on('authenticated', () => {
+      this.qrCode = undefined;
+      logger.info('WhatsApp: authenticated');
+    });
+    client.on('auth_failure', (reason) => {
+      health.set('whatsapp', 'down', { lastError: `authentication failed: ${reason}` });
+      logger.error({ reason }, 'WhatsApp: authentication failed; a new QR scan is needed');
+    });
+    client.on('ready', () => {
+      health.set('whatsapp', 'up', { detail: { connectedAt: new Date().toISOString() } });
+      logger.info('WhatsApp: ready');
+      void this.catchUp();
+    });
+    client.on('disconnected', (reason) => {
+      health.set('whatsapp', 'down', { lastError: `disconnected: ${reason}` });
+      logger.warn({ reason }, 'WhatsApp: disconnected; reconnecting');
+      if (!this.stopped) void this.reconnect();
+    });
+    client.on('message', (message) => {
+      void this.handle(message).catch((error: unknown) => { logger.error({ err: error }, 'WhatsApp message could not be stored; it will be read again on reconnect'); });
+    });
+  }
+
+  private async connect(): Promise<void> {
+    for (let attempt = 1; !this.stopped; attempt++) {
+      try {
+        await this.deps.client.initialize();
+        return;
+      } catch (error) {
+        this.deps.health.set('whatsapp', 'down', { lastError: error instanceof Error ? error.message : String(error) });
+        await sleep(Math.min(60_000, 1_000 * 2 ** attempt));
+      }
+    }
+  }
+
+  private async reconnect(): Promise<void> {
+    await this.deps.client.destroy().catch(() => undefined);
+    await sleep(2_000);
+    await this.connect();
+  }
+
+  /** Reads what arrived while disconnected: the unread messages of every person's chat, oldest first. */
+  async catchUp(): Promise<number> {
+    let handled = 0;
+    for (const chat of await this.deps.client.getChats()) {
+      if (chat.isGroup || chat.unreadCount <= 0) continue;
+      const messages = await chat.fetchMessages({ limit: chat.unreadCount });
+      for (const message of [...messages].sort((a, b) => a.timestamp - b.timestamp)) {
+        await this.handle(message);
+        handled++;
+      }
+      await chat.sendSeen();
+    }
+    if (handled > 0) this.deps.logger.info({ count: handled }, 'WhatsApp: caught up on messages sent while disconnected');
+    return handled;
+  }
+
+  async handle(raw: WebMessage): Promise<void> {
+    const normalised = normaliseWebMessage(raw);
+    if (normalised.kind === 'ignored') return;
+    const photo = normalised.needsMedia ? await this.fetchPhoto(raw) : undefined;
+    await this.deps.router.handle(photo ? { ...normalised.message, photos: [photo] } : normalised.message);
+  }
+
+  private async fetchPhoto(raw: WebMessage): Promise<PhotoInput> {
+    // downloadMedia() gives nothing when the media has expired on the phone.
+    const media = await raw.downloadMedia().catch(() => undefined);
+    if (!media) return { rejected: 'download_failed' };
+    try {
+      return { ref: await this.deps.attachments.saveImage({ bytes: Buffer.from(media.data, 'base64'), ...(media.filename ? { filename: media.filename } : {}), source: 'whatsapp' }) };
+    } catch (error) {
+      if (error instanceof AttachmentRejectedError) return { rejected: error.reason };
+      throw error;
+    }
+  }
+
+  private sender(): ChannelSender {
+    const interval = this.deps.sendIntervalMs ?? 1_000;
+    const paced = <T>(send: () => Promise<T>): Promise<T> => {
+      const result = this.lastSend.then(send);
+      this.lastSend = result.then(() => sleep(interval), () => sleep(interval));
+      return result;
+    };
+    return {
+      channel: 'whatsapp',
+      capabilities: WHATSAPP_WEB_CAPABILITIES,
+      delivery: 'push',
+      send: (chatId, message) =>
+        paced(async () => {
+          try {
+            let id = '';
+            if (message.photo) {
+              const stored = await this.deps.attachments.open(message.photo.fileId);
+              if (!stored) throw new DeliveryError(`photo ${message.photo.fileId} is not stored`, true);
+              const chunks: Buffer[] = [];
+              for await (const chunk of stored.stream) chunks.push(chunk as Buffer);
+              id = (await this.deps.client.sendMessage(chatId, this.deps.media(stored.ref.contentType, Buffer.concat(chunks).toString('base64'), stored.ref.filename ?? 'foto.jpg'))).id._serialized;
+            }
+            if (message.text !== '') id = (await this.deps.client.sendMessage(chatId, message.text)).id._serialized;
+            return { providerMessageId: id };
+          } catch (error) {
+            throw error instanceof DeliveryError ? error : new DeliveryError(error instanceof Error ? error.message : String(error), false);
+          }
+        }),
+    };
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,165 @@
+// The whatsapp-web.js adapter against a stand-in for the library's Client
+// (WhatsApp Web cannot be reached here), with the real router, outbox and database.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { HealthRegistry } from '../../../src/app/health.js';
+import { WhatsAppWebChannel } from '../../../src/channels/whatsapp-web/channel.js';
+import { gridFsSessionStore } from '../../../src/channels/whatsapp-web/session-store.js';
+import { registerQrPage } from '../../../src/channels/whatsapp-web/setup.js';
+import { createLogger } from '../../../src/observability/logger.js';
+import { mongoJobLeases } from '../../../src/scheduler/lease.js';
+import { messageModel } from '../../../src/storage/models/message.js';
+import { ticketModel } from '../../../src/storage/models/ticket.js';
+import { createRig, type Rig, TICKET_NUMBER } from '../../support/conversation.js';
+import { useTestDatabase } from '../../support/database.js';
+import { fakeJpeg } from '../../support/images.js';
+import { StandInChat, StandInClient } from '../../support/wweb-stand-in.js';
+
+const db = useTestDatabase(import.meta.filename);
+const logger = createLogger({ level: 'silent' });
+
+async function setUp(owner = 'instance-a'): Promise<{ rig: Rig; client: StandInClient; channel: WhatsAppWebChannel; health: HealthRegistry }> {
+  const rig = await createRig(db, { channel: 'whatsapp' });
+  const client = new StandInClient();
+  const health = new HealthRegistry();
+  const channel = new WhatsAppWebChannel({ client, media: (mimetype, data, filename) => ({ mimetype, data, filename }), router: rig.router, outbox: rig.outbox, attachments: rig.storage.attachments, health, logger, leases: mongoJobLeases(db.connection), owner, sendIntervalMs: 0 });
+  return { rig, client, channel, health };
+}
+
+async function until(what: string, check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('whatsapp-web.js adapter', () => {
+  it('logs in with a QR code and takes a full report with a photo and a location', async () => {
+    const { client, channel, health, rig } = await setUp();
+    channel.start();
+    await until('qr', () => channel.qr !== undefined);
+    expect(health.snapshot().whatsapp).toMatchObject({ status: 'starting', detail: { waitingForQrScan: true } });
+    client.scan();
+    expect(channel.qr).toBeUndefined();
+    expect(health.snapshot().whatsapp?.status).toBe('up');
+
+    const from = '6281277776666@c.us';
+    const say = async (fields: Parameters<StandInClient['message']>[1], expected: string) => {
+      const before = client.textsTo(from).length;
+      client.emit('message', client.message(from, fields));
+      await until(`"${expected}"`, () => client.textsTo(from).slice(before).some((t) => t.includes(expected)));
+    };
+    await say({ body: 'halo' }, '1. Buat laporan/pengaduan');
+    await say({ body: '1' }, 'nama lengkap');
+    await say({ body: 'Nyoman Sari' }, 'alamat'); // the phone comes from the WhatsApp id
+    await say({ body: 'Jl. Diponegoro 5' }, 'jenis masalah');
+    await say({ body: '2' }, 'Ceritakan');
+    await say({ body: 'Sampah tidak diangkut seminggu, bau sekali.' }, 'Kirim foto');
+    const photo = fakeJpeg(18_000, 91);
+    await say({ type: 'image', body: 'TPS penuh', media: photo }, 'Foto diterima (1/5)');
+    await say({ body: 'selesai' }, 'lokasi');
+    await say({ type: 'location', location: { latitude: '-8.6500', longitude: '115.2167', description: 'TPS Diponegoro\nDenpasar' } }, 'Ringkasan');
+    await say({ body: 'ya' }, 'nomor tiket');
+    const number = TICKET_NUMBER.exec(client.textsTo(from).join('\n'))?.[0];
+    const ticket = await ticketModel(db.connection).findById(number).lean();
+    expect(ticket).toMatchObject({ channel: 'whatsapp', reporter: { name: 'Nyoman Sari', phone: '+6281277776666', channelUserId: from }, category: 'sampah', location: { latitude: -8.65, longitude: 115.2167, address: 'TPS Diponegoro Denpasar' } });
+    const stored = await rig.storage.attachments.open(ticket?.attachments[0]?.fileId ?? '');
+    const chunks: Buffer[] = [];
+    for await (const chunk of stored?.stream ?? []) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).equals(photo)).toBe(true);
+    await channel.stop();
+  });
+
+  it('ignores groups, status broadcasts and its own messages, and processes a repeated message once', async () => {
+    const { client, channel } = await setUp();
+    client.linked = true;
+    channel.start();
+    await until('ready', () => client.initializations === 1);
+    client.emit('message', client.message('120363000000@g.us', { body: 'halo grup' }));
+    client.emit('message', client.message('status@broadcast', { body: 'status', isStatus: true }));
+    client.emit('message', client.message('6281200000001@c.us', { body: 'dari bot', fromMe: true }));
+    const hello = client.message('6281200000002@c.us', { body: 'halo' });
+    client.emit('message', hello);
+    client.emit('message', hello);
+    await until('menu', () => client.textsTo('6281200000002@c.us').length >= 2);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(client.textsTo('6281200000002@c.us').filter((t) => t.includes('Selamat datang'))).toHaveLength(1);
+    expect(await messageModel(db.connection).countDocuments({ direction: 'in', channelUserId: { $in: ['120363000000@g.us', 'status@broadcast', '6281200000001@c.us'] } })).toBe(0);
+    await channel.stop();
+  });
+
+  it('catches up on messages that arrived while disconnected, in order, without repeating handled ones', async () => {
+    const { client, channel } = await setUp();
+    client.linked = true;
+    channel.start();
+    await until('ready', () => client.initializations === 1);
+    const from = '6281200000003@c.us';
+    const first = client.message(from, { body: 'halo' });
+    client.emit('message', first);
+    await until('menu', () => client.textsTo(from).length >= 2);
+
+    // Offline: the person answers twice, and a group writes too; whatsapp-web.js will not emit these.
+    client.emit('disconnected', 'NAVIGATION');
+    const chat = new StandInChat({ _serialized: from }, false, [first, client.message(from, { body: '1' }), client.message(from, { body: 'Ketut Arta' })]);
+    const group = new StandInChat({ _serialized: '1203@g.us' }, true, [client.message('1203@g.us', { body: 'halo' })]);
+    client.chats.push(chat, group);
+    await until('reconnected', () => client.initializations >= 2, 10_000);
+    await until('address question', () => client.textsTo(from).some((t) => t.includes('alamat')));
+    expect(chat.seen).toBe(1);
+    expect(group.seen).toBe(0);
+    expect(client.textsTo(from).filter((t) => t.includes('Selamat datang'))).toHaveLength(1);
+    expect(await messageModel(db.connection).countDocuments({ conversationKey: `whatsapp:${from}`, direction: 'in' })).toBe(3);
+    await channel.stop();
+  });
+
+  it('lets one instance hold the session while another waits', async () => {
+    const a = await setUp('instance-1');
+    const b = await setUp('instance-2');
+    a.client.linked = true;
+    b.client.linked = true;
+    a.channel.start();
+    await until('a connected', () => a.client.initializations === 1);
+    b.channel.start();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(b.client.initializations).toBe(0);
+    expect(b.health.snapshot().whatsapp).toMatchObject({ status: 'disabled', detail: { reason: 'another instance holds the session' } });
+    await Promise.all([a.channel.stop(), b.channel.stop()]);
+  });
+
+  it('shows the QR code only to an administrator', async () => {
+    const { client, channel } = await setUp();
+    channel.start();
+    await until('qr', () => channel.qr !== undefined);
+    const http = Fastify();
+    registerQrPage(http, channel, { username: 'admin', password: 'rahasia-sekali' });
+    expect((await http.inject({ url: '/admin/whatsapp/qr' })).statusCode).toBe(401);
+    expect((await http.inject({ url: '/admin/whatsapp/qr', headers: { authorization: `Basic ${Buffer.from('admin:salah').toString('base64')}` } })).statusCode).toBe(401);
+    const page = await http.inject({ url: '/admin/whatsapp/qr', headers: { authorization: `Basic ${Buffer.from('admin:rahasia-sekali').toString('base64')}` } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<svg');
+    expect(page.body).toContain('Pindai kode QR');
+    client.scan();
+    await http.close();
+    await channel.stop();
+  });
+
+  it('keeps a RemoteAuth session in GridFS: save, exists, extract, replace, delete', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aduan-wa-'));
+    const store = gridFsSessionStore(db.connection, dir);
+    expect(await store.sessionExists({ session: 'RemoteAuth' })).toBe(false);
+    writeFileSync(join(dir, 'RemoteAuth.zip'), 'zip-v1');
+    await store.save({ session: 'RemoteAuth' });
+    writeFileSync(join(dir, 'RemoteAuth.zip'), 'zip-v2');
+    await store.save({ session: 'RemoteAuth' });
+    expect(await store.sessionExists({ session: 'RemoteAuth' })).toBe(true);
+    await store.extract({ session: 'RemoteAuth', path: join(dir, 'restored.zip') });
+    expect(readFileSync(join(dir, 'restored.zip'), 'utf8')).toBe('zip-v2');
+    expect(await db.connection.collection('whatsapp_sessions.files').countDocuments()).toBe(1);
+    await store.delete({ session: 'RemoteAuth' });
+    expect(await store.sessionExists({ session: 'RemoteAuth' })).toBe(false);
+  });
+});
