@@ -1,7 +1,8 @@
 // What each channel implements to deliver a message: only "deliver this".
 // Everything shared (claiming, retries, backoff, ordering, status) is in the dispatcher.
 import type { ChannelCapabilities, OutboundMessage } from '../conversation/messages.js';
-import type { Channel } from '../tickets/model.js';
+import type { AttachmentStore } from '../storage/attachments.js';
+import type { AttachmentRef, Channel } from '../tickets/model.js';
 
 export interface ChannelSender {
   readonly channel: Channel;
@@ -20,4 +21,11 @@ export class DeliveryError extends Error {
     super(message);
     this.name = 'DeliveryError';
   }
+}
+
+/** The bytes of a photo to send; a photo that is not stored can never be sent, so that failure is permanent. */
+export async function photoToSend(attachments: AttachmentStore, photo: AttachmentRef): Promise<{ ref: AttachmentRef; bytes: Buffer }> {
+  const stored = await attachments.read(photo.fileId);
+  if (!stored) throw new DeliveryError(`photo ${photo.fileId} is not stored`, true);
+  return stored;
 }

@@ -31,6 +31,8 @@ export interface SaveAttachmentInput {
 export interface AttachmentStore {
   saveImage(input: SaveAttachmentInput): Promise<AttachmentRef>;
   open(fileId: string): Promise<{ ref: AttachmentRef; stream: Readable } | null>;
+  /** The whole file in memory (photos are size-limited), or null if it is not stored. */
+  read(fileId: string): Promise<{ ref: AttachmentRef; bytes: Buffer } | null>;
   ensureIndexes(): Promise<void>;
 }
 
@@ -85,6 +87,14 @@ export function gridFsAttachmentStore(connection: Connection, limits: { readonly
       const file = await files().findOne({ _id: new ObjectId(fileId) });
       if (!file) return null;
       return { ref: toRef(file), stream: bucket().openDownloadStream(file._id) };
+    },
+
+    async read(fileId) {
+      const opened = await this.open(fileId);
+      if (!opened) return null;
+      const chunks: Buffer[] = [];
+      for await (const chunk of opened.stream) chunks.push(chunk as Buffer);
+      return { ref: opened.ref, bytes: Buffer.concat(chunks) };
     },
 
     async ensureIndexes() {

@@ -4,7 +4,7 @@
 // scripted failures. Updates are confirmed the way Telegram does it: asking
 // with an offset forgets every update before it.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from './loopback.js';
 
 export interface SentMessage {
   readonly method: 'sendMessage' | 'sendPhoto';
@@ -35,15 +35,13 @@ export class FakeBotApi {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => { void this.route(req, res); });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${String((this.server.address() as AddressInfo).port)}`;
+    this.url = await listenOnLoopback(this.server);
     return this;
   }
 
   async stop(): Promise<void> {
     this.wake();
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => { resolve(); }));
+    await closeServer(this.server);
   }
 
   /** Queues an update for getUpdates; returns its update_id. */

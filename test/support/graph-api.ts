@@ -2,7 +2,7 @@
 // WhatsApp Cloud API channel uses (send messages, upload media, resolve and
 // download media), with scripted failures.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from './loopback.js';
 
 export class FakeGraphApi {
   readonly token = 'EAAG-test-token';
@@ -17,14 +17,12 @@ export class FakeGraphApi {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => { void this.route(req, res); });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${String((this.server.address() as AddressInfo).port)}`;
+    this.url = await listenOnLoopback(this.server);
     return this;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => { resolve(); }));
+    await closeServer(this.server);
   }
 
   addMedia(id: string, bytes: Buffer): void {

@@ -4,7 +4,7 @@
 // retry_after, 403 (blocked by the user) and 400 as permanent, the rest retried.
 import type { Telegram } from 'telegraf';
 import type { ChannelCapabilities } from '../../conversation/messages.js';
-import { DeliveryError, type ChannelSender } from '../../outbox/sender.js';
+import { DeliveryError, type ChannelSender, photoToSend } from '../../outbox/sender.js';
 import type { AttachmentStore } from '../../storage/attachments.js';
 import { splitText } from '../../outbox/split-text.js';
 import { replyMarkup, TELEGRAM_TEXT_LIMIT } from './format.js';
@@ -26,10 +26,8 @@ export function telegramSender(telegram: Telegram, attachments: AttachmentStore)
       try {
         let last: { message_id: number } | undefined;
         if (message.photo) {
-          const stored = await attachments.open(message.photo.fileId);
-          if (!stored) throw new DeliveryError(`photo ${message.photo.fileId} is not stored`, true);
-          const bytes = await readAll(stored.stream);
-          last = await telegram.sendPhoto(chatId, { source: bytes, filename: stored.ref.filename ?? 'foto.jpg' });
+          const { ref, bytes } = await photoToSend(attachments, message.photo);
+          last = await telegram.sendPhoto(chatId, { source: bytes, filename: ref.filename ?? 'foto.jpg' });
         }
         const parts = splitText(message.text, TELEGRAM_TEXT_LIMIT);
         for (const [i, part] of parts.entries()) {
@@ -53,10 +51,4 @@ export function toDeliveryError(error: unknown): DeliveryError {
   if (code === 429) return new DeliveryError(`429 ${description}`, false, (telegramError.response?.parameters?.retry_after ?? 5) * 1_000);
   if (code === 403 || code === 400) return new DeliveryError(`${String(code)} ${description}`, true);
   return new DeliveryError(code ? `${String(code)} ${description}` : description, false);
-}
-
-async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }

@@ -3,7 +3,7 @@
 // 24-hour customer window WhatsApp only accepts templates: the configured
 // follow-up template carries the text instead.
 import type { ChannelCapabilities, OutboundMessage } from '../../conversation/messages.js';
-import { DeliveryError, type ChannelSender } from '../../outbox/sender.js';
+import { DeliveryError, type ChannelSender, photoToSend } from '../../outbox/sender.js';
 import { splitText } from '../../outbox/split-text.js';
 import type { AttachmentStore } from '../../storage/attachments.js';
 import { type GraphClient, GraphError } from './graph.js';
@@ -24,11 +24,8 @@ export function cloudSender(graph: GraphClient, attachments: AttachmentStore, op
   const send = async (to: string, message: OutboundMessage): Promise<string> => {
     let last = '';
     if (message.photo) {
-      const stored = await attachments.open(message.photo.fileId);
-      if (!stored) throw new DeliveryError(`photo ${message.photo.fileId} is not stored`, true);
-      const chunks: Buffer[] = [];
-      for await (const chunk of stored.stream) chunks.push(chunk as Buffer);
-      const id = await graph.uploadMedia(Buffer.concat(chunks), stored.ref.contentType, stored.ref.filename ?? 'foto.jpg');
+      const { ref, bytes } = await photoToSend(attachments, message.photo);
+      const id = await graph.uploadMedia(bytes, ref.contentType, ref.filename ?? 'foto.jpg');
       last = await graph.sendMessage({ to, type: 'image', image: { id } });
     }
     const interactive = interactiveFor(message);

@@ -8,7 +8,7 @@ import type { ChannelCapabilities, PhotoInput } from '../../conversation/message
 import type { ConversationRouter } from '../../conversation/router.js';
 import type { Logger } from '../../observability/logger.js';
 import type { OutboxDispatcher } from '../../outbox/dispatcher.js';
-import { DeliveryError, type ChannelSender } from '../../outbox/sender.js';
+import { DeliveryError, type ChannelSender, photoToSend } from '../../outbox/sender.js';
 import type { JobLeases } from '../../scheduler/lease.js';
 import { AttachmentRejectedError, type AttachmentStore } from '../../storage/attachments.js';
 import { normaliseWebMessage, type WebMessageLike } from './normalise.js';
@@ -205,11 +205,8 @@ export class WhatsAppWebChannel {
           try {
             let id = '';
             if (message.photo) {
-              const stored = await this.deps.attachments.open(message.photo.fileId);
-              if (!stored) throw new DeliveryError(`photo ${message.photo.fileId} is not stored`, true);
-              const chunks: Buffer[] = [];
-              for await (const chunk of stored.stream) chunks.push(chunk as Buffer);
-              id = (await this.deps.client.sendMessage(chatId, this.deps.media(stored.ref.contentType, Buffer.concat(chunks).toString('base64'), stored.ref.filename ?? 'foto.jpg'))).id._serialized;
+              const { ref, bytes } = await photoToSend(this.deps.attachments, message.photo);
+              id = (await this.deps.client.sendMessage(chatId, this.deps.media(ref.contentType, bytes.toString('base64'), ref.filename ?? 'foto.jpg'))).id._serialized;
             }
             if (message.text !== '') id = (await this.deps.client.sendMessage(chatId, message.text)).id._serialized;
             return { providerMessageId: id };

@@ -10,6 +10,7 @@ import { FakeBotApi } from '../../support/bot-api.js';
 import { TICKET_NUMBER } from '../../support/conversation.js';
 import { useTestDatabase } from '../../support/database.js';
 import { fakeJpeg } from '../../support/images.js';
+import { until } from '../../support/until.js';
 
 const db = useTestDatabase(import.meta.filename);
 let api: FakeBotApi;
@@ -31,13 +32,6 @@ async function start(configure: (c: Config) => void = () => undefined): Promise<
   return app;
 }
 
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** Sends a message as the user and waits for a reply containing `expect`. */
 async function say(user: number, content: Record<string, unknown>, expected: string): Promise<string> {
@@ -86,10 +80,8 @@ describe('Telegram channel', () => {
     expect(ticket).toMatchObject({ channel: 'telegram', reporter: { name: 'Putu Ayu Lestari', phone: '+6281234500001', channelUserId: String(user) }, location: { latitude: -8.670458, longitude: 115.212629 } });
     expect(ticket?.attachments).toHaveLength(2);
     for (const [i, attachment] of (ticket?.attachments ?? []).entries()) {
-      const stored = await app.storage.attachments.open(attachment.fileId);
-      const chunks: Buffer[] = [];
-      for await (const chunk of stored?.stream ?? []) chunks.push(chunk as Buffer);
-      expect(Buffer.concat(chunks).equals(photos[i] ?? Buffer.alloc(0))).toBe(true);
+      const stored = await app.storage.attachments.read(attachment.fileId);
+      expect(stored?.bytes.equals(photos[i] ?? Buffer.alloc(0))).toBe(true);
     }
     await until('health', async () => ((await (await fetch(`${app.url}/healthz`)).json()) as { channels: { telegram?: { status: string } } }).channels.telegram?.status === 'up');
   });

@@ -72,10 +72,8 @@ describe('web chat API', () => {
     const ticket = await ticketModel(db.connection).findById(number).lean();
     expect(ticket).toMatchObject({ channel: 'webchat', agency: 'DPRKP', location: { latitude: -6.175392, longitude: 106.827153 }, reporter: { channelUserId: me.sessionId } });
     expect(ticket?.attachments).toHaveLength(1);
-    const stored = await app.storage.attachments.open(ticket?.attachments[0]?.fileId ?? '');
-    const chunks: Buffer[] = [];
-    for await (const chunk of stored?.stream ?? []) chunks.push(chunk as Buffer);
-    expect(Buffer.concat(chunks).equals(jpeg)).toBe(true);
+    const stored = await app.storage.attachments.read(ticket?.attachments[0]?.fileId ?? '');
+    expect(stored?.bytes.equals(jpeg)).toBe(true);
   });
 
   it('shows a photo the bot sends only to its own session', async () => {

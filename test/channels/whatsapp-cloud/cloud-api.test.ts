@@ -10,6 +10,7 @@ import { TICKET_NUMBER } from '../../support/conversation.js';
 import { useTestDatabase } from '../../support/database.js';
 import { FakeGraphApi } from '../../support/graph-api.js';
 import { fakeJpeg } from '../../support/images.js';
+import { until } from '../../support/until.js';
 
 const db = useTestDatabase(import.meta.filename);
 const SECRET = 'app-secret-for-tests';
@@ -43,13 +44,6 @@ function sign(payload: unknown): string {
   return `sha256=${createHmac('sha256', SECRET).update(JSON.stringify(payload)).digest('hex')}`;
 }
 
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 async function say(from: string, message: Record<string, unknown>, expected: string): Promise<string> {
   const before = graph.textsTo(from).length;
@@ -88,10 +82,8 @@ describe('WhatsApp Cloud API channel', () => {
 
     const ticket = await ticketModel(db.connection).findById(number).lean();
     expect(ticket).toMatchObject({ channel: 'whatsapp', category: 'drainase_banjir', reporter: { name: 'I Wayan Sudirta', phone: '+6281311112222', channelUserId: from }, location: { latitude: -8.6705, longitude: 115.2126, address: 'Toko Sari, Jl. Teuku Umar 90' } });
-    const stored = await app.storage.attachments.open(ticket?.attachments[0]?.fileId ?? '');
-    const chunks: Buffer[] = [];
-    for await (const chunk of stored?.stream ?? []) chunks.push(chunk as Buffer);
-    expect(Buffer.concat(chunks).equals(photo)).toBe(true);
+    const stored = await app.storage.attachments.read(ticket?.attachments[0]?.fileId ?? '');
+    expect(stored?.bytes.equals(photo)).toBe(true);
   });
 
   it('refuses unsigned and wrongly signed posts and stores nothing', async () => {

@@ -16,6 +16,7 @@ import { ticketModel } from '../../../src/storage/models/ticket.js';
 import { createRig, type Rig, TICKET_NUMBER } from '../../support/conversation.js';
 import { useTestDatabase } from '../../support/database.js';
 import { fakeJpeg } from '../../support/images.js';
+import { until } from '../../support/until.js';
 import { StandInChat, StandInClient } from '../../support/wweb-stand-in.js';
 
 const db = useTestDatabase(import.meta.filename);
@@ -29,13 +30,6 @@ async function setUp(owner = 'instance-a'): Promise<{ rig: Rig; client: StandInC
   return { rig, client, channel, health };
 }
 
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('whatsapp-web.js adapter', () => {
   it('logs in with a QR code and takes a full report with a photo and a location', async () => {
@@ -67,10 +61,8 @@ describe('whatsapp-web.js adapter', () => {
     const number = TICKET_NUMBER.exec(client.textsTo(from).join('\n'))?.[0];
     const ticket = await ticketModel(db.connection).findById(number).lean();
     expect(ticket).toMatchObject({ channel: 'whatsapp', reporter: { name: 'Nyoman Sari', phone: '+6281277776666', channelUserId: from }, category: 'sampah', location: { latitude: -8.65, longitude: 115.2167, address: 'TPS Diponegoro Denpasar' } });
-    const stored = await rig.storage.attachments.open(ticket?.attachments[0]?.fileId ?? '');
-    const chunks: Buffer[] = [];
-    for await (const chunk of stored?.stream ?? []) chunks.push(chunk as Buffer);
-    expect(Buffer.concat(chunks).equals(photo)).toBe(true);
+    const stored = await rig.storage.attachments.read(ticket?.attachments[0]?.fileId ?? '');
+    expect(stored?.bytes.equals(photo)).toBe(true);
     await channel.stop();
   });
 
