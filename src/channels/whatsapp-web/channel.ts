@@ -65,6 +65,7 @@ export class WhatsAppWebChannel {
   private renewal: NodeJS.Timeout | undefined;
   private lastSend = Promise.resolve();
   private started: Promise<void> | undefined;
+  private catchingUp: Promise<number> = Promise.resolve(0);
 
   constructor(private readonly deps: WhatsAppWebDeps) {
     deps.outbox.register(this.sender());
@@ -154,8 +155,16 @@ export class WhatsAppWebChannel {
     await this.connect();
   }
 
-  /** Reads what arrived while disconnected: the unread messages of every person's chat, oldest first. */
-  async catchUp(): Promise<number> {
+  /**
+   * Reads what arrived while disconnected: the unread messages of every
+   * person's chat, oldest first. Runs one at a time (`ready` can come twice).
+   */
+  catchUp(): Promise<number> {
+    this.catchingUp = this.catchingUp.then(() => this.readUnread(), () => this.readUnread());
+    return this.catchingUp;
+  }
+
+  private async readUnread(): Promise<number> {
     let handled = 0;
     for (const chat of await this.deps.client.getChats()) {
       if (chat.isGroup || chat.unreadCount <= 0) continue;

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { HealthRegistry } from '../../../src/app/health.js';
 import { WhatsAppWebChannel } from '../../../src/channels/whatsapp-web/channel.js';
 import { gridFsSessionStore } from '../../../src/channels/whatsapp-web/session-store.js';
@@ -21,12 +21,19 @@ import { StandInChat, StandInClient } from '../../support/wweb-stand-in.js';
 
 const db = useTestDatabase(import.meta.filename);
 const logger = createLogger({ level: 'silent' });
+const running: WhatsAppWebChannel[] = [];
+
+// A test that fails half-way must not leave its session lease to the next one.
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((channel) => channel.stop()));
+});
 
 async function setUp(owner = 'instance-a'): Promise<{ rig: Rig; client: StandInClient; channel: WhatsAppWebChannel; health: HealthRegistry }> {
   const rig = await createRig(db, { channel: 'whatsapp' });
   const client = new StandInClient();
   const health = new HealthRegistry();
-  const channel = new WhatsAppWebChannel({ client, media: (mimetype, data, filename) => ({ mimetype, data, filename }), router: rig.router, outbox: rig.outbox, attachments: rig.storage.attachments, health, logger, leases: mongoJobLeases(db.connection), owner, sendIntervalMs: 0 });
+  const channel: WhatsAppWebChannel = new WhatsAppWebChannel({ client, media: (mimetype, data, filename) => ({ mimetype, data, filename }), router: rig.router, outbox: rig.outbox, attachments: rig.storage.attachments, health, logger, leases: mongoJobLeases(db.connection), owner, sendIntervalMs: 0 });
+  running.push(channel);
   return { rig, client, channel, health };
 }
 
