@@ -59,7 +59,7 @@ console.log(`query plan:      ${plan.slice(0, 400)}`);
 if (stats) console.log(`examined:        ${String(stats.totalKeysExamined)} index keys, ${String(stats.totalDocsExamined)} documents for ${String(stats.nReturned)} returned`);
 
 let sent = 0;
-const mailer: Mailer = { send: () => { sent++; return Promise.resolve(); }, close: () => undefined };
+const mailer: Mailer = { from: 'aduan@kota.example', send: () => { sent++; return Promise.resolve('<bench@kota.example>'); }, close: () => undefined };
 const tickets = new TicketService(storage.tickets, config);
 const sweepStarted = performance.now();
 const handled = await slaSweep({ tickets, mailer, config, logger: createLogger({ level: 'error' }) });

@@ -35,7 +35,7 @@ const storage = openStorage(connection, config);
 const tickets = new TicketService(storage.tickets, config);
 const { router, outbox } = setUpConversation(config, storage, tickets, logger);
 const mailer = smtpMailer(config.channels.email);
-const scheduler = startScheduler({ config: { ...config, schedules: {} }, tickets, router, outbox, mailer, reports: mongoReportStore(connection), logger }, mongoJobLeases(connection));
+const scheduler = startScheduler({ config: { ...config, schedules: {} }, tickets, router, outbox, mailer, reports: mongoReportStore(connection), attachments: storage.attachments, logger }, mongoJobLeases(connection));
 const result = await scheduler.runNow(name);
 await outbox.idle();
 await scheduler.stop();

@@ -20,10 +20,15 @@ import type { OutboxDispatcher } from '../outbox/dispatcher.js';
 import { TicketService } from '../tickets/service.js';
 import { HealthRegistry } from './health.js';
 import { createHttpServer } from './http.js';
-import { smtpMailer } from '../notifications/mailer.js';
+import { type Mailer, smtpMailer } from '../notifications/mailer.js';
 import { mongoReportStore } from '../storage/report-store.js';
 import { mongoJobLeases } from '../scheduler/lease.js';
 import { type Scheduler, startScheduler } from '../scheduler/scheduler.js';
+import { EmailChannel } from '../channels/email/channel.js';
+import { sendAgencyNotice } from '../notifications/agency-notice.js';
+import { AgencyReplies } from '../notifications/agency-replies.js';
+import { mongoEmailStore } from '../storage/email-store.js';
+import { mongoAgencyMessageLog } from '../storage/message-store.js';
 
 export interface RunningApplication {
   readonly config: Config;
@@ -33,6 +38,8 @@ export interface RunningApplication {
   readonly outbox: OutboxDispatcher;
   readonly scheduler: Scheduler;
   readonly http: FastifyInstance;
+  /** The email channel, when IMAP and SMTP are configured. */
+  readonly email: EmailChannel | undefined;
   /** The address the HTTP server listens on, e.g. http://127.0.0.1:3000. */
   readonly url: string;
   stop(): Promise<void>;
@@ -104,16 +111,26 @@ export async function startApplication(config: Config, logger: Logger): Promise<
     }
     cleanups.push(() => http.close());
 
-    // Messages recorded by a process that died before processing them.
-    await router.recover();
     const mailer = smtpMailer(config.channels.email);
     if (mailer) {
       cleanups.push(() => {
         mailer.close();
         return Promise.resolve();
       });
+      // The agency learns of its ticket at once; the agencyNotices job retries what fails.
+      const notices = { tickets, mailer, attachments: storage.attachments, config, logger };
+      tickets.onEvent((event) => {
+        if (event.type === 'created' || event.action === 'route') {
+          sendAgencyNotice(notices, event.ticket.number).catch((error: unknown) => { logger.error({ err: error, ticket: event.ticket.number }, 'agency notice failed'); });
+        }
+      });
     }
-    const scheduler = startScheduler({ config, tickets, router, outbox, mailer, reports: mongoReportStore(connection), logger }, mongoJobLeases(connection));
+    const email = mailer ? emailChannel(config, { mailer, connection, storage, tickets, router, outbox, health, logger }) : undefined;
+    if (config.channels.email.imap.host && !mailer) logger.warn('IMAP_HOST is set but SMTP_HOST or MAIL_FROM is not: the email channel stays off (it could not answer)');
+
+    // Messages recorded by a process that died before processing them.
+    await router.recover();
+    const scheduler = startScheduler({ config, tickets, router, outbox, mailer, reports: mongoReportStore(connection), attachments: storage.attachments, logger }, mongoJobLeases(connection));
     cleanups.push(() => scheduler.stop());
 
     const url = await http.listen({ port: config.server.port, host: process.env.HOST ?? '0.0.0.0' });
@@ -127,10 +144,42 @@ export async function startApplication(config: Config, logger: Logger): Promise<
       channel.start();
       cleanups.push(() => channel.stop());
     }
+    if (email) {
+      email.start();
+      cleanups.push(() => email.stop());
+    }
 
-    return { config, storage, tickets, router, outbox, scheduler, http, url, stop };
+    return { config, storage, tickets, router, outbox, scheduler, http, email, url, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** The email channel when IMAP_HOST is set (and SMTP, checked by the caller). */
+function emailChannel(
+  config: Config,
+  deps: { mailer: Mailer; connection: Connection; storage: Storage; tickets: TicketService; router: ConversationRouter; outbox: OutboxDispatcher; health: HealthRegistry; logger: Logger },
+): EmailChannel | undefined {
+  const { imap, mailbox, pollInterval, maxMessageSize, allowedFileTypes, rateLimit } = config.channels.email;
+  if (!imap.host) return undefined;
+  if (!imap.user || !imap.password) throw new Error('IMAP_HOST is set: IMAP_USER and IMAP_PASSWORD are needed too');
+  const { mailer, connection, storage, tickets, router, outbox, health, logger } = deps;
+  return new EmailChannel({
+    mailbox: { host: imap.host, port: imap.port, secure: imap.secure, user: imap.user, password: imap.password, mailbox, pollIntervalMs: pollInterval, maxMessageBytes: maxMessageSize },
+    mailer,
+    store: mongoEmailStore(connection),
+    leases: mongoJobLeases(connection),
+    owner: `${hostname()}:${String(process.pid)}`,
+    router,
+    outbox,
+    attachments: storage.attachments,
+    agencyReplies: new AgencyReplies({ tickets, log: mongoAgencyMessageLog(connection), logger }),
+    agencies: config.agencies,
+    allowedFileTypes,
+    rateLimit: { messages: rateLimit.messages, perMs: rateLimit.per },
+    cityName: config.city.name,
+    health,
+    logger,
+  });
 }

@@ -99,6 +99,8 @@ export const configSchema = z
     conversation: z.strictObject({
       /** A flow waiting longer than this for an answer ends with a message. */
       inactivityTimeout: duration,
+      /** How long a report that arrived in one piece (email) waits for the facts it lacks. */
+      oneShotTimeout: duration,
       /** Messages processed at once by one instance; the rest wait their turn (bounded memory). */
       maxConcurrent: z.number().int().min(1).max(1_000),
     }),
@@ -154,6 +156,16 @@ export const configSchema = z
           password: z.string().optional(),
         }),
         from: z.string().min(1).optional(),
+        /** The folder new mail arrives in. */
+        mailbox: z.string().min(1),
+        /** Look for new mail at least this often, whatever IDLE says (dead IDLE connections, servers without IDLE). */
+        pollInterval: duration,
+        /** Larger mail is not downloaded; the sender is told. */
+        maxMessageSize: size,
+        /** Attachments other than photos that are kept with the ticket, by MIME type. */
+        allowedFileTypes: z.array(z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/, 'expected a MIME type like application/pdf')),
+        /** Mail a single sender may send before the rest is set aside (loops, abuse). */
+        rateLimit: z.strictObject({ messages: z.number().int().min(1), per: duration }),
       }),
     }),
     admin: z.strictObject({ username: z.string().min(1).optional(), password: z.string().min(8, 'expected at least 8 characters').optional() }),

@@ -97,6 +97,17 @@ export class FlowEffects {
     return this.t(state, 'created', { number: ticket.number, agency: agency?.name ?? ticket.agency ?? '' });
   }
 
+  /** The ticket, when it exists and was reported from this very channel account. */
+  async ownTicket(number: string, message: InboundMessage): Promise<Ticket | undefined> {
+    try {
+      const ticket = await this.deps.tickets.get(number);
+      return ticket.channel === message.channel && ticket.reporter.channelUserId === message.channelUserId ? ticket : undefined;
+    } catch (error) {
+      if (error instanceof TicketNotFoundError) return undefined;
+      throw error;
+    }
+  }
+
   /** The status of a ticket, only when it is the asker's own: same channel account, or the same phone number. */
   async statusReply(number: string, state: ConversationState, message: InboundMessage, knownPhone: string | undefined): Promise<OutboundMessage> {
     let ticket: Ticket | undefined;

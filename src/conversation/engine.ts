@@ -7,6 +7,7 @@ import type { AttachmentRef } from '../tickets/model.js';
 import * as answers from './answers.js';
 import type { Flow, FlowAction, FlowStep } from './flow.js';
 import type { ChannelCapabilities, Choice, InboundMessage, OutboundMessage } from './messages.js';
+import { answersToQuestions, type Candidates, type Fact, findCoordinates, findPhone, labelledFacts, withoutLabelledLines } from './one-shot.js';
 import { type ConversationState, type FlowData, idleState } from './state.js';
 import type { Texts, TextVars } from './texts.js';
 
@@ -33,6 +34,9 @@ export interface Outcome {
 
 const DEFAULT_MAX_RETRIES = 3;
 
+/** The step of a one-shot report while it waits for the facts it lacks. */
+export const ONE_SHOT_STEP = 'one_shot';
+
 export class FlowEngine {
   constructor(private readonly flow: Flow, private readonly ctx: EngineContext) {}
 
@@ -49,8 +53,95 @@ export class FlowEngine {
     return this.leave(step, state, [], stepId);
   }
 
+  /**
+   * A report that arrives in one piece (an email): everything it says is
+   * taken at once and whatever is missing is asked for in one reply.
+   */
+  startOneShot(state: ConversationState, known: Partial<FlowData>, message: InboundMessage): Outcome {
+    const oneShot = this.flow.one_shot;
+    if (!oneShot) return this.start(state, known);
+    const replies: OutboundMessage[] = [];
+    const text = message.text ?? '';
+    const labelled = labelledFacts(text);
+    const candidates: Candidates = {
+      ...(message.sender?.name ? { name: message.sender.name } : {}),
+      ...(findPhone(text) === undefined ? {} : { phone: findPhone(text) }),
+      category: text,
+      description: withoutLabelledLines(text).slice(0, this.ctx.limits.descriptionMaxChars),
+      ...labelled,
+    };
+    const coordinates = findCoordinates(text);
+    let next: ConversationState = { ...state, flow: this.flow.id, step: ONE_SHOT_STEP, data: { ...known }, retries: 0 };
+    next = this.takeFacts(next, message, candidates, replies);
+    if (next.data.location === undefined && coordinates) next = { ...next, data: { ...next.data, location: coordinates } };
+    // A returning reporter's identity fills what this message does not say.
+    const { profile } = next;
+    const fromProfile = { ...(profile?.name ? { name: profile.name } : {}), ...(profile?.phone ? { phone: profile.phone } : {}), ...(profile?.address ? { address: profile.address } : {}) };
+    next = { ...next, data: { ...fromProfile, ...next.data } };
+    return this.afterFacts(next, replies);
+  }
+
+  private answerOneShot(state: ConversationState, message: InboundMessage): Outcome {
+    const replies: OutboundMessage[] = [];
+    const asked = this.missingFacts(state);
+    const text = message.text ?? '';
+    const candidates = answersToQuestions(text, asked);
+    if (asked.includes('phone') && candidates.phone === undefined) {
+      const phone = findPhone(text);
+      if (phone !== undefined) candidates.phone = phone;
+    }
+    let next = this.takeFacts(state, message, candidates, replies);
+    const coordinates = findCoordinates(text);
+    if (next.data.location === undefined && coordinates) next = { ...next, data: { ...next.data, location: coordinates } };
+    return this.afterFacts({ ...next, retries: state.retries + 1 }, replies);
+  }
+
+  /** Keeps every candidate the flow's own validation accepts, and the photos. */
+  private takeFacts(state: ConversationState, message: InboundMessage, candidates: Candidates, replies: OutboundMessage[]): ConversationState {
+    let data: FlowData = { ...state.data };
+    if (message.photos?.length) data = { ...data, photos: this.addPhotos(data.photos ?? [], message.photos, replies, state, { quiet: true }) };
+    if (message.location && data.location === undefined) {
+      const location = answers.answerLocation(message);
+      if (location.ok) data = { ...data, location: location.value };
+    }
+    for (const fact of this.missingFacts({ ...state, data })) {
+      const step = this.flow.storing(fact);
+      const candidate = candidates[fact];
+      if (!step || candidate === undefined) continue;
+      const result = this.validate(step, { ...message, text: candidate, photos: [] }, state);
+      if (result.ok) data = { ...data, [fact]: result.value };
+    }
+    return { ...state, data };
+  }
+
+  private afterFacts(state: ConversationState, replies: OutboundMessage[]): Outcome {
+    const oneShot = this.flow.one_shot;
+    const missing = this.missingFacts(state);
+    if (!oneShot || missing.length > 0) return { state: { ...state, step: ONE_SHOT_STEP }, replies: [...replies, this.askFacts(missing, state)] };
+    const ready = { ...state, retries: 0 };
+    if (oneShot.summary) replies.push({ text: this.say(oneShot.summary, ready) });
+    return this.enter(oneShot.then, ready, replies, ONE_SHOT_STEP);
+  }
+
+  private missingFacts(state: ConversationState): Fact[] {
+    return (this.flow.one_shot?.facts ?? []).filter((fact) => state.data[fact] === undefined);
+  }
+
+  /** One message listing every missing fact as a line to fill in. */
+  private askFacts(missing: readonly Fact[], state: ConversationState): OutboundMessage {
+    const lines = missing.map((fact) => {
+      const line = this.t(state, `one_shot.fact.${fact}`);
+      if (fact !== 'category') return line;
+      const list = this.ctx.categories.map((c, i) => `   ${String(i + 1)}. ${c.name[state.locale] ?? c.name.id}`).join('\n');
+      return `${line}\n${list}`;
+    });
+    const intro = state.retries > 0 ? 'one_shot.still_missing' : 'one_shot.missing';
+    return { text: [this.t(state, intro), lines.join('\n'), this.t(state, 'one_shot.how')].join('\n\n') };
+  }
+
   answer(state: ConversationState, message: InboundMessage): Outcome {
     if (state.step === undefined) return this.start(state, {});
+    if (state.step === ONE_SHOT_STEP) return this.answerOneShot(state, message);
     const step = this.flow.step(state.step);
     const replies: OutboundMessage[] = [];
     let data = state.data;
@@ -111,7 +202,7 @@ export class FlowEngine {
     return this.retry(step, state, { retry: answers.clean(message.text) === '' ? 'retry.empty' : 'retry.photo' }, replies);
   }
 
-  private addPhotos(current: readonly AttachmentRef[], incoming: NonNullable<InboundMessage['photos']>, replies: OutboundMessage[], state: ConversationState): AttachmentRef[] {
+  private addPhotos(current: readonly AttachmentRef[], incoming: NonNullable<InboundMessage['photos']>, replies: OutboundMessage[], state: ConversationState, { quiet = false } = {}): AttachmentRef[] {
     const max = this.ctx.limits.photosPerTicket;
     const photos = [...current];
     let added = 0;
@@ -129,7 +220,7 @@ export class FlowEngine {
       }
     }
     if (overLimit) replies.push({ text: this.t(state, 'photo.over_limit', { max }) });
-    if (added > 0) {
+    if (added > 0 && !quiet) {
       const key = photos.length >= max ? 'photo.limit_reached' : 'photo.received';
       replies.push({ text: this.t(state, key, { count: photos.length, max }) });
     }
@@ -191,6 +282,7 @@ export class FlowEngine {
   }
 
   promptFor(state: ConversationState): OutboundMessage[] {
+    if (state.step === ONE_SHOT_STEP) return [this.askFacts(this.missingFacts(state), state)];
     return state.step === undefined ? [] : this.prompt(this.flow.step(state.step), state);
   }
 

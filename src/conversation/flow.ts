@@ -39,17 +39,33 @@ const stepSchema = z.strictObject({
 
 export type FlowStep = z.infer<typeof stepSchema>;
 
+const oneShotSchema = z.strictObject({
+  /** The facts a report must have; each is the `store` of an ask step, whose validation it reuses. */
+  facts: z.array(z.enum(DATA_KEYS)).min(1),
+  /** Said before going on, once every fact is there. */
+  summary: z.string().optional(),
+  /** Where the flow goes on once every fact is there (e.g. the step that opens the ticket). */
+  then: z.string(),
+});
+
 const flowSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9_]+$/),
   start: z.string(),
   steps: z.array(stepSchema).min(1),
+  /** Channels where a report arrives in one piece (email) take the facts from it and ask for the missing ones in one reply. */
+  one_shot: oneShotSchema.optional(),
 });
+
+export type OneShot = z.infer<typeof oneShotSchema>;
 
 export interface Flow {
   readonly id: string;
   readonly start: string;
   readonly steps: readonly FlowStep[];
+  readonly one_shot?: OneShot;
   step(id: string): FlowStep;
+  /** The ask step that stores a fact. */
+  storing(key: OneShot['facts'][number]): FlowStep | undefined;
   /** The step that follows `id` when it names no other. */
   after(id: string): FlowStep | undefined;
 }
@@ -78,6 +94,9 @@ function makeFlow(def: z.infer<typeof flowSchema>): Flow {
       if (!step) throw new Error(`flow ${def.id} has no step "${id}"`);
       return step;
     },
+    storing(key) {
+      return def.steps.find((s) => s.ask !== undefined && s.store === key);
+    },
     after(id) {
       const index = byId.get(id);
       return index === undefined ? undefined : def.steps[index + 1];
@@ -100,6 +119,14 @@ function checkFlow(def: z.infer<typeof flowSchema>, texts: Texts): string[] {
     [s.say, s.text, s.retry, ...(s.choices ?? []).map((c) => c.label)].forEach((k) => { text(s.id, k); });
     if ((s.ask === undefined ? 0 : 1) + (s.action === undefined ? 0 : 1) > 1) problems.push(`step ${s.id} both asks and acts`);
     if (s.ask === 'choice' && !s.choices && !s.choices_from) problems.push(`step ${s.id} asks a choice without choices`);
+  }
+  if (def.one_shot) {
+    const { facts, summary, then } = def.one_shot;
+    target('one_shot', then);
+    text('one_shot', summary);
+    for (const fact of facts) {
+      if (!def.steps.some((s) => s.ask !== undefined && s.store === fact)) problems.push(`one_shot fact "${fact}" is stored by no ask step`);
+    }
   }
   return problems;
 }

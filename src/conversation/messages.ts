@@ -22,6 +22,8 @@ export interface InboundMessage {
   readonly sender?: { readonly phone?: string; readonly email?: string; readonly name?: string };
   /** Something the flows cannot use (sticker, voice note, video…): answered politely. */
   readonly unsupported?: string;
+  /** The person answers a message the bot sent about this ticket (an email reply in its thread). */
+  readonly replyTo?: { readonly ticketNumber: string };
 }
 
 export interface Choice {
@@ -65,11 +67,12 @@ export const inboundMessageSchema = z.object({
   messageId: z.string().min(1).max(300),
   at: z.date(),
   text: z.string().optional(),
-  photos: z.array(z.union([z.object({ ref: attachmentRef }), z.object({ rejected: z.enum(['too_large', 'not_an_image', 'empty', 'download_failed']) })])).optional(),
+  photos: z.array(z.union([z.object({ ref: attachmentRef }), z.object({ rejected: z.enum(['too_large', 'not_an_image', 'empty', 'not_allowed', 'download_failed']) })])).optional(),
   location: z.object({ latitude: z.number(), longitude: z.number(), address: z.string().optional() }).optional(),
   contact: z.object({ phone: z.string(), name: z.string().optional(), own: z.boolean().optional() }).optional(),
   sender: z.object({ phone: z.string().optional(), email: z.string().optional(), name: z.string().optional() }).optional(),
   unsupported: z.string().optional(),
+  replyTo: z.object({ ticketNumber: z.string().min(1).max(40) }).optional(),
 });
 
 export function conversationKey(channel: Channel, channelUserId: string): string {

@@ -175,7 +175,7 @@ export class ConversationRouter {
     }
     const turn: Turn = {
       state: idleState(state.locale, state.profile, state.pendingConfirmation),
-      replies: [{ text: this.expiredText(state) }],
+      replies: [{ text: this.expiredText(state, channel) }],
       session: conversation.session,
       ticketNumber: conversation.ticketNumber,
     };
@@ -198,7 +198,9 @@ export class ConversationRouter {
   private async commit(conversation: ConversationRecord, turn: Turn, inboundId: string | undefined): Promise<void> {
     const now = this.clock();
     const capabilities = this.deps.capabilities(conversation.channel);
-    const entries: NewOutbound[] = turn.replies.map((reply, i) => ({
+    // One email per turn, not one per sentence.
+    const replies = capabilities.oneShot ? mergeTexts(turn.replies) : turn.replies;
+    const entries: NewOutbound[] = replies.map((reply, i) => ({
       conversationKey: conversation.key,
       channel: conversation.channel,
       channelUserId: conversation.channelUserId,
@@ -216,7 +218,7 @@ export class ConversationRouter {
       ...(inboundId ? { lastInboundId: inboundId } : {}),
       ticketNumber: turn.ticketNumber ?? null,
       lastActivityAt: now,
-      expiresAt: waiting ? new Date(now.getTime() + this.deps.config.conversation.inactivityTimeout) : null,
+      expiresAt: waiting ? new Date(now.getTime() + (capabilities.oneShot ? this.deps.config.conversation.oneShotTimeout : this.deps.config.conversation.inactivityTimeout)) : null,
     });
     if (!saved) throw new Error('the conversation lease expired before its state could be saved');
   }
@@ -231,7 +233,7 @@ export class ConversationRouter {
 
     if (state.flow && conversation.expiresAt && conversation.expiresAt <= now) {
       // The expiry sweep has not run yet; the person still learns why the report is gone.
-      replies.push({ text: this.expiredText(state) });
+      replies.push({ text: this.expiredText(state, message.channel) });
       state = idleState(state.locale, state.profile, state.pendingConfirmation);
     }
 
@@ -243,8 +245,15 @@ export class ConversationRouter {
     };
     let outcome: Outcome;
     const command = message.unsupported === undefined ? parseCommand(message.text) : undefined;
+    const oneShot = this.deps.capabilities(message.channel).oneShot;
     // A report being filled in keeps its own questions; the confirmation waits for it to end.
-    const confirmation = !state.flow && state.pendingConfirmation !== undefined && command === undefined && message.unsupported === undefined ? answerConfirm(message, this.t(state, 'yes'), this.t(state, 'no')) : undefined;
+    // A one-shot channel (email) answers it only in the ticket's thread: a new email saying
+    // "Tidak ada lampu…" is a new report, not a "no".
+    const confirmation =
+      !state.flow && state.pendingConfirmation !== undefined && command === undefined && message.unsupported === undefined && (!oneShot || message.replyTo?.ticketNumber === state.pendingConfirmation)
+        ? answerConfirm(message, this.t(state, 'yes'), this.t(state, 'no'))
+        : undefined;
+    const threadOf = command === undefined && !confirmation?.ok && message.replyTo ? await this.effects.ownTicket(message.replyTo.ticketNumber, message) : undefined;
     if (message.unsupported !== undefined) {
       outcome = { state, replies: [{ text: this.t(state, 'unsupported') }, ...engine.promptFor(state)] };
     } else if (command?.type === 'cancel') {
@@ -266,6 +275,14 @@ export class ConversationRouter {
       // The answer to "has the problem been solved?", asked by the confirmation job.
       const { pendingConfirmation, ...rest } = state;
       outcome = { state: rest, replies: [await this.effects.confirmResolution(pendingConfirmation, confirmation.value, message.text ?? '', state)] };
+    } else if (threadOf) {
+      // A reply in a ticket's thread joins the ticket (the operators read it there), whatever else is going on.
+      ticketNumber = threadOf.number;
+      outcome = { state, replies: [{ text: this.t(state, 'thread.recorded', { number: threadOf.number }) }] };
+    } else if (!state.flow && oneShot) {
+      session++;
+      ticketNumber = undefined;
+      outcome = engine.startOneShot(idleState(state.locale, state.profile, state.pendingConfirmation), this.known(message), message);
     } else if (!state.flow) {
       outcome = startFresh();
     } else {
@@ -312,13 +329,31 @@ export class ConversationRouter {
     return new FlowEngine(this.deps.flow, context);
   }
 
-  private expiredText(state: ConversationState): string {
-    return this.t(state, 'expired', { minutes: Math.round(this.deps.config.conversation.inactivityTimeout / 60_000) });
+  private expiredText(state: ConversationState, channel: InboundMessage['channel']): string {
+    const { inactivityTimeout, oneShotTimeout } = this.deps.config.conversation;
+    return this.deps.capabilities(channel).oneShot
+      ? this.t(state, 'one_shot.expired', { days: Math.max(1, Math.round(oneShotTimeout / 86_400_000)) })
+      : this.t(state, 'expired', { minutes: Math.round(inactivityTimeout / 60_000) });
   }
 
   private t(state: ConversationState, key: string, vars?: TextVars): string {
     return this.deps.texts.t(state.locale, key, vars);
   }
+}
+
+/** Consecutive text-only replies as one message, paragraphs apart; a photo stays a message of its own. */
+function mergeTexts(replies: readonly OutboundMessage[]): OutboundMessage[] {
+  const merged: OutboundMessage[] = [];
+  for (const reply of replies) {
+    const last = merged.at(-1);
+    const plain = (m: OutboundMessage) => m.photo === undefined && m.request === undefined;
+    if (last && plain(last) && plain(reply)) {
+      merged[merged.length - 1] = { text: `${last.text}\n\n${reply.text}`, ...(last.choices || reply.choices ? { choices: [...(last.choices ?? []), ...(reply.choices ?? [])] } : {}) };
+    } else {
+      merged.push(reply);
+    }
+  }
+  return merged;
 }
 
 /** Channels without buttons get the choices as a numbered list in the text. */

@@ -1,17 +1,36 @@
-// Email to agencies, supervisors and central operators (not the citizen email
-// channel, which has its own issue): nodemailer over the SMTP_* settings.
+// Outgoing email over the SMTP_* settings (nodemailer): notices to agencies,
+// supervisors and central operators, and the email channel's replies to
+// reporters. Every message we send is marked Auto-Submitted, so well-behaved
+// auto-responders do not answer it (RFC 3834).
 import nodemailer from 'nodemailer';
 import type { Config } from '../config/schema.js';
+
+export interface MailAttachment {
+  readonly filename: string;
+  readonly content: string | Buffer;
+  readonly contentType: string;
+}
 
 export interface Mail {
   readonly to: readonly string[];
   readonly subject: string;
   readonly text: string;
-  readonly attachments?: readonly { filename: string; content: string; contentType: string }[];
+  readonly html?: string;
+  readonly attachments?: readonly MailAttachment[];
+  /** Our own Message-ID (with angle brackets), so replies can be matched. */
+  readonly messageId?: string;
+  readonly inReplyTo?: string;
+  readonly references?: readonly string[];
+  readonly replyTo?: string;
+  /** `auto-replied` answers a person's mail; `auto-generated` (default) is a notice. */
+  readonly autoSubmitted?: 'auto-generated' | 'auto-replied';
 }
 
 export interface Mailer {
-  send(mail: Mail): Promise<void>;
+  /** The address mail is sent from (MAIL_FROM). */
+  readonly from: string;
+  /** Sends; resolves with the Message-ID used. */
+  send(mail: Mail): Promise<string>;
   close(): void;
 }
 
@@ -26,9 +45,29 @@ export function smtpMailer(email: Config['channels']['email']): Mailer | undefin
     ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.password ?? '' } } : {}),
   });
   return {
-    async send({ to, subject, text, attachments = [] }) {
-      await transport.sendMail({ from, to: [...to], subject, text, attachments: attachments.map((a) => ({ ...a })), headers: { 'Auto-Submitted': 'auto-generated' } });
+    from,
+    async send(mail) {
+      const info = await transport.sendMail({
+        from,
+        to: [...mail.to],
+        subject: mail.subject,
+        text: mail.text,
+        ...(mail.html === undefined ? {} : { html: mail.html }),
+        attachments: (mail.attachments ?? []).map((a) => ({ ...a })),
+        ...(mail.messageId === undefined ? {} : { messageId: mail.messageId }),
+        ...(mail.inReplyTo === undefined ? {} : { inReplyTo: mail.inReplyTo }),
+        ...(mail.references?.length ? { references: [...mail.references] } : {}),
+        ...(mail.replyTo === undefined ? {} : { replyTo: mail.replyTo }),
+        headers: { 'Auto-Submitted': mail.autoSubmitted ?? 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
+      });
+      return info.messageId;
     },
     close: () => { transport.close(); },
   };
+}
+
+/** The HTML part of a plain-text mail: the same words, escaped, line breaks kept. */
+export function textToHtml(text: string): string {
+  const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return `<!doctype html><html><body><div style="font-family:sans-serif;white-space:pre-wrap">${escaped}</div></body></html>`;
 }

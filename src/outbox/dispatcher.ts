@@ -112,7 +112,7 @@ export class OutboxDispatcher {
     const claimed = alreadyClaimed ? record : await this.store.claim(record.id, new Date(now.getTime() + this.claimMs), now);
     if (!claimed) return undefined; // delivered or being delivered elsewhere
     try {
-      const { providerMessageId } = await sender.send(claimed.channelUserId, claimed.message);
+      const { providerMessageId } = await sender.send(claimed.channelUserId, claimed.message, { id: claimed.id, ...(claimed.ticketNumber ? { ticketNumber: claimed.ticketNumber } : {}) });
       await this.store.markSent(claimed.id, this.clock(), providerMessageId);
       return undefined;
     } catch (error) {

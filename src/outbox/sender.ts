@@ -12,7 +12,13 @@ export interface ChannelSender {
    * fetches its messages (the web chat), so a stored message is delivered.
    */
   readonly delivery: 'push' | 'pull';
-  send(channelUserId: string, message: OutboundMessage): Promise<{ providerMessageId?: string }>;
+  /** `context`: the outbox entry's id (stable across retries) and the ticket the message is about. */
+  send(channelUserId: string, message: OutboundMessage, context: SendContext): Promise<{ providerMessageId?: string }>;
+}
+
+export interface SendContext {
+  readonly id: string;
+  readonly ticketNumber?: string;
 }
 
 /** A failed delivery. Permanent failures (the person blocked the bot) are not retried. */

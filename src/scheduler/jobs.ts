@@ -10,6 +10,8 @@ import { askForConfirmation, closeUnconfirmed, remindToConfirm } from './jobs/co
 import { dailyReport, monthlyReport } from './jobs/reports.js';
 import { slaSweep } from './jobs/sla.js';
 import type { ReportStore } from '../storage/report-store.js';
+import type { AttachmentStore } from '../storage/attachments.js';
+import { sendDueAgencyNotices } from '../notifications/agency-notice.js';
 
 export interface JobContext {
   readonly config: Config;
@@ -19,6 +21,8 @@ export interface JobContext {
   /** Email to agencies and supervisors; undefined when SMTP is not configured. */
   readonly mailer: Mailer | undefined;
   readonly reports: ReportStore;
+  /** Photos, attached to the agencies' ticket notices. */
+  readonly attachments: AttachmentStore;
   readonly logger: Logger;
 }
 
@@ -39,6 +43,8 @@ export const JOBS = {
     run: async ({ router }) => (await router.expireIdle()) + (await router.recover(ORPHAN_AGE_MS)),
   },
   slaSweep: { schedule: 'slaSweep', run: (context) => slaSweep(context) },
+  /** Notices the fast path (right after creation or transfer) could not send. */
+  agencyNotices: { schedule: 'agencyNotice', run: (context) => sendDueAgencyNotices(context) },
   dailyReport: { schedule: 'dailyReport', run: (context) => dailyReport(context) },
   monthlyReport: { schedule: 'monthlyReport', run: (context) => monthlyReport(context) },
   confirmations: {

@@ -12,7 +12,7 @@ const { GridFSBucket, ObjectId } = mongoose.mongo;
 
 export const ATTACHMENT_BUCKET = 'attachments';
 
-export type AttachmentRejection = 'too_large' | 'not_an_image' | 'empty';
+export type AttachmentRejection = 'too_large' | 'not_an_image' | 'empty' | 'not_allowed';
 
 export class AttachmentRejectedError extends Error {
   constructor(readonly reason: AttachmentRejection, message: string) {
@@ -30,6 +30,8 @@ export interface SaveAttachmentInput {
 
 export interface AttachmentStore {
   saveImage(input: SaveAttachmentInput): Promise<AttachmentRef>;
+  /** A document (e.g. a PDF letter) whose declared type the configuration allows; PDFs are checked by their bytes. */
+  saveFile(input: SaveAttachmentInput & { readonly contentType: string }, allowedTypes: readonly string[]): Promise<AttachmentRef>;
   open(fileId: string): Promise<{ ref: AttachmentRef; stream: Readable } | null>;
   /** The whole file in memory (photos are size-limited), or null if it is not stored. */
   read(fileId: string): Promise<{ ref: AttachmentRef; bytes: Buffer } | null>;
@@ -58,28 +60,45 @@ export function gridFsAttachmentStore(connection: Connection, limits: { readonly
     filename: file.filename,
   });
 
+  const checkSize = (bytes: Uint8Array) => {
+    if (bytes.byteLength === 0) throw new AttachmentRejectedError('empty', 'the file is empty');
+    if (bytes.byteLength > limits.photoMaxBytes) {
+      throw new AttachmentRejectedError('too_large', `the file has ${bytes.byteLength} bytes, more than the limit of ${limits.photoMaxBytes}`);
+    }
+  };
+
+  const store = async (bytes: Uint8Array, contentType: string, filename: string | undefined, source: string | undefined): Promise<AttachmentRef> => {
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const existing = await files().findOne({ 'metadata.sha256': sha256, length: bytes.byteLength });
+    if (existing) return toRef(existing);
+
+    const name = safeFilename(filename, contentType);
+    const metadata: FileMetadata = { sha256, contentType, ...(source ? { source } : {}) };
+    const upload = bucket().openUploadStream(name, { metadata });
+    await new Promise<void>((resolve, reject) => {
+      upload.once('finish', () => { resolve(); });
+      upload.once('error', reject);
+      upload.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    });
+    return { fileId: upload.id.toHexString(), sha256, contentType, size: bytes.byteLength, filename: name };
+  };
+
   return {
     async saveImage({ bytes, filename, source }) {
-      if (bytes.byteLength === 0) throw new AttachmentRejectedError('empty', 'the file is empty');
-      if (bytes.byteLength > limits.photoMaxBytes) {
-        throw new AttachmentRejectedError('too_large', `the file has ${bytes.byteLength} bytes, more than the limit of ${limits.photoMaxBytes}`);
-      }
+      checkSize(bytes);
       const contentType = sniffImageType(bytes);
       if (!contentType) throw new AttachmentRejectedError('not_an_image', 'the file is not a JPEG, PNG, GIF, WebP or HEIC image');
+      return store(bytes, contentType, filename, source);
+    },
 
-      const sha256 = createHash('sha256').update(bytes).digest('hex');
-      const existing = await files().findOne({ 'metadata.sha256': sha256, length: bytes.byteLength });
-      if (existing) return toRef(existing);
-
-      const name = safeFilename(filename, contentType);
-      const metadata: FileMetadata = { sha256, contentType, ...(source ? { source } : {}) };
-      const upload = bucket().openUploadStream(name, { metadata });
-      await new Promise<void>((resolve, reject) => {
-        upload.once('finish', () => { resolve(); });
-        upload.once('error', reject);
-        upload.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-      });
-      return { fileId: upload.id.toHexString(), sha256, contentType, size: bytes.byteLength, filename: name };
+    async saveFile({ bytes, filename, source, contentType }, allowedTypes) {
+      checkSize(bytes);
+      const type = contentType.toLowerCase().split(';')[0]?.trim() ?? '';
+      if (!allowedTypes.includes(type)) throw new AttachmentRejectedError('not_allowed', `files of type ${type} are not accepted`);
+      if (type === 'application/pdf' && Buffer.from(bytes.subarray(0, 5)).toString('latin1') !== '%PDF-') {
+        throw new AttachmentRejectedError('not_allowed', 'the file claims to be a PDF but is not one');
+      }
+      return store(bytes, type, filename, source);
     },
 
     async open(fileId) {
@@ -103,7 +122,16 @@ export function gridFsAttachmentStore(connection: Connection, limits: { readonly
   };
 }
 
-const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/gif': 'gif', 'image/webp': 'webp', 'image/heic': 'heic' };
+const EXTENSIONS: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+  'image/heic': 'heic',
+  'application/pdf': 'pdf',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
+  'application/msword': 'doc',
+};
 
 /** A filename that is safe to show and serve: no path, no control characters, the real extension. */
 function safeFilename(filename: string | undefined, contentType: string): string {
@@ -115,5 +143,5 @@ function safeFilename(filename: string | undefined, contentType: string): string
     .replace(/[^\p{L}\p{N} ._-]/gu, '')
     .trim()
     .slice(0, 100);
-  return `${base === undefined || base === '' ? 'photo' : base}.${extension}`;
+  return `${base === undefined || base === '' ? (contentType.startsWith('image/') ? 'photo' : 'file') : base}.${extension}`;
 }

@@ -38,6 +38,10 @@ export function mongoTicketStore(connection: Connection): TicketStore {
       return doc ? toTicket(doc) : null;
     },
 
+    async setDue(number, field, at) {
+      await tickets.updateOne({ _id: number }, { $set: { [`due.${field}`]: at } });
+    },
+
     async recordBreach(number, breach) {
       await tickets.updateOne({ _id: number }, { $push: { slaBreaches: breach } });
     },

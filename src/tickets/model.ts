@@ -54,6 +54,8 @@ export interface AgencyResult {
 
 /** Deadlines that are still pending; a field is removed once its moment has been handled. */
 export interface Due {
+  /** Tell the agency by email that the ticket is theirs (set on creation and on every transfer). */
+  agencyNotice?: Date;
   firstResponse?: Date;
   firstResponseReminder?: Date;
   followUp?: Date;

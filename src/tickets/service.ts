@@ -80,7 +80,7 @@ export class TicketService {
     };
     if (category.agency !== undefined) {
       ticket.agency = category.agency;
-      ticket.due = firstResponseDue(now, this.config.sla);
+      ticket.due = { ...firstResponseDue(now, this.config.sla), agencyNotice: now };
       created.note = `agency ${category.agency}`;
     } else if (category.forwardTo !== undefined) {
       // Outside the city's authority: recorded, and handed on at once.
@@ -124,6 +124,11 @@ export class TicketService {
 
   takeDue(number: string, field: keyof Due, status: TicketStatus): Promise<Ticket | null> {
     return this.store.takeDue(number, field, status, this.clock());
+  }
+
+  /** Puts a deadline back, e.g. to retry a notice whose sending failed. */
+  setDue(number: string, field: keyof Due, at: Date): Promise<void> {
+    return this.store.setDue(number, field, at);
   }
 
   recordBreach(number: string, kind: 'firstResponse' | 'followUp', agency: string | undefined): Promise<void> {

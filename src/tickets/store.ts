@@ -17,6 +17,8 @@ export interface TicketStore {
    * that took it, so a notification tied to it is sent once.
    */
   takeDue(number: string, field: keyof Due, status: TicketStatus, now: Date): Promise<Ticket | null>;
+  /** Sets a deadline again (a notice that could not be sent is retried at `at`). */
+  setDue(number: string, field: keyof Due, at: Date): Promise<void>;
   recordBreach(number: string, breach: NonNullable<Ticket['slaBreaches']>[number]): Promise<void>;
   /**
    * Applies the change only if the ticket still has the expected status and

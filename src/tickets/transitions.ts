@@ -101,7 +101,7 @@ interface Effect {
   inc?: Record<string, number>;
 }
 
-export const DUE_FIELDS: readonly (keyof Due)[] = ['firstResponse', 'firstResponseReminder', 'followUp', 'followUpReminder', 'confirmationRequest', 'confirmationReminder', 'autoClose'];
+export const DUE_FIELDS: readonly (keyof Due)[] = ['agencyNotice', 'firstResponse', 'firstResponseReminder', 'followUp', 'followUpReminder', 'confirmationRequest', 'confirmationReminder', 'autoClose'];
 const ALL_DUE = DUE_FIELDS;
 const dueExcept = (...keep: (keyof Due)[]) => ALL_DUE.filter((d) => !keep.includes(d)).map((d) => `due.${d}`);
 
@@ -135,8 +135,9 @@ const EFFECTS: { [A in TransitionAction]: (input: TransitionInputs[A], ctx: Tran
         ...(category === undefined ? {} : { category }),
         'due.firstResponse': due.firstResponse,
         'due.firstResponseReminder': due.firstResponseReminder,
+        'due.agencyNotice': now,
       },
-      unset: [...dueExcept('firstResponse', 'firstResponseReminder'), 'result'],
+      unset: [...dueExcept('firstResponse', 'firstResponseReminder', 'agencyNotice'), 'result'],
     };
   },
   forward: ({ forwardTo }) => ({ set: { forwardedTo: forwardTo }, unset: dueExcept() }),

@@ -25,7 +25,7 @@ async function resolvedTicket(rig: Rig, person: Person): Promise<string> {
   return number;
 }
 
-const context = (rig: Rig) => ({ config: rig.config, tickets: rig.tickets, router: rig.router, outbox: rig.outbox, mailer: undefined, reports: mongoReportStore(db.connection), logger });
+const context = (rig: Rig) => ({ config: rig.config, tickets: rig.tickets, router: rig.router, outbox: rig.outbox, mailer: undefined, reports: mongoReportStore(db.connection), attachments: rig.storage.attachments, logger });
 const makeDue = (number: string, field: string) => ticketModel(db.connection).updateOne({ _id: number }, { $set: { [`due.${field}`]: new Date(Date.now() - 1_000) } });
 
 describe('confirmation cycle', () => {

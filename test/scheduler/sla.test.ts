@@ -25,7 +25,7 @@ async function rig(): Promise<Rig> {
   });
 }
 
-const context = (r: Rig) => ({ config: r.config, tickets: r.tickets, router: r.router, outbox: r.outbox, mailer: smtpMailer(r.config.channels.email), reports: mongoReportStore(db.connection), logger });
+const context = (r: Rig) => ({ config: r.config, tickets: r.tickets, router: r.router, outbox: r.outbox, mailer: smtpMailer(r.config.channels.email), reports: mongoReportStore(db.connection), attachments: r.storage.attachments, logger });
 const pastDue = (number: string, ...fields: string[]) =>
   ticketModel(db.connection).updateOne({ _id: number }, { $set: Object.fromEntries(fields.map((f) => [`due.${f}`, new Date(Date.now() - 1_000)])) });
 const mailsAbout = (number: string) => smtp.mails.filter((m) => m.subject.includes(number));

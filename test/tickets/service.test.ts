@@ -61,7 +61,7 @@ describe('TicketService', () => {
       agency: 'DPUPR',
       reporter: { name: 'Budi Santoso', phone: '+6281234567890', channelUserId: 'tg:1001' },
       location: { latitude: -6.2, longitude: 106.8, address: 'Jl. Merdeka No. 10' },
-      due: { firstResponse: new Date(NOW.getTime() + 24 * 3_600_000), firstResponseReminder: new Date(NOW.getTime() + 18 * 3_600_000) },
+      due: { agencyNotice: NOW, firstResponse: new Date(NOW.getTime() + 24 * 3_600_000), firstResponseReminder: new Date(NOW.getTime() + 18 * 3_600_000) },
       history: [{ action: 'create', actor: 'reporter', from: null, to: 'open', at: NOW }],
     });
   });

@@ -12,7 +12,7 @@ import type { OutboxDispatcher } from '../../outbox/dispatcher.js';
 import type { OutboxStore } from '../../outbox/store.js';
 import { AttachmentRejectedError, type AttachmentStore } from '../../storage/attachments.js';
 import { MESSAGE_ID_PATTERN, normaliseWebchatPost, SESSION_ID_PATTERN, type WebchatPost } from './normalise.js';
-import { RateLimit } from './rate-limit.js';
+import { RateLimit } from '../rate-limit.js';
 import { webchatSender } from './sender.js';
 import { Waiters } from './waiters.js';
 

@@ -28,6 +28,10 @@ export interface MessageDoc {
   contact?: { phone: string; name?: string; own?: boolean };
   sender?: { phone?: string; email?: string; name?: string };
   unsupported?: string;
+  /** The inbound message answers the bot's message about this ticket. */
+  replyTo?: { ticketNumber: string };
+  /** Written by this agency (its reply to a ticket notice by email), not by the reporter. */
+  agency?: string;
   ticketNumber?: string;
   status: MessageStatus;
   attempts: number;
@@ -64,6 +68,8 @@ const messageSchema = new Schema<MessageDoc>(
     contact: { type: new Schema({ phone: String, name: String, own: Boolean }, { _id: false }), default: undefined },
     sender: { type: new Schema({ phone: String, email: String, name: String }, { _id: false }), default: undefined },
     unsupported: String,
+    replyTo: { type: new Schema({ ticketNumber: String }, { _id: false }), default: undefined },
+    agency: String,
     ticketNumber: String,
     status: { type: String, required: true },
     attempts: { type: Number, default: 0 },

@@ -1,5 +1,5 @@
-// A fixed-window limit per key (a web chat session), bounded in memory:
-// windows are dropped as soon as they end.
+// A fixed-window limit per key (a web chat session, an email sender),
+// bounded in memory: windows are dropped as soon as they end.
 export class RateLimit {
   private readonly windows = new Map<string, { start: number; count: number }>();
 

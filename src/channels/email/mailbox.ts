@@ -1,0 +1,216 @@
+// One IMAP connection on the inbox (imapflow): new mail is fetched by UID,
+// handed over, flagged \Seen only once the handler has it safely stored,
+// and the last handled UID is kept per UIDVALIDITY in MongoDB, so a restart
+// neither loses nor repeats mail. Auto-IDLE waits 15 s after the last
+// command, so IDLE is started explicitly after each batch; a poll timer and
+// a reconnect with backoff cover IDLE connections that die silently. Only
+// the instance holding the mailbox lease reads it.
+import { ImapFlow } from 'imapflow';
+import type { Logger } from '../../observability/logger.js';
+import type { JobLeases } from '../../scheduler/lease.js';
+import type { EmailStore, MailboxCursor } from '../../storage/email-store.js';
+
+export interface MailboxSettings {
+  readonly host: string;
+  readonly port: number;
+  readonly secure: boolean;
+  readonly user: string;
+  readonly password: string;
+  readonly mailbox: string;
+  /** Look for new mail at least this often, whatever IDLE says. */
+  readonly pollIntervalMs: number;
+  /** Mail larger than this is not downloaded (the handler is told its envelope). */
+  readonly maxMessageBytes: number;
+}
+
+/** What became of a message: it decides the flags it gets in the mailbox. */
+export type Handled = 'stored' | 'ignored' | 'for_a_person';
+
+export interface MailHandler {
+  handle(source: Buffer): Promise<Handled>;
+  /** A message too large to download: the sender can still be told. */
+  oversize(envelope: { from?: string; subject?: string; messageId?: string; size: number }): Promise<void>;
+}
+
+export interface MailboxDeps {
+  readonly settings: MailboxSettings;
+  readonly store: EmailStore;
+  readonly leases: JobLeases;
+  readonly owner: string;
+  readonly handler: MailHandler;
+  readonly logger: Logger;
+  readonly onState?: (state: 'up' | 'down' | 'standby', detail?: string) => void;
+}
+
+const MIN_LEASE_MS = 60_000;
+const BACKOFF_MIN_MS = 1_000;
+const BACKOFF_MAX_MS = 60_000;
+
+export class MailboxWatcher {
+  private stopping = false;
+  private client: ImapFlow | undefined;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private readonly key: string;
+
+  constructor(private readonly deps: MailboxDeps) {
+    const { user, host, mailbox } = deps.settings;
+    this.key = `${user}@${host}/${mailbox}`;
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.client?.logout().catch(() => undefined);
+    await this.loop;
+    await this.deps.leases.release(this.leaseName, this.deps.owner).catch(() => undefined);
+  }
+
+  /** Look for new mail now (tests, an operator's "check mail"). */
+  poke(): void {
+    this.wake?.();
+  }
+
+  /** Read through a getter: `stop()` flips it while an await is pending. */
+  private get stopped(): boolean {
+    return this.stopping;
+  }
+
+  /** Renewed after every wait, so it outlives one wait with room to spare. */
+  private get leaseMs(): number {
+    return Math.max(MIN_LEASE_MS, this.deps.settings.pollIntervalMs * 3);
+  }
+
+  private get leaseName(): string {
+    return `email:${this.key}`;
+  }
+
+  private async run(): Promise<void> {
+    let backoff = BACKOFF_MIN_MS;
+    while (!this.stopping) {
+      if (!(await this.deps.leases.take(this.leaseName, this.deps.owner, this.leaseMs).catch(() => false))) {
+        this.deps.onState?.('standby', 'another instance reads the mailbox');
+        await this.sleep(this.leaseMs / 3);
+        continue;
+      }
+      try {
+        await this.session();
+        backoff = BACKOFF_MIN_MS;
+      } catch (error) {
+        if (this.stopped) break;
+        this.deps.onState?.('down', error instanceof Error ? error.message : String(error));
+        this.deps.logger.warn({ err: error, retryInMs: backoff }, 'IMAP connection failed; reconnecting');
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
+      }
+    }
+  }
+
+  private async session(): Promise<void> {
+    const { settings } = this.deps;
+    const client = new ImapFlow({
+      host: settings.host,
+      port: settings.port,
+      secure: settings.secure,
+      auth: { user: settings.user, pass: settings.password },
+      logger: false,
+      disableAutoIdle: true,
+      maxIdleTime: settings.pollIntervalMs,
+      missingIdleCommand: 'STATUS',
+      socketTimeout: Math.max(settings.pollIntervalMs * 3, 60_000),
+    });
+    // Errors also end the session through `close`; the listener keeps them from crashing the process.
+    client.on('error', (error: unknown) => { this.deps.logger.warn({ err: error }, 'IMAP error'); });
+    this.client = client;
+    try {
+      await client.connect();
+      const opened = await client.mailboxOpen(settings.mailbox);
+      this.deps.onState?.('up');
+      let cursor = await this.startingCursor(client, Number(opened.uidValidity));
+      while (!this.stopping && client.usable) {
+        cursor = await this.fetchNew(client, cursor);
+        if (!(await this.deps.leases.take(this.leaseName, this.deps.owner, this.leaseMs))) return; // taken over
+        await this.waitForMail(client);
+      }
+    } finally {
+      this.client = undefined;
+      client.removeAllListeners('exists');
+      if (client.usable) await client.logout().catch(() => undefined);
+      else client.close();
+    }
+  }
+
+  /**
+   * Where to continue: the stored cursor; for a new mailbox or a changed
+   * UIDVALIDITY (UIDs renumbered) the unread mail, which is safe to process
+   * again because the inbound log dedupes it by Message-ID.
+   */
+  private async startingCursor(client: ImapFlow, uidValidity: number): Promise<MailboxCursor> {
+    const stored = await this.deps.store.cursor(this.key);
+    if (stored?.uidValidity === uidValidity) return stored;
+    if (stored) this.deps.logger.warn({ mailbox: this.deps.settings.mailbox, was: stored.uidValidity, now: uidValidity }, 'UIDVALIDITY changed: reading the unread mail again');
+    const found = await client.search({ seen: false }, { uid: true });
+    const unseen = found === false ? [] : found;
+    const first = unseen.length > 0 ? Math.min(...unseen) : client.mailbox ? client.mailbox.uidNext : 1;
+    const cursor = { uidValidity, lastUid: first - 1 };
+    await this.deps.store.saveCursor(this.key, cursor);
+    return cursor;
+  }
+
+  private async fetchNew(client: ImapFlow, cursor: MailboxCursor): Promise<MailboxCursor> {
+    const { maxMessageBytes } = this.deps.settings;
+    // Collected first: no other IMAP command may run inside a fetch iterator.
+    // `lastUid+1:*` returns the newest message even when it is older, hence the filter.
+    const candidates = (await client.fetchAll(`${String(cursor.lastUid + 1)}:*`, { uid: true, size: true, flags: true, envelope: true }, { uid: true }))
+      .filter((m) => m.uid > cursor.lastUid)
+      .sort((a, b) => a.uid - b.uid);
+    let current = cursor;
+    for (const message of candidates) {
+      if (this.stopping) break;
+      let handled: Handled;
+      if ((message.size ?? 0) > maxMessageBytes) {
+        const from = message.envelope?.from?.[0]?.address;
+        await this.deps.handler.oversize({ ...(from ? { from } : {}), ...(message.envelope?.subject ? { subject: message.envelope.subject } : {}), ...(message.envelope?.messageId ? { messageId: message.envelope.messageId } : {}), size: message.size ?? 0 });
+        handled = 'ignored';
+      } else {
+        const fetched = await client.fetchOne(String(message.uid), { source: true }, { uid: true });
+        if (!fetched || !fetched.source) continue; // expunged meanwhile
+        handled = await this.deps.handler.handle(fetched.source);
+      }
+      // Stored first, flagged after: a crash in between only repeats a message the inbound log ignores.
+      await client.messageFlagsAdd(String(message.uid), handled === 'for_a_person' ? ['\\Flagged'] : ['\\Seen'], { uid: true });
+      current = { uidValidity: current.uidValidity, lastUid: message.uid };
+      await this.deps.store.saveCursor(this.key, current);
+    }
+    return current;
+  }
+
+  private waitForMail(client: ImapFlow): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        client.off('exists', done);
+        client.off('close', done);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, this.deps.settings.pollIntervalMs);
+      client.on('exists', done);
+      client.on('close', done);
+      this.wake = done;
+      // Resolves when the next command breaks IDLE; failures surface through that command.
+      void client.idle().catch(() => undefined);
+    });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => { this.wake = undefined; resolve(); }, ms);
+      this.wake = () => { clearTimeout(timer); this.wake = undefined; resolve(); };
+    });
+  }
+}
