@@ -108,6 +108,11 @@ export class FlowEngine {
       const step = this.flow.storing(fact);
       const candidate = candidates[fact];
       if (!step || candidate === undefined) continue;
+      const coordinates = fact === 'location' ? findCoordinates(candidate) : undefined;
+      if (coordinates) {
+        data = { ...data, location: coordinates };
+        continue;
+      }
       const result = this.validate(step, { ...message, text: candidate, photos: [] }, state);
       if (result.ok) data = { ...data, [fact]: result.value };
     }
