@@ -154,7 +154,7 @@ export class MailboxWatcher {
     if (stored?.uidValidity === uidValidity) return stored;
     if (stored) this.deps.logger.warn({ mailbox: this.deps.settings.mailbox, was: stored.uidValidity, now: uidValidity }, 'UIDVALIDITY changed: reading the unread mail again');
     const found = await client.search({ seen: false }, { uid: true });
-    const unseen = found === false ? [] : found;
+    const unseen = Array.isArray(found) ? found : [];
     const first = unseen.length > 0 ? Math.min(...unseen) : client.mailbox ? client.mailbox.uidNext : 1;
     const cursor = { uidValidity, lastUid: first - 1 };
     await this.deps.store.saveCursor(this.key, cursor);
