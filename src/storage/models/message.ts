@@ -29,6 +29,8 @@ export interface MessageDoc {
   sender?: { phone?: string; email?: string; name?: string };
   unsupported?: string;
   ticketNumber?: string;
+  /** An operator's reply: who wrote it. */
+  author?: string;
   status: MessageStatus;
   attempts: number;
   nextAttemptAt?: Date;
@@ -65,6 +67,7 @@ const messageSchema = new Schema<MessageDoc>(
     sender: { type: new Schema({ phone: String, email: String, name: String }, { _id: false }), default: undefined },
     unsupported: String,
     ticketNumber: String,
+    author: String,
     status: { type: String, required: true },
     attempts: { type: Number, default: 0 },
     nextAttemptAt: Date,
