@@ -5,7 +5,10 @@ import { ConcurrentUpdateError, IllegalTransitionError, InvalidTicketInputError,
 
 export function inboxErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (hasZodFastifySchemaValidationErrors(error)) {
-    const problems = error.validation.map((v) => `${v.instancePath.replace(/^\//, '').replaceAll('/', '.') || error.validationContext || 'request'}: ${v.message ?? 'invalid'}`);
+    const problems = error.validation.map((v) => {
+      const path = v.instancePath.replace(/^\//, '').replaceAll('/', '.');
+      return `${path === '' ? (error.validationContext ?? 'request') : path}: ${v.message ?? 'invalid'}`;
+    });
     return reply.code(400).send({ error: 'bad_request', message: problems.join('; ') });
   }
   if (error instanceof TicketNotFoundError) return reply.code(404).send({ error: 'not_found', message: 'Tiket tidak ditemukan. / Ticket not found.' });

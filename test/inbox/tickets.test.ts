@@ -76,11 +76,12 @@ describe('what each role sees', () => {
       const controller = new AbortController();
       const response = await fetch(`${app.url}/api/events`, { headers: { cookie: session.cookie ?? '' }, signal: controller.signal });
       const reader = response.body?.getReader();
+      const decoder = new TextDecoder();
       void (async () => {
         for (;;) {
           const chunk = await reader?.read().catch(() => undefined);
           if (!chunk || chunk.done) return;
-          heard[name] += new TextDecoder().decode(chunk.value);
+          heard[name] = `${heard[name] ?? ''}${decoder.decode(chunk.value as Uint8Array)}`;
         }
       })();
       return controller;

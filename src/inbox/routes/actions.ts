@@ -94,7 +94,7 @@ export function actionRoutes(app: InboxApp, ctx: InboxContext): void {
     } else {
       input = {};
     }
-    const updated = await ctx.tickets.transition(ticket.number, action, input as never, { actor: actorOf(operator), ...(body.note ? { note: body.note } : {}), ...(body.expectedVersion === undefined ? {} : { expectedVersion: body.expectedVersion }) });
+    const updated = await ctx.tickets.transition(ticket.number, action, input, { actor: actorOf(operator), ...(body.note ? { note: body.note } : {}), ...(body.expectedVersion === undefined ? {} : { expectedVersion: body.expectedVersion }) });
     await audit(request, operator, 'transition', ticket.number, { action, from: ticket.status, to: updated.status });
     return detail(updated, operator);
   });
