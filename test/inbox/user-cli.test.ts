@@ -1,6 +1,5 @@
 // `npm run user`: the CLI against the test database, as an administrator runs it.
 import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { operatorModel } from '../../src/storage/models/operator.js';
 import { useTestDatabase } from '../support/database.js';
