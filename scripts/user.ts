@@ -3,9 +3,8 @@
 // is piped (`echo … | npm run user -- add …`), otherwise one is generated and
 // printed once.
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../src/config/load.js';
+import { loadCliConfig } from './cli-config.js';
 import { addUser, resetPassword, setDisabled, type UserDeps } from '../src/inbox/users.js';
 import { createLogger } from '../src/observability/logger.js';
 import { mongoAuditStore } from '../src/storage/audit-store.js';
@@ -35,18 +34,7 @@ if (!command || !['add', 'reset', 'disable', 'enable', 'list'].includes(command)
   console.error(USAGE);
   process.exit(2);
 }
-let config;
-try {
-  config = loadConfig({ files: [fileURLToPath(new URL('../config/default.yaml', import.meta.url)), ...(process.env.CONFIG_FILE ? [process.env.CONFIG_FILE] : [])], env: process.env });
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.problems.join('\n'));
-  process.exit(2);
-}
-if (!config.database.uri) {
-  console.error('npm run user needs MONGODB_URI (the embedded database belongs to the running service; use the inbox\'s admin API there).');
-  process.exit(2);
-}
+const config = loadCliConfig('npm run user needs MONGODB_URI (the embedded database belongs to the running service; use the inbox\'s admin API there).');
 const connection = await connectDatabase({ uri: config.database.uri, timeoutMs: config.database.connectTimeout, logger: createLogger({ level: 'warn' }) });
 const deps: UserDeps = { operators: mongoOperatorStore(connection), sessions: mongoSessionStore(connection), audit: mongoAuditStore(connection), agencies: config.agencies.map((a) => a.code), passwordCost: config.inbox.passwordCost };
 const name = username ?? '';

@@ -2,9 +2,10 @@
 // a central operator logs in, finds a web chat report, replies, and sees the
 // citizen's answer arrive live; an agency operator sees only its agency's
 // tickets. Screenshots for the README are saved on the way.
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApplication } from '../../src/app/application.js';
+import { launchChromium } from '../support/chromium.js';
 import { useTestDatabase } from '../support/database.js';
 import { fakeJpeg } from '../support/images.js';
 import { ADMIN, addOperators, OperatorSession, startInboxApp } from '../support/inbox.js';
@@ -31,10 +32,7 @@ beforeAll(async () => {
   await citizen.poll();
   road = /ADU-\d{4}-\d{5}/.exec(await citizen.say('Ya'))?.[0] ?? '';
   rubbish = await new WebchatCitizen(app.url).report({ name: 'Wati', phone: '081355556666', address: 'Jl. Kenanga 2', category: 'Sampah', description: 'Sampah menumpuk di TPS Kenanga sejak Senin' });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser.close().catch(() => undefined);
