@@ -1,14 +1,20 @@
 // `npm run user`: the CLI against the test database, as an administrator runs it.
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { operatorModel } from '../../src/storage/models/operator.js';
 import { useTestDatabase } from '../support/database.js';
 
 const db = useTestDatabase(import.meta.filename);
+// A city's file over the default, as an administrator would have one; here only a cheaper hash.
+const configFile = join(mkdtempSync(join(tmpdir(), 'aduan-user-cli-')), 'kota.yaml');
+writeFileSync(configFile, 'inbox:\n  passwordCost: 10\n');
 
 function run(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['--import', 'tsx', 'scripts/user.ts', ...args], { env: { ...process.env, MONGODB_URI: `${db.uri.replace(/\/?$/, '/')}${db.name}` } }, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, ['--import', 'tsx', 'scripts/user.ts', ...args], { env: { ...process.env, CONFIG_FILE: configFile, MONGODB_URI: `${db.uri.replace(/\/?$/, '/')}${db.name}` } }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
     child.stdin?.end(input ?? '');
@@ -20,7 +26,7 @@ describe('npm run user', () => {
     expect(await run(['add', 'pdam.rina', '--role', 'agency', '--agency', 'PDAM', '--name', 'Rina'], 'sandi-rahasia-panjang\n')).toMatchObject({ code: 0 });
     const stored = await operatorModel(db.connection).findById('pdam.rina').lean();
     expect(stored).toMatchObject({ role: 'agency', agency: 'PDAM', name: 'Rina', disabled: false });
-    expect(stored?.passwordHash).toMatch(/^scrypt\$/);
+    expect(stored?.passwordHash).toMatch(/^scrypt\$10\$/);
 
     expect(await run(['add', 'x.y', '--role', 'agency', '--agency', 'NOPE'], 'sandi-rahasia-panjang')).toMatchObject({ code: 1, stderr: expect.stringContaining('agency:') as unknown });
     expect(await run(['add', 'pendek', '--role', 'supervisor'], 'pendek')).toMatchObject({ code: 1, stderr: expect.stringContaining('at least 10 characters') as unknown });
