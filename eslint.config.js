@@ -39,6 +39,11 @@ export default tseslint.config(
     languageOptions: { globals: globals.browser },
   },
   {
+    // The inbox UI runs in the browser (its own tsconfig: DOM, JSX for Preact).
+    files: ['src/inbox/ui/**'],
+    languageOptions: { globals: globals.browser },
+  },
+  {
     // Scripts and benchmarks print their results for a person to read.
     files: ['scripts/**', 'bench/**'],
     rules: { 'no-console': 'off' },

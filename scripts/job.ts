@@ -1,6 +1,5 @@
 // `npm run job -- <name>`: runs one job now, under its lease, against MONGODB_URI.
-import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfig } from '../src/config/load.js';
+import { loadCliConfig } from './cli-config.js';
 import { setUpConversation } from '../src/conversation/setup.js';
 import { smtpMailer } from '../src/notifications/mailer.js';
 import { createLogger } from '../src/observability/logger.js';
@@ -17,18 +16,7 @@ if (!isJobName(name)) {
   console.error(`usage: npm run job -- <${Object.keys(JOBS).join('|')}>`);
   process.exit(2);
 }
-let config;
-try {
-  config = loadConfig({ files: [fileURLToPath(new URL('../config/default.yaml', import.meta.url)), ...(process.env.CONFIG_FILE ? [process.env.CONFIG_FILE] : [])], env: process.env });
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.problems.join('\n'));
-  process.exit(2);
-}
-if (!config.database.uri) {
-  console.error('npm run job needs MONGODB_URI: the embedded database belongs to the running service (its own jobs run on schedule).');
-  process.exit(2);
-}
+const config = loadCliConfig('npm run job needs MONGODB_URI: the embedded database belongs to the running service (its own jobs run on schedule).');
 const logger = createLogger();
 const connection = await connectDatabase({ uri: config.database.uri, timeoutMs: config.database.connectTimeout, logger });
 const storage = openStorage(connection, config);

@@ -14,6 +14,7 @@ import { registerWhatsAppCloud } from '../channels/whatsapp-cloud/channel.js';
 import { WhatsAppWebChannel } from '../channels/whatsapp-web/channel.js';
 import { createWhatsAppWebClient, printQr, registerQrPage } from '../channels/whatsapp-web/setup.js';
 import { webchatRoutes } from '../channels/webchat/routes.js';
+import { registerInbox } from '../inbox/register.js';
 import type { ConversationRouter } from '../conversation/router.js';
 import { setUpConversation } from '../conversation/setup.js';
 import type { OutboxDispatcher } from '../outbox/dispatcher.js';
@@ -85,6 +86,7 @@ export async function startApplication(config: Config, logger: Logger): Promise<
     const http = createHttpServer({ logger, metrics, health, connection, databaseKind });
     await webchatRoutes(http, { router, outbox, outboxStore: storage.outbox, attachments: storage.attachments, photoMaxBytes: config.limits.photoMaxBytes });
     health.set('webchat', 'up');
+    const inbox = await registerInbox(http, { config, storage, tickets, router, logger });
     const { botToken } = config.channels.telegram;
     const telegram = botToken
       ? new TelegramChannel({ config: { ...config.channels.telegram, botToken }, photoMaxBytes: config.limits.photoMaxBytes, router, outbox, attachments: storage.attachments, health, logger })
@@ -107,7 +109,7 @@ export async function startApplication(config: Config, logger: Logger): Promise<
     if (config.channels.whatsappWeb.enabled) {
       const { client, media } = await createWhatsAppWebClient(config, connection);
       whatsappWeb = new WhatsAppWebChannel({ client, media, router, outbox, attachments: storage.attachments, health, logger, leases: mongoJobLeases(connection), owner: `${hostname()}:${String(process.pid)}`, onQr: (qr) => { void printQr(qr); } });
-      registerQrPage(http, whatsappWeb, config.admin);
+      registerQrPage(http, whatsappWeb, inbox.adminPage);
     }
     cleanups.push(() => http.close());
 

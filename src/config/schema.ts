@@ -168,6 +168,26 @@ export const configSchema = z
         rateLimit: z.strictObject({ messages: z.number().int().min(1), per: duration }),
       }),
     }),
+    /** The operator inbox: sessions, login throttling, password hashing, replies to citizens. */
+    inbox: z.strictObject({
+      /** A session ends this long after login, whatever happens. */
+      sessionTtl: duration,
+      /** ... and earlier when unused this long. */
+      sessionIdle: duration,
+      /** Failed logins in a row before the account is locked for `lockout`. */
+      loginMaxAttempts: z.number().int().min(1).max(100),
+      lockout: duration,
+      /** Failed logins per minute from one address, whatever the usernames, before its logins wait. */
+      loginRateLimit: z.number().int().min(1).max(10_000),
+      /** scrypt cost as log2(N): 15 (N = 32768, 32 MiB, ~50-100 ms) in production; tests use less. */
+      passwordCost: z.number().int().min(10).max(20),
+      /** Cookies carry Secure when the request came over HTTPS (`auto`, behind a TLS proxy), or always. */
+      secureCookies: z.enum(['auto', 'always']),
+      /** After an operator's reply, the citizen's messages go to that ticket's thread for this long. */
+      replyWindow: duration,
+      /** The canned responses file, relative to the working directory. */
+      cannedFile: z.string().min(1),
+    }),
     admin: z.strictObject({ username: z.string().min(1).optional(), password: z.string().min(8, 'expected at least 8 characters').optional() }),
   })
   .superRefine((config, ctx) => {

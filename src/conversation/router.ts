@@ -54,7 +54,17 @@ interface Turn {
   ticketNumber: string | undefined;
 }
 
+/** Told the ticket number whenever a person's message joins a ticket's thread (the inbox's live updates). */
+export type TicketMessageListener = (ticketNumber: string) => void;
+
+/** Marks what `notify` sends: the ticket it belongs to, and the operator who wrote it. */
+export interface NotifyOptions {
+  readonly ticketNumber?: string;
+  readonly author?: string;
+}
+
 export class ConversationRouter {
+  private readonly ticketMessageListeners: TicketMessageListener[] = [];
   private readonly queue = new KeyedQueue();
   private readonly slots: Semaphore;
   private readonly clock: () => Date;
@@ -114,8 +124,9 @@ export class ConversationRouter {
    * Sends messages that no inbound message asked for (a job telling the
    * reporter about their ticket), in the conversation's order and under its
    * lease; `compose` gives the replies and the new state (e.g. awaiting a confirmation).
+   * Resolves with the outbox ids of the messages.
    */
-  notify(target: { channel: InboundMessage['channel']; channelUserId: string }, compose: (state: ConversationState) => { replies: OutboundMessage[]; state: ConversationState }): Promise<void> {
+  notify(target: { channel: InboundMessage['channel']; channelUserId: string }, compose: (state: ConversationState) => { replies: OutboundMessage[]; state: ConversationState }, options: NotifyOptions = {}): Promise<string[]> {
     const key = conversationKey(target.channel, target.channelUserId);
     return this.queue.run(key, () =>
       this.slots.run(async () => {
@@ -123,13 +134,17 @@ export class ConversationRouter {
         try {
           const current = conversation.state ?? idleState(this.deps.config.city.locale);
           const { replies, state } = compose(current);
-          await this.commit(conversation, { state, replies, session: conversation.session, ticketNumber: conversation.ticketNumber }, undefined);
+          return await this.commit(conversation, { state, replies, session: conversation.session, ticketNumber: conversation.ticketNumber }, undefined, options);
         } catch (error) {
           await this.deps.conversations.release(conversation.key, this.deps.instanceId).catch(() => undefined);
           throw error;
         }
       }),
     );
+  }
+
+  onTicketMessage(listener: TicketMessageListener): void {
+    this.ticketMessageListeners.push(listener);
   }
 
   /** Texts in a conversation's language, for jobs composing notifications. */
@@ -159,6 +174,7 @@ export class ConversationRouter {
       const turn = await this.turn(conversation, recorded, recovering);
       await this.commit(conversation, turn, recorded.id);
       await this.deps.inbound.markProcessed(recorded.id, { session: turn.session, ...(turn.ticketNumber ? { ticketNumber: turn.ticketNumber } : {}) }, this.clock());
+      if (turn.ticketNumber) this.tellTicketMessage(turn.ticketNumber);
     } catch (error) {
       await this.deps.conversations.release(conversation.key, this.deps.instanceId).catch(() => undefined);
       throw error;
@@ -195,7 +211,17 @@ export class ConversationRouter {
     }
   }
 
-  private async commit(conversation: ConversationRecord, turn: Turn, inboundId: string | undefined): Promise<void> {
+  private tellTicketMessage(ticketNumber: string): void {
+    for (const listener of this.ticketMessageListeners) {
+      try {
+        listener(ticketNumber);
+      } catch {
+        // Live updates are a convenience; the message is stored either way.
+      }
+    }
+  }
+
+  private async commit(conversation: ConversationRecord, turn: Turn, inboundId: string | undefined, tag: NotifyOptions = {}): Promise<string[]> {
     const now = this.clock();
     const capabilities = this.deps.capabilities(conversation.channel);
     // One email per turn, not one per sentence.
@@ -206,10 +232,11 @@ export class ConversationRouter {
       channelUserId: conversation.channelUserId,
       session: turn.session,
       seq: conversation.outSeq + i + 1,
-      ...(turn.ticketNumber ? { ticketNumber: turn.ticketNumber } : {}),
+      ...((tag.ticketNumber ?? turn.ticketNumber) ? { ticketNumber: tag.ticketNumber ?? turn.ticketNumber } : {}),
+      ...(tag.author ? { author: tag.author } : {}),
       message: capabilities.buttons ? reply : withNumberedChoices(reply),
     }));
-    await this.deps.outbox.enqueue(entries);
+    const ids = await this.deps.outbox.enqueue(entries);
     const waiting = turn.state.flow !== undefined;
     const saved = await this.deps.conversations.saveAndRelease(conversation.key, this.deps.instanceId, {
       state: turn.state,
@@ -221,6 +248,7 @@ export class ConversationRouter {
       expiresAt: waiting ? new Date(now.getTime() + (capabilities.oneShot ? this.deps.config.conversation.oneShotTimeout : this.deps.config.conversation.inactivityTimeout)) : null,
     });
     if (!saved) throw new Error('the conversation lease expired before its state could be saved');
+    return ids;
   }
 
   private async turn(conversation: ConversationRecord, recorded: RecordedInbound, recovering: boolean): Promise<Turn> {
@@ -279,6 +307,11 @@ export class ConversationRouter {
       // A reply in a ticket's thread joins the ticket (the operators read it there), whatever else is going on.
       ticketNumber = threadOf.number;
       outcome = { state, replies: [{ text: this.t(state, 'thread.recorded', { number: threadOf.number }) }] };
+    } else if (!state.flow && !oneShot && command === undefined && state.operatorChat && Date.parse(state.operatorChat.until) > now.getTime()) {
+      // An answer to an operator's message: it joins that ticket's thread for the operator to read; the bot stays quiet.
+      // (Email threads by its headers instead: an unthreaded mail is a new report.)
+      ticketNumber = state.operatorChat.ticket;
+      outcome = { state, replies: [] };
     } else if (!state.flow && oneShot) {
       session++;
       ticketNumber = undefined;

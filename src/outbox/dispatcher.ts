@@ -58,15 +58,16 @@ export class OutboxDispatcher {
    * at once in the background, by this instance, which holds them (claimed)
    * for `claimMs`; if it dies first, the sweep takes them over.
    */
-  async enqueue(entries: readonly NewOutbound[]): Promise<void> {
+  async enqueue(entries: readonly NewOutbound[]): Promise<string[]> {
     const first = entries[0];
-    if (!first) return;
+    if (!first) return [];
     const now = this.clock();
     const sender = this.senders.get(first.channel);
     const push = sender?.delivery === 'push';
     const records = await this.store.enqueue(entries, now, push ? { kind: 'claimed', claimedUntil: new Date(now.getTime() + this.claimMs) } : { kind: 'delivered' });
     for (const listener of this.listeners) listener(first.conversationKey);
     if (push) this.track(this.deliverRecords(records, true));
+    return records.map((r) => r.id);
   }
 
   /** Retries what is due; run by the scheduler. Returns how many entries were attempted. */

@@ -10,6 +10,8 @@ export interface NewOutbound {
   readonly session: number;
   readonly seq: number;
   readonly ticketNumber?: string;
+  /** The operator who wrote it (`operator:<username>`); the bot's own messages have none. */
+  readonly author?: string;
   readonly message: OutboundMessage;
 }
 

@@ -142,6 +142,7 @@ export function mongoOutboxStore(connection: Connection): OutboxStore {
         ...(e.message.request ? { request: e.message.request } : {}),
         ...(e.message.photo ? { photos: [e.message.photo] } : {}),
         ...(e.ticketNumber ? { ticketNumber: e.ticketNumber } : {}),
+        ...(e.author ? { author: e.author } : {}),
         ...(delivery.kind === 'delivered'
           ? { status: 'sent' as const, sentAt: now, attempts: 0 }
           : { status: 'sending' as const, claimedUntil: delivery.claimedUntil, attempts: 1 }),

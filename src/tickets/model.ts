@@ -66,6 +66,13 @@ export interface Due {
   autoClose?: Date;
 }
 
+/** An operator's internal note on a ticket: never sent to the reporter. */
+export interface InternalNote {
+  at: Date;
+  author: string;
+  text: string;
+}
+
 export interface Ticket {
   number: string;
   status: TicketStatus;
@@ -92,6 +99,8 @@ export interface Ticket {
   /** SLA targets this ticket missed, for reports and the inbox. */
   slaBreaches?: { kind: 'firstResponse' | 'followUp'; at: Date; agency?: string }[];
   history: HistoryEntry[];
+  /** Operators' internal notes (the inbox); not part of the life cycle, so adding one leaves `version` alone. */
+  notes?: InternalNote[];
   version: number;
   createdAt: Date;
   updatedAt: Date;

@@ -1,9 +1,8 @@
 // Builds the whatsapp-web.js client (Debian's Chromium, never a downloaded
 // browser; LocalAuth on disk or RemoteAuth in MongoDB) and the page that
 // shows the QR code to an administrator.
-import { timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Connection } from 'mongoose';
 import QRCode from 'qrcode';
 import type { Config } from '../../config/schema.js';
@@ -32,26 +31,13 @@ export async function printQr(qr: string): Promise<void> {
   process.stdout.write(`\n${await QRCode.toString(qr, { type: 'terminal', small: true })}\n`);
 }
 
-/** GET /admin/whatsapp/qr, behind HTTP Basic auth with ADMIN_USERNAME / ADMIN_PASSWORD. */
-export function registerQrPage(http: FastifyInstance, channel: WhatsAppWebChannel, admin: Config['admin']): void {
-  http.get('/admin/whatsapp/qr', async (request, reply) => {
-    if (!admin.username || !admin.password) {
-      return reply.code(404).send({ error: 'set ADMIN_USERNAME and ADMIN_PASSWORD to see the WhatsApp QR code here; it is also printed in the terminal' });
-    }
-    if (!basicAuthMatches(request.headers.authorization, admin.username, admin.password)) {
-      return reply.code(401).header('www-authenticate', 'Basic realm="Aduan", charset="UTF-8"').send({ error: 'unauthorized' });
-    }
+/** GET /admin/whatsapp/qr, for administrators: `guard` is the operator inbox's admin check (a browser without a session goes to its login). */
+export function registerQrPage(http: FastifyInstance, channel: WhatsAppWebChannel, guard: (request: FastifyRequest, reply: FastifyReply) => Promise<void>): void {
+  http.get('/admin/whatsapp/qr', { preHandler: guard }, async (_request, reply) => {
     const qr = channel.qr;
     const body = qr
       ? `<h1>Pindai kode QR ini dengan WhatsApp di ponsel nomor bot</h1><p>WhatsApp → Perangkat tertaut → Tautkan perangkat.</p>${await QRCode.toString(qr, { type: 'svg', margin: 2, width: 320 })}`
       : '<h1>Tidak ada kode QR</h1><p>Sesi WhatsApp sudah tertaut, atau sedang dimulai. Lihat /healthz.</p>';
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('refresh', '20').send(`<!doctype html><html lang="id"><meta charset="utf-8"><title>WhatsApp — Aduan</title><body style="font-family:system-ui;text-align:center">${body}</body></html>`);
   });
-}
-
-function basicAuthMatches(header: string | undefined, username: string, password: string): boolean {
-  if (!header?.startsWith('Basic ')) return false;
-  const given = Buffer.from(Buffer.from(header.slice(6), 'base64').toString('utf8'));
-  const expected = Buffer.from(`${username}:${password}`);
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }

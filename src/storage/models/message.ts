@@ -33,6 +33,8 @@ export interface MessageDoc {
   /** Written by this agency (its reply to a ticket notice by email), not by the reporter. */
   agency?: string;
   ticketNumber?: string;
+  /** An operator's reply: who wrote it. */
+  author?: string;
   status: MessageStatus;
   attempts: number;
   nextAttemptAt?: Date;
@@ -71,6 +73,7 @@ const messageSchema = new Schema<MessageDoc>(
     replyTo: { type: new Schema({ ticketNumber: String }, { _id: false }), default: undefined },
     agency: String,
     ticketNumber: String,
+    author: String,
     status: { type: String, required: true },
     attempts: { type: Number, default: 0 },
     nextAttemptAt: Date,

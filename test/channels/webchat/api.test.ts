@@ -5,6 +5,7 @@ import { ticketModel } from '../../../src/storage/models/ticket.js';
 import { startTestApp } from '../../support/app.js';
 import { TICKET_NUMBER } from '../../support/conversation.js';
 import { useTestDatabase } from '../../support/database.js';
+import { WebchatCitizen } from '../../support/webchat.js';
 import { fakeJpeg } from '../../support/images.js';
 
 const db = useTestDatabase(import.meta.filename);
@@ -15,34 +16,9 @@ beforeAll(async () => {
 });
 afterAll(async () => { await app.stop(); });
 
-interface BotMessage { id: number; text: string; choices?: { label: string }[]; request?: string; photo?: string }
-
-class Browser {
-  after = 0;
-  constructor(readonly sessionId: string) {}
-
-  async post(body: Record<string, unknown>): Promise<Response> {
-    return fetch(`${app.url}/api/webchat/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId: this.sessionId, ...body }) });
-  }
-
-  async photo(bytes: Buffer, filename: string): Promise<Response> {
-    const form = new FormData();
-    form.append('sessionId', this.sessionId);
-    form.append('photo', new Blob([bytes]), filename);
-    return fetch(`${app.url}/api/webchat/messages`, { method: 'POST', body: form });
-  }
-
-  async poll(wait = 0): Promise<BotMessage[]> {
-    const response = await fetch(`${app.url}/api/webchat/messages?sessionId=${this.sessionId}&after=${String(this.after)}&wait=${String(wait)}`);
-    expect(response.status).toBe(200);
-    const { messages } = (await response.json()) as { messages: BotMessage[] };
-    this.after = messages.at(-1)?.id ?? this.after;
-    return messages;
-  }
-
-  async say(text: string): Promise<string> {
-    expect((await this.post({ text })).status).toBe(202);
-    return (await this.poll()).map((m) => m.text).join('\n');
+class Browser extends WebchatCitizen {
+  constructor(sessionId: string) {
+    super(app.url, sessionId);
   }
 }
 

@@ -1,10 +1,11 @@
 // A person completes a report on the web chat page in headless Chromium
 // (Debian's chromium, driven by playwright-core), photo and location included.
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApplication } from '../../../src/app/application.js';
 import { ticketModel } from '../../../src/storage/models/ticket.js';
 import { startTestApp } from '../../support/app.js';
+import { launchChromium } from '../../support/chromium.js';
 import { useTestDatabase } from '../../support/database.js';
 import { fakeJpeg } from '../../support/images.js';
 
@@ -15,11 +16,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   app = await startTestApp(db);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    // Playwright gives every launch a fresh profile directory of its own.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser.close().catch(() => undefined);

@@ -9,6 +9,7 @@ import { HealthRegistry } from '../../../src/app/health.js';
 import { WhatsAppWebChannel } from '../../../src/channels/whatsapp-web/channel.js';
 import { gridFsSessionStore } from '../../../src/channels/whatsapp-web/session-store.js';
 import { registerQrPage } from '../../../src/channels/whatsapp-web/setup.js';
+import { registerInbox } from '../../../src/inbox/register.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { mongoJobLeases } from '../../../src/scheduler/lease.js';
 import { messageModel } from '../../../src/storage/models/message.js';
@@ -129,15 +130,22 @@ describe('whatsapp-web.js adapter', () => {
     await Promise.all([a.channel.stop(), b.channel.stop()]);
   });
 
-  it('shows the QR code only to an administrator', async () => {
-    const { client, channel } = await setUp();
+  it('shows the QR code only to an administrator of the operator inbox', async () => {
+    const { client, channel, rig } = await setUp();
     channel.start();
     await until('qr', () => channel.qr !== undefined);
     const http = Fastify();
-    registerQrPage(http, channel, { username: 'admin', password: 'rahasia-sekali' });
-    expect((await http.inject({ url: '/admin/whatsapp/qr' })).statusCode).toBe(401);
-    expect((await http.inject({ url: '/admin/whatsapp/qr', headers: { authorization: `Basic ${Buffer.from('admin:salah').toString('base64')}` } })).statusCode).toBe(401);
-    const page = await http.inject({ url: '/admin/whatsapp/qr', headers: { authorization: `Basic ${Buffer.from('admin:rahasia-sekali').toString('base64')}` } });
+    rig.config.inbox.passwordCost = 10;
+    rig.config.admin = { username: 'admin', password: 'rahasia-sekali' };
+    const inbox = await registerInbox(http, { config: rig.config, storage: rig.storage, tickets: rig.tickets, router: rig.router, logger });
+    registerQrPage(http, channel, inbox.adminPage);
+    const anonymous = await http.inject({ url: '/admin/whatsapp/qr' });
+    expect(anonymous.statusCode).toBe(302);
+    expect(anonymous.headers.location).toBe('/inbox/');
+    const login = await http.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password: 'rahasia-sekali' } });
+    const cookie = login.cookies.find((c) => c.name === 'aduan_session');
+    expect(cookie).toBeDefined();
+    const page = await http.inject({ url: '/admin/whatsapp/qr', cookies: { aduan_session: cookie?.value ?? '' } });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<svg');
     expect(page.body).toContain('Pindai kode QR');

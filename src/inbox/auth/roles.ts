@@ -1,0 +1,44 @@
+// Who may do what, as data, and what each operator may see. The server
+// checks these on every request; the UI only hides what would be refused.
+import type { OperatorRole } from '../../storage/models/operator.js';
+import type { Ticket } from '../../tickets/model.js';
+import type { TransitionAction } from '../../tickets/transitions.js';
+
+export interface Operator {
+  readonly username: string;
+  readonly name: string;
+  readonly role: OperatorRole;
+  readonly agency?: string;
+}
+
+export type Permission = 'read' | 'reply' | 'note' | 'assign' | 'create' | 'reports' | 'operators' | 'config' | 'audit';
+
+const PERMISSIONS: Readonly<Record<OperatorRole, readonly Permission[]>> = {
+  admin: ['read', 'reply', 'note', 'assign', 'create', 'reports', 'operators', 'config', 'audit'],
+  agency: ['read', 'reply', 'note', 'reports'],
+  supervisor: ['read', 'reports'],
+};
+
+/** Transitions an operator may ask for; the rest belong to the reporter and the jobs. */
+const TRANSITIONS_BY_ROLE: Readonly<Record<OperatorRole, readonly TransitionAction[]>> = {
+  admin: ['route', 'forward', 'reject', 'respond', 'submitResult', 'validate', 'returnToAgency', 'reopen'],
+  agency: ['respond', 'submitResult'],
+  supervisor: [],
+};
+
+export const can = (operator: Operator, permission: Permission): boolean => PERMISSIONS[operator.role].includes(permission);
+
+export const mayTransition = (operator: Operator, action: TransitionAction): boolean => TRANSITIONS_BY_ROLE[operator.role].includes(action);
+
+export const allowedTransitions = (operator: Operator): readonly TransitionAction[] => TRANSITIONS_BY_ROLE[operator.role];
+
+/** An agency operator sees its agency's tickets only; everyone else sees all. */
+export function canSee(operator: Operator, ticket: Pick<Ticket, 'agency'>): boolean {
+  return operator.role !== 'agency' || (ticket.agency !== undefined && ticket.agency === operator.agency);
+}
+
+/** The agency a list, a search or the event stream is confined to, if any. */
+export const agencyScope = (operator: Operator): string | undefined => (operator.role === 'agency' ? (operator.agency ?? '\u0000none') : undefined);
+
+export const actorOf = (operator: Operator): `operator:${string}` | `agency:${string}` =>
+  operator.role === 'agency' ? `agency:${operator.agency ?? ''}/${operator.username}` : `operator:${operator.username}`;

@@ -1,0 +1,31 @@
+// What the inbox's routes share: configuration, stores, services.
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from '../config/schema.js';
+import type { ConversationRouter } from '../conversation/router.js';
+import type { AttachmentStore } from '../storage/attachments.js';
+import type { AuditStore } from '../storage/audit-store.js';
+import type { InboxStore } from '../storage/inbox-store.js';
+import type { OperatorStore } from '../storage/operator-store.js';
+import type { ReportStore } from '../storage/report-store.js';
+import type { TicketService } from '../tickets/service.js';
+import type { Authenticator } from './auth/authenticator.js';
+import type { CannedResponse } from './canned.js';
+import type { InboxEvents } from './events.js';
+
+export interface InboxContext {
+  readonly config: Config;
+  readonly tickets: TicketService;
+  readonly router: ConversationRouter;
+  readonly attachments: AttachmentStore;
+  readonly inbox: InboxStore;
+  readonly operators: OperatorStore;
+  readonly authenticator: Authenticator;
+  readonly audit: AuditStore;
+  readonly events: InboxEvents;
+  readonly reports: ReportStore;
+  readonly canned: readonly CannedResponse[];
+  readonly clock: () => Date;
+}
+
+export type InboxApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;

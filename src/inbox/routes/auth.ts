@@ -1,0 +1,62 @@
+// Login, logout and "who am I". A browser gets an HttpOnly, SameSite=Strict
+// cookie and the CSRF token it must send back on every change; a script asks
+// for a bearer token instead.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { LoginThrottle } from '../auth/throttle.js';
+import { presentedToken, requireOperator, SESSION_COOKIE } from '../auth/guard.js';
+import { allowedTransitions, can, type Operator, type Permission } from '../auth/roles.js';
+import type { InboxApp, InboxContext } from '../context.js';
+
+const PERMISSIONS: readonly Permission[] = ['read', 'reply', 'note', 'assign', 'create', 'reports', 'operators', 'config', 'audit'];
+
+const loginBody = z.strictObject({
+  username: z.string().trim().toLowerCase().min(1).max(64),
+  password: z.string().min(1).max(200),
+  /** Ask for a bearer token (scripts) instead of a cookie. */
+  bearer: z.boolean().optional(),
+});
+
+export function whoAmI(operator: Operator) {
+  return { ...operator, permissions: PERMISSIONS.filter((p) => can(operator, p)), transitions: allowedTransitions(operator) };
+}
+
+export function authRoutes(app: InboxApp, ctx: InboxContext): void {
+  const perAddress = new LoginThrottle(ctx.config.inbox.loginRateLimit, 60_000);
+  const secure = (request: FastifyRequest) => ctx.config.inbox.secureCookies === 'always' || request.protocol === 'https';
+
+  app.post('/api/auth/login', { schema: { tags: ['auth'], summary: 'Log in (cookie session, or a bearer token with "bearer": true)', body: loginBody } }, async (request, reply) => {
+    const { username, password, bearer } = request.body;
+    if (perAddress.blocked(request.ip)) {
+      return reply.code(429).header('retry-after', '60').send({ error: 'rate_limited', message: 'Terlalu banyak percobaan masuk. Coba lagi sebentar lagi. / Too many login attempts; try again in a minute.' });
+    }
+    const result = await ctx.authenticator.login(username, password, bearer === true ? 'bearer' : 'cookie');
+    const at = ctx.clock();
+    if (!result.ok) {
+      perAddress.fail(request.ip);
+      await ctx.audit.record({ at, actor: `login:${username}`, action: result.reason === 'locked' ? 'login_locked' : 'login_failed', ip: request.ip });
+      return result.reason === 'locked'
+        ? reply.code(423).send({ error: 'locked', message: 'Akun dikunci sementara karena terlalu banyak percobaan gagal. / The account is locked for a while after too many failed attempts.' })
+        : reply.code(401).send({ error: 'invalid_credentials', message: 'Nama pengguna atau kata sandi salah. / Wrong username or password.' });
+    }
+    await ctx.audit.record({ at, actor: `operator:${username}`, action: 'login', detail: { kind: bearer === true ? 'bearer' : 'cookie' }, ip: request.ip });
+    const body = { operator: whoAmI(result.operator), csrfToken: result.csrf, expiresAt: result.expiresAt };
+    if (bearer === true) return { ...body, token: result.token };
+    void reply.setCookie(SESSION_COOKIE, result.token, { path: '/', httpOnly: true, sameSite: 'strict', secure: secure(request), expires: result.expiresAt });
+    return body;
+  });
+
+  app.post('/api/auth/logout', { schema: { tags: ['auth'], summary: 'End this session' }, preHandler: requireOperator(ctx.authenticator) }, async (request: FastifyRequest, reply: FastifyReply) => {
+    const presented = presentedToken(request);
+    if (presented) await ctx.authenticator.logout(presented.token);
+    await ctx.audit.record({ at: ctx.clock(), actor: `operator:${request.auth?.operator.username ?? ''}`, action: 'logout', ip: request.ip });
+    void reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure: secure(request) });
+    return { ok: true };
+  });
+
+  app.get('/api/auth/me', { schema: { tags: ['auth'], summary: 'The logged-in operator, their permissions and CSRF token' }, preHandler: requireOperator(ctx.authenticator) }, (request) => {
+    const auth = request.auth;
+    if (!auth) throw new Error('unreachable');
+    return { operator: whoAmI(auth.operator), csrfToken: auth.session.kind === 'cookie' ? auth.session.csrf : null, expiresAt: auth.session.expiresAt };
+  });
+}

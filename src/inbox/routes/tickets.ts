@@ -1,0 +1,97 @@
+// The ticket list (filters, search, keyset pages), one ticket with its
+// thread, and phone or walk-in complaints entered by an operator.
+import { z } from 'zod';
+import { normalisePhone } from '../../conversation/phone.js';
+import { CHANNELS, TICKET_STATUSES } from '../../tickets/model.js';
+import { visibleTicket } from '../access.js';
+import { operatorOf, requireOperator } from '../auth/guard.js';
+import { actorOf, agencyScope } from '../auth/roles.js';
+import type { InboxApp, InboxContext } from '../context.js';
+import { code, ticketNumber, ticketParams } from '../schemas.js';
+import { ticketDetail, ticketSummary } from '../views.js';
+
+const THREAD_LIMIT = 1_000;
+
+const listQuery = z.strictObject({
+  status: z.enum(TICKET_STATUSES).optional(),
+  agency: code.optional(),
+  category: code.optional(),
+  channel: z.enum(CHANNELS).optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+  q: z.string().trim().max(100).optional(),
+  /** The `next` of the previous page. */
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+});
+
+const cursorSchema = z.object({ t: z.iso.datetime(), n: ticketNumber });
+
+const encodeCursor = (createdAt: Date, number: string) => Buffer.from(JSON.stringify({ t: createdAt.toISOString(), n: number })).toString('base64url');
+
+function decodeCursor(cursor: string): { createdAt: Date; number: string } | undefined {
+  try {
+    const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    return parsed.success ? { createdAt: new Date(parsed.data.t), number: parsed.data.n } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const optionalText = (max: number) => z.string().trim().max(max).optional();
+
+const newComplaint = z.strictObject({
+  channel: z.enum(['phone', 'walk_in']),
+  reporter: z.strictObject({
+    name: z.string().trim().min(1).max(120),
+    phone: z.string().trim().max(30).optional(),
+    email: z.email().optional(),
+    address: optionalText(500),
+  }),
+  category: code,
+  description: z.string().trim().min(1).max(4_000),
+  location: z
+    .strictObject({ latitude: z.number().min(-90).max(90).optional(), longitude: z.number().min(-180).max(180).optional(), address: optionalText(500) })
+    .optional(),
+});
+
+export function ticketRoutes(app: InboxApp, ctx: InboxContext): void {
+  const guard = requireOperator(ctx.authenticator);
+
+  app.get('/api/tickets', { schema: { tags: ['tickets'], summary: 'Tickets, newest first, with filters and search; `next` continues the list', querystring: listQuery }, preHandler: guard }, async (request, reply) => {
+    const operator = operatorOf(request);
+    const { status, agency, category, channel, overdue, q, cursor, limit } = request.query;
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    if (cursor !== undefined && !after) return reply.code(400).send({ error: 'bad_request', message: 'cursor: not a cursor this API gave' });
+    const scope = agencyScope(operator);
+    // An agency operator asking for another agency's tickets gets none, not an error that confirms anything.
+    if (scope !== undefined && agency !== undefined && agency !== scope) return { tickets: [], next: null };
+    const now = ctx.clock();
+    const rows = await ctx.inbox.list(
+      { ...(status ? { status } : {}), ...((scope ?? agency) ? { agency: scope ?? agency } : {}), ...(category ? { category } : {}), ...(channel ? { channel } : {}), ...(overdue ? { overdue: overdue === 'true' } : {}), ...(q ? { text: q } : {}), ...(after ? { after } : {}), limit },
+      now,
+    );
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return { tickets: page.map((t) => ticketSummary(t, now)), next: rows.length > limit && last ? encodeCursor(last.createdAt, last.number) : null };
+  });
+
+  app.get('/api/tickets/:number', { schema: { tags: ['tickets'], summary: 'One ticket: details, conversation thread, photo URLs, history, notes, the actions open to you', params: ticketParams }, preHandler: guard }, async (request) => {
+    const operator = operatorOf(request);
+    const ticket = await visibleTicket(ctx, operator, request.params.number);
+    const thread = await ctx.inbox.thread(ticket, THREAD_LIMIT);
+    return ticketDetail(ticket, thread, operator, ctx.clock());
+  });
+
+  app.post('/api/tickets', { schema: { tags: ['tickets'], summary: 'A complaint taken by phone or at the counter', body: newComplaint }, preHandler: requireOperator(ctx.authenticator, 'create') }, async (request, reply) => {
+    const operator = operatorOf(request);
+    const { reporter, ...rest } = request.body;
+    let phone: string | undefined;
+    if (reporter.phone !== undefined && reporter.phone !== '') {
+      phone = normalisePhone(reporter.phone);
+      if (!phone) return reply.code(400).send({ error: 'bad_request', message: 'reporter.phone: expected a phone number like 0812 3456 7890' });
+    }
+    const ticket = await ctx.tickets.create({ ...rest, reporter: { ...reporter, ...(phone ? { phone } : {}) } }, actorOf(operator));
+    await ctx.audit.record({ at: ctx.clock(), actor: `operator:${operator.username}`, action: 'create_ticket', ticket: ticket.number, detail: { channel: ticket.channel, category: ticket.category }, ip: request.ip });
+    return reply.code(201).send(ticketDetail(ticket, [], operator, ctx.clock()));
+  });
+}

@@ -1,0 +1,86 @@
+// The inbox's single page: login, ticket list, ticket view, new complaint,
+// dashboard. Hash routes (#/t/ADU-…) so the server serves one file.
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api, type Me, type Meta, setCsrf } from './api.js';
+import { switchLang, t } from './i18n.js';
+import { Dashboard } from './pages/Dashboard.js';
+import { Login } from './pages/Login.js';
+import { NewComplaint } from './pages/NewComplaint.js';
+import { TicketList } from './pages/TicketList.js';
+import { TicketView } from './pages/TicketView.js';
+import './style.css';
+
+export interface LiveEvent { seq: number; type: string; number: string }
+
+function useHash(): string {
+  const [hash, setHash] = useState(location.hash);
+  useEffect(() => {
+    const onChange = () => { setHash(location.hash); };
+    addEventListener('hashchange', onChange);
+    return () => { removeEventListener('hashchange', onChange); };
+  }, []);
+  return hash;
+}
+
+function App() {
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [meta, setMeta] = useState<Meta | null>(null);
+  const [live, setLive] = useState<LiveEvent>({ seq: 0, type: '', number: '' });
+  const hash = useHash();
+
+  const loadMe = () => {
+    api<Me>('GET', '/api/auth/me').then((m) => { setCsrf(m.csrfToken); setMe(m); }, () => { setMe(null); });
+  };
+  useEffect(loadMe, []);
+  useEffect(() => {
+    if (!me) return;
+    void api<Meta>('GET', '/api/meta').then(setMeta);
+    const source = new EventSource('/api/events');
+    let seq = 0;
+    const onEvent = (e: MessageEvent<string>) => {
+      const data = JSON.parse(e.data) as { number: string };
+      setLive({ seq: ++seq, type: e.type, number: data.number });
+    };
+    for (const type of ['ticket', 'message', 'reply']) source.addEventListener(type, onEvent);
+    return () => { source.close(); };
+  }, [me]);
+
+  if (me === undefined) return null;
+  if (me === null) return <Login onLogin={loadMe} />;
+  if (!meta) return null;
+
+  const logout = async () => {
+    await api('POST', '/api/auth/logout', {});
+    setCsrf(null);
+    setMe(null);
+  };
+  const can = (permission: string) => me.operator.permissions.includes(permission);
+  const ticket = /^#\/t\/([A-Z]+-\d{4}-\d{5})$/.exec(hash)?.[1];
+
+  return (
+    <div class="shell">
+      <header class="top">
+        <strong>{t('appTitle')}</strong>
+        <span class="city">{meta.city}</span>
+        <nav>
+          <a href="#/">{t('tickets')}</a>
+          {can('reports') && <a href="#/dashboard">{t('dashboard')}</a>}
+          {can('create') && <a href="#/new">{t('newComplaint')}</a>}
+        </nav>
+        <span class="who">{me.operator.name} · {me.operator.role}{me.operator.agency ? ` · ${me.operator.agency}` : ''}</span>
+        <button type="button" class="link" onClick={switchLang}>{t('otherLang')}</button>
+        <button type="button" class="link" onClick={() => void logout()}>{t('logout')}</button>
+      </header>
+      <main>
+        {ticket ? <TicketView number={ticket} me={me} meta={meta} live={live} />
+          : hash === '#/new' && can('create') ? <NewComplaint meta={meta} />
+          : hash === '#/dashboard' && can('reports') ? <Dashboard meta={meta} live={live} />
+          : <TicketList me={me} meta={meta} live={live} />}
+      </main>
+    </div>
+  );
+}
+
+const root = document.getElementById('app');
+if (root) render(<App />, root);

@@ -1,0 +1,156 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, ApiError, type Me, type Meta, type Photo, type TicketDetail } from '../api.js';
+import { label, localized, t, when } from '../i18n.js';
+import type { LiveEvent } from '../main.js';
+import { MapPin } from './MapPin.js';
+
+function Photos({ photos }: { photos: Photo[] }) {
+  return <div class="photos">{photos.map((p) => <a href={p.url} target="_blank" rel="noopener"><img src={p.url} alt={t('photos')} loading="lazy" /></a>)}</div>;
+}
+
+export function TicketView({ number, me, meta, live }: { number: string; me: Me; meta: Meta; live: LiveEvent }) {
+  const [ticket, setTicket] = useState<TicketDetail | null>(null);
+  const [error, setError] = useState('');
+  const [reply, setReply] = useState('');
+  const [note, setNote] = useState('');
+  const [reason, setReason] = useState('');
+  const [agency, setAgency] = useState('');
+  const thread = useRef<HTMLOListElement>(null);
+  const load = () => { void api<TicketDetail>('GET', `/api/tickets/${number}`).then(setTicket, (e: unknown) => { setError(e instanceof ApiError ? e.message : String(e)); }); };
+  useEffect(load, [number]);
+  useEffect(() => { if (live.number === number) load(); }, [live.seq]);
+  // Replies waiting for the channel: look again until each is sent or failed.
+  useEffect(() => {
+    if (!ticket?.thread.some((m) => m.delivery === 'queued')) return;
+    const timer = setTimeout(load, 3_000);
+    return () => { clearTimeout(timer); };
+  }, [ticket]);
+
+  // The newest message in view, as in any chat.
+  useEffect(() => { thread.current?.scrollTo({ top: thread.current.scrollHeight }); }, [ticket?.thread.length]);
+
+  if (!ticket) return <p class="error">{error}</p>;
+  const can = (permission: string) => me.operator.permissions.includes(permission);
+  const act = async (run: () => Promise<unknown>) => {
+    setError('');
+    try {
+      const updated = await run();
+      if (updated && typeof updated === 'object' && 'number' in updated) setTicket(updated as TicketDetail);
+      else load();
+      setReason('');
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'conflict') { setError(t('conflict')); load(); } else setError(e instanceof ApiError ? e.message : String(e));
+    }
+  };
+  const transition = (to: string) => act(() => api('POST', `/api/tickets/${number}/transitions`, { to, expectedVersion: ticket.version, ...(reason ? { note: reason } : {}), ...(to === 'submitResult' ? { text: reason } : {}) }));
+  const submitResult = (form: HTMLFormElement) => act(() => {
+    const data = new FormData(form);
+    data.set('expectedVersion', String(ticket.version));
+    return api('POST', `/api/tickets/${number}/result`, data);
+  });
+  const category = meta.categories.find((c) => c.code === ticket.category);
+  const loc = ticket.location;
+
+  return (
+    <article class="ticket">
+      <a href="#/">{t('back')}</a>
+      <h1>{ticket.number} <span class={`status s-${ticket.status}`}>{label(ticket.status)}</span>{ticket.overdue && <span class="badge overdue">{t('overdue')}</span>}</h1>
+      <p class="meta">{category ? localized(category.name) : ticket.category} · {ticket.agency ?? ticket.forwardedTo ?? '—'} · {label(ticket.channel)} · {when(ticket.createdAt)}</p>
+      {error && <p class="error" role="alert">{error}</p>}
+      <div class="columns">
+        <div>
+          <section class="card">
+            <h2>{t('reporter')}</h2>
+            <p>{ticket.reporter.name ?? '—'}{ticket.reporter.phone && <> · {ticket.reporter.phone}</>}{ticket.reporter.email && <> · {ticket.reporter.email}</>}</p>
+            {ticket.reporter.address && <p>{ticket.reporter.address}</p>}
+            <p class="description">{ticket.description}</p>
+            <Photos photos={ticket.photos} />
+          </section>
+          <section class="card">
+            <h2>{t('location')}</h2>
+            {loc ? (
+              <>
+                {loc.latitude !== undefined && loc.longitude !== undefined && <p class="coords">{loc.latitude.toFixed(6)}, {loc.longitude.toFixed(6)}</p>}
+                {loc.address && <p>{loc.address}</p>}
+                {loc.latitude !== undefined && loc.longitude !== undefined && <MapPin latitude={loc.latitude} longitude={loc.longitude} />}
+              </>
+            ) : <p>{t('noLocation')}</p>}
+          </section>
+          {ticket.result && (
+            <section class="card">
+              <h2>{t('result')}</h2>
+              <p>{ticket.result.text}</p>
+              <Photos photos={ticket.result.photos} />
+            </section>
+          )}
+          <section class="card">
+            <h2>{t('history')}</h2>
+            <ol class="history">{ticket.history.map((h) => <li>{when(h.at)} — {label(h.action)} ({h.actor}){h.note ? `: ${h.note}` : ''}</li>)}</ol>
+          </section>
+        </div>
+        <div>
+          <section class="card">
+            <h2>{t('conversation')}</h2>
+            <ol class="thread" ref={thread}>
+              {ticket.thread.map((m) => (
+                <li class={`msg msg--${m.direction}${m.author.startsWith('operator:') ? ' msg--operator' : ''}`} key={m.id}>
+                  <span class="who">{m.direction === 'in' ? t('reporter') : m.author === 'bot' ? t('bot') : m.author.replace('operator:', '')}</span>
+                  {m.text && <p>{m.text}</p>}
+                  {m.photos.length > 0 && <Photos photos={m.photos} />}
+                  {m.location && <p class="coords">📍 {m.location.latitude.toFixed(6)}, {m.location.longitude.toFixed(6)}{m.location.address ? ` — ${m.location.address}` : ''}</p>}
+                  <span class={`delivery d-${m.delivery ?? ''}`} title={m.error}>{when(m.at)} · {label(m.delivery ?? '')}</span>
+                </li>
+              ))}
+            </ol>
+            {ticket.canReply ? (
+              <form class="reply" onSubmit={(e) => { e.preventDefault(); void act(() => api('POST', `/api/tickets/${number}/replies`, { text: reply })).then(() => { setReply(''); }); }}>
+                <label>{t('reply')}
+                  <select aria-label={t('canned')} onChange={(e) => {
+                    const chosen = meta.canned.find((c) => c.id === e.currentTarget.value);
+                    if (chosen) setReply(localized(chosen.text).replaceAll('{number}', ticket.number).replaceAll('{name}', ticket.reporter.name ?? ''));
+                    e.currentTarget.value = '';
+                  }}>
+                    <option value="">{t('canned')}</option>
+                    {meta.canned.map((c) => <option value={c.id}>{localized(c.title)}</option>)}
+                  </select>
+                  <textarea name="reply" rows={3} value={reply} onInput={(e) => { setReply(e.currentTarget.value); }} required />
+                </label>
+                <button type="submit">{t('send')}</button>
+              </form>
+            ) : can('reply') && <p class="muted">{t('noReply')}</p>}
+          </section>
+          {(ticket.actions.length > 0 || can('assign')) && (
+            <section class="card actions">
+              <h2>{t('actions')}</h2>
+              <textarea rows={2} placeholder={t('noteOrReason')} aria-label={t('noteOrReason')} value={reason} onInput={(e) => { setReason(e.currentTarget.value); }} />
+              <div class="buttons">{ticket.actions.filter((a) => a !== 'route' && a !== 'submitResult').map((a) => <button type="button" onClick={() => void transition(a)}>{label(a)}</button>)}</div>
+              {ticket.actions.includes('submitResult') && (
+                <form onSubmit={(e) => { e.preventDefault(); void submitResult(e.currentTarget); }}>
+                  <label>{t('resultText')}<textarea name="text" rows={2} required /></label>
+                  <input type="file" name="photo" accept="image/*" multiple />
+                  <button type="submit">{label('submitResult')}</button>
+                </form>
+              )}
+              {can('assign') && ticket.actions.includes('route') && (
+                <div class="transfer">
+                  <select aria-label={t('transferTo')} onChange={(e) => { setAgency(e.currentTarget.value); }}><option value="">{t('transferTo')}</option>{meta.agencies.map((a) => <option value={a.code}>{a.code} — {a.name}</option>)}</select>
+                  <button type="button" disabled={!agency} onClick={() => void act(() => api('POST', `/api/tickets/${number}/assign`, { agency, expectedVersion: ticket.version, ...(reason ? { note: reason } : {}) }))}>{t('transfer')}</button>
+                </div>
+              )}
+            </section>
+          )}
+          <section class="card">
+            <h2>{t('notes')}</h2>
+            <ul class="notes">{ticket.notes.map((n) => <li>{when(n.at)} — {n.author.replace('operator:', '')}: {n.text}</li>)}</ul>
+            {can('note') && (
+              <form onSubmit={(e) => { e.preventDefault(); void act(() => api('POST', `/api/tickets/${number}/notes`, { text: note })).then(() => { setNote(''); }); }}>
+                <textarea rows={2} aria-label={t('addNote')} value={note} onInput={(e) => { setNote(e.currentTarget.value); }} required />
+                <button type="submit">{t('addNote')}</button>
+              </form>
+            )}
+          </section>
+        </div>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,78 @@
+// Managing operators, for the admin API and `npm run user`: the same checks
+// and the same audit entries either way. Disabling or resetting a password
+// ends the operator's sessions at once.
+import type { AuditStore } from '../storage/audit-store.js';
+import { OPERATOR_ROLES, type OperatorRole } from '../storage/models/operator.js';
+import type { OperatorStore, SessionStore } from '../storage/operator-store.js';
+import { hashPassword, passwordProblem } from './auth/password.js';
+
+export interface UserDeps {
+  readonly operators: OperatorStore;
+  readonly sessions: SessionStore;
+  readonly audit: AuditStore;
+  readonly agencies: readonly string[];
+  readonly passwordCost: number;
+  readonly clock?: () => Date;
+}
+
+export interface NewUser {
+  readonly username: string;
+  readonly name?: string;
+  readonly role: OperatorRole;
+  readonly agency?: string;
+  readonly password: string;
+}
+
+export type UserResult = { readonly ok: true } | { readonly ok: false; readonly problem: string };
+
+const USERNAME = /^[a-z0-9][a-z0-9._-]{1,63}$/;
+
+export async function addUser(deps: UserDeps, user: NewUser, actor: string): Promise<UserResult> {
+  if (!USERNAME.test(user.username)) return { ok: false, problem: 'username: 2–64 lowercase letters, digits, ".", "_" or "-"' };
+  if (!OPERATOR_ROLES.includes(user.role)) return { ok: false, problem: `role: one of ${OPERATOR_ROLES.join(', ')}` };
+  if (user.role === 'agency' && (user.agency === undefined || !deps.agencies.includes(user.agency))) return { ok: false, problem: `agency: an agency operator needs one of ${deps.agencies.join(', ')}` };
+  if (user.role !== 'agency' && user.agency !== undefined) return { ok: false, problem: 'agency: only agency operators belong to an agency' };
+  const weak = passwordProblem(user.password);
+  if (weak) return { ok: false, problem: `password: ${weak}` };
+  const now = (deps.clock ?? (() => new Date()))();
+  const created = await deps.operators.create({
+    _id: user.username,
+    name: user.name ?? user.username,
+    role: user.role,
+    ...(user.agency ? { agency: user.agency } : {}),
+    passwordHash: await hashPassword(user.password, deps.passwordCost),
+    createdAt: now,
+  });
+  if (!created) return { ok: false, problem: `username: "${user.username}" is taken` };
+  await deps.audit.record({ at: now, actor, action: 'user_add', detail: { username: user.username, role: user.role, ...(user.agency ? { agency: user.agency } : {}) } });
+  return { ok: true };
+}
+
+export async function resetPassword(deps: UserDeps, username: string, password: string, actor: string): Promise<UserResult> {
+  const weak = passwordProblem(password);
+  if (weak) return { ok: false, problem: `password: ${weak}` };
+  const now = (deps.clock ?? (() => new Date()))();
+  if (!(await deps.operators.setPassword(username, await hashPassword(password, deps.passwordCost), now))) return { ok: false, problem: `no operator "${username}"` };
+  await deps.sessions.deleteFor(username);
+  await deps.audit.record({ at: now, actor, action: 'user_reset', detail: { username } });
+  return { ok: true };
+}
+
+export async function setDisabled(deps: UserDeps, username: string, disabled: boolean, actor: string): Promise<UserResult> {
+  const now = (deps.clock ?? (() => new Date()))();
+  if (!(await deps.operators.setDisabled(username, disabled, now))) return { ok: false, problem: `no operator "${username}"` };
+  if (disabled) await deps.sessions.deleteFor(username);
+  await deps.audit.record({ at: now, actor, action: disabled ? 'user_disable' : 'user_enable', detail: { username } });
+  return { ok: true };
+}
+
+/** The first administrator from ADMIN_USERNAME / ADMIN_PASSWORD, once: a password changed later is not overwritten. */
+export async function bootstrapAdmin(deps: UserDeps, admin: { username?: string; password?: string }): Promise<'created' | 'exists' | 'unset'> {
+  if (!admin.username || !admin.password) return 'unset';
+  const username = admin.username.toLowerCase();
+  if (await deps.operators.get(username)) return 'exists';
+  const now = (deps.clock ?? (() => new Date()))();
+  const created = await deps.operators.create({ _id: username, name: 'Administrator', role: 'admin', passwordHash: await hashPassword(admin.password, deps.passwordCost), createdAt: now });
+  if (created) await deps.audit.record({ at: now, actor: 'system:bootstrap', action: 'user_add', detail: { username, role: 'admin' } });
+  return created ? 'created' : 'exists';
+}

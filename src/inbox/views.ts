@@ -1,0 +1,91 @@
+// What the API shows of a ticket, pure functions of stored data: a list row,
+// and the full view with thread, photos (as authorised URLs), history, notes
+// and the actions this operator may take now.
+import type { MessageDoc } from '../storage/models/message.js';
+import type { TicketListItem } from '../storage/inbox-store.js';
+import type { AttachmentRef, Ticket } from '../tickets/model.js';
+import { canTransition } from '../tickets/transitions.js';
+import { allowedTransitions, can, type Operator } from './auth/roles.js';
+import { isOverdue } from './overdue.js';
+
+const photoUrl = (number: string, ref: AttachmentRef) => `/api/tickets/${number}/photos/${ref.fileId}`;
+
+const photoView = (number: string) => (ref: AttachmentRef) => ({ url: photoUrl(number, ref), contentType: ref.contentType, size: ref.size, ...(ref.filename ? { filename: ref.filename } : {}) });
+
+export function ticketSummary(ticket: TicketListItem, now: Date) {
+  return {
+    number: ticket.number,
+    status: ticket.status,
+    channel: ticket.channel,
+    category: ticket.category,
+    agency: ticket.agency ?? null,
+    forwardedTo: ticket.forwardedTo ?? null,
+    reporterName: ticket.reporter.name ?? null,
+    description: ticket.description.length > 160 ? `${ticket.description.slice(0, 157)}…` : ticket.description,
+    photoCount: ticket.attachments.length,
+    overdue: isOverdue(ticket, now),
+    createdAt: ticket.createdAt,
+    updatedAt: ticket.updatedAt,
+    version: ticket.version,
+  };
+}
+
+/** Where a reply stands, as operators need to see it: never "delivered" before the channel says so. */
+export function deliveryState(message: Pick<MessageDoc, 'direction' | 'status' | 'deliveryStatus'>): 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | undefined {
+  if (message.direction === 'in') return 'received';
+  if (message.status === 'failed' || message.deliveryStatus === 'failed') return 'failed';
+  if (message.deliveryStatus === 'read') return 'read';
+  if (message.deliveryStatus === 'delivered') return 'delivered';
+  if (message.status === 'sent') return 'sent';
+  return 'queued';
+}
+
+export function threadView(number: string, messages: readonly MessageDoc[]) {
+  return messages.map((m) => ({
+    id: m._id,
+    direction: m.direction,
+    at: m.at,
+    text: m.text ?? '',
+    author: m.author ?? (m.direction === 'in' ? 'reporter' : 'bot'),
+    photos: (m.photos ?? []).map(photoView(number)),
+    ...(m.location ? { location: m.location } : {}),
+    ...(m.unsupported ? { unsupported: m.unsupported } : {}),
+    delivery: deliveryState(m),
+    ...(m.status === 'failed' && m.lastError ? { error: m.lastError } : {}),
+  }));
+}
+
+export function ticketDetail(ticket: Ticket, thread: readonly MessageDoc[], operator: Operator, now: Date) {
+  const photo = photoView(ticket.number);
+  return {
+    ...ticketSummary(ticket, now),
+    description: ticket.description,
+    reporter: ticket.reporter,
+    location: ticket.location ?? null,
+    photos: ticket.attachments.map(photo),
+    result: ticket.result ? { text: ticket.result.text, at: ticket.result.at, by: ticket.result.by, photos: ticket.result.attachments.map(photo) } : null,
+    due: ticket.due,
+    slaBreaches: ticket.slaBreaches ?? [],
+    closeReason: ticket.closeReason ?? null,
+    firstRespondedAt: ticket.firstRespondedAt ?? null,
+    resolvedAt: ticket.resolvedAt ?? null,
+    closedAt: ticket.closedAt ?? null,
+    history: ticket.history,
+    notes: ticket.notes ?? [],
+    thread: threadView(ticket.number, thread),
+    canReply: can(operator, 'reply') && replyTarget(ticket) !== undefined,
+    actions: allowedTransitions(operator).filter((a) => canTransition(ticket.status, a) && (a !== 'validate' && a !== 'returnToAgency' ? true : ticket.result !== undefined)),
+  };
+}
+
+const PUSH_CHANNELS = new Set(['whatsapp', 'telegram', 'email', 'webchat']);
+
+/** The reporter's conversation, if the ticket came through a channel the bot can write on. */
+export function replyTarget(ticket: Pick<Ticket, 'channel' | 'reporter'>): { channel: Ticket['channel']; channelUserId: string } | undefined {
+  return PUSH_CHANNELS.has(ticket.channel) && ticket.reporter.channelUserId ? { channel: ticket.channel, channelUserId: ticket.reporter.channelUserId } : undefined;
+}
+
+/** Every photo a ticket's viewer may open: the report's, the result's and the thread's. */
+export function ticketPhotoIds(ticket: Ticket, thread: readonly MessageDoc[]): Set<string> {
+  return new Set([...ticket.attachments, ...(ticket.result?.attachments ?? []), ...thread.flatMap((m) => m.photos ?? [])].map((p) => p.fileId));
+}

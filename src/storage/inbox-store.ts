@@ -1,0 +1,103 @@
+// The operator inbox's reads: the ticket list with filters and keyset
+// pagination, a ticket's thread, internal notes, and the stored reports.
+import type { Connection } from 'mongoose';
+import type { Channel, InternalNote, Ticket, TicketStatus } from '../tickets/model.js';
+import { type MessageDoc, messageModel } from './models/message.js';
+import { type ReportDoc, reportModel } from './models/report.js';
+import { ticketModel } from './models/ticket.js';
+
+export interface TicketQuery {
+  readonly status?: TicketStatus;
+  readonly agency?: string;
+  readonly category?: string;
+  readonly channel?: Channel;
+  /** A pending deadline has passed, or the current stage's target was missed. */
+  readonly overdue?: boolean;
+  /** Part of the number, the reporter's name or phone, or the description. */
+  readonly text?: string;
+  /** Where the list continues: the last ticket of the previous page. */
+  readonly after?: { readonly createdAt: Date; readonly number: string };
+  readonly limit: number;
+}
+
+export type TicketListItem = Omit<Ticket, 'history' | 'result' | 'notes'>;
+
+export interface ReportSummary {
+  readonly id: string;
+  readonly kind: string;
+  readonly label: string;
+  readonly agency?: string;
+  readonly createdAt: Date;
+}
+
+export interface InboxStore {
+  /** Newest first; `limit + 1` are read so the caller knows whether a next page exists. */
+  list(query: TicketQuery, now: Date): Promise<TicketListItem[]>;
+  thread(ticket: Pick<Ticket, 'number' | 'intake'>, limit: number): Promise<MessageDoc[]>;
+  addNote(number: string, note: InternalNote): Promise<boolean>;
+  reports(agency?: string): Promise<ReportSummary[]>;
+  report(id: string): Promise<ReportDoc | null>;
+}
+
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export function ticketFilter(query: TicketQuery, now: Date): Record<string, unknown> {
+  const and: Record<string, unknown>[] = [];
+  if (query.status) and.push({ status: query.status });
+  if (query.agency) and.push({ agency: query.agency });
+  if (query.category) and.push({ category: query.category });
+  if (query.channel) and.push({ channel: query.channel });
+  if (query.overdue === true) {
+    and.push({
+      $or: [
+        { status: 'open', $or: [{ 'due.firstResponse': { $lte: now } }, { 'slaBreaches.kind': 'firstResponse' }] },
+        { status: 'in_progress', $or: [{ 'due.followUp': { $lte: now } }, { 'slaBreaches.kind': 'followUp' }] },
+      ],
+    });
+  }
+  const text = query.text?.trim();
+  if (text) {
+    const pattern = { $regex: escapeRegex(text), $options: 'i' };
+    const or: Record<string, unknown>[] = [{ number: pattern }, { 'reporter.name': pattern }, { description: pattern }];
+    // 0812-7777-8888, 62812…, +62 812…: phones are stored as +62812…, so match on the digits after the country code.
+    const digits = text.replace(/\D/g, '').replace(/^(?:62|0)/, '');
+    if (digits.length >= 6 && /^[\d\s+()-]+$/.test(text)) or.push({ 'reporter.phone': { $regex: escapeRegex(digits) } });
+    and.push({ $or: or });
+  }
+  if (query.after) {
+    and.push({ $or: [{ createdAt: { $lt: query.after.createdAt } }, { createdAt: query.after.createdAt, _id: { $lt: query.after.number } }] });
+  }
+  return and.length === 0 ? {} : and.length === 1 ? (and[0] ?? {}) : { $and: and };
+}
+
+export function mongoInboxStore(connection: Connection): InboxStore {
+  const tickets = ticketModel(connection);
+  const messages = messageModel(connection);
+  const reports = reportModel(connection);
+  return {
+    async list(query, now) {
+      const docs = await tickets
+        .find(ticketFilter(query, now), { history: 0, result: 0, notes: 0 })
+        .sort({ createdAt: -1, _id: -1 })
+        .limit(query.limit + 1)
+        .lean<(TicketListItem & { _id: string })[]>();
+      return docs.map(({ _id, ...ticket }) => ticket);
+    },
+    async thread(ticket, limit) {
+      const or: Record<string, unknown>[] = [{ ticketNumber: ticket.number }];
+      if (ticket.intake) or.push({ conversationKey: ticket.intake.conversationKey, session: ticket.intake.session });
+      return messages.find({ $or: or }).sort({ at: 1, _id: 1 }).limit(limit).lean<MessageDoc[]>();
+    },
+    async addNote(number, note) {
+      // Not a state change: the version stays, so a note never makes another operator's transition fail.
+      const result = await tickets.updateOne({ _id: number }, { $push: { notes: note } });
+      return result.matchedCount === 1;
+    },
+    async reports(agency) {
+      const filter = agency ? { kind: 'monev', agency } : {};
+      const docs = await reports.find(filter, { data: 0, csv: 0 }).sort({ createdAt: -1 }).limit(500).lean<ReportDoc[]>();
+      return docs.map((d) => ({ id: d._id, kind: d.kind, label: d.label, ...(d.agency ? { agency: d.agency } : {}), createdAt: d.createdAt }));
+    },
+    report: (id) => reports.findById(id).lean<ReportDoc>(),
+  };
+}

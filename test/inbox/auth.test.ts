@@ -1,0 +1,127 @@
+// Logins, sessions and the protections around them, over real HTTP.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApplication } from '../../src/app/application.js';
+import { sessionModel } from '../../src/storage/models/session.js';
+import { operatorModel } from '../../src/storage/models/operator.js';
+import { useTestDatabase } from '../support/database.js';
+import { ADMIN, addOperators, OperatorSession, startInboxApp } from '../support/inbox.js';
+
+const db = useTestDatabase(import.meta.filename);
+let app: RunningApplication;
+let admin: OperatorSession;
+
+beforeAll(async () => {
+  app = await startInboxApp(db, (c) => {
+    c.inbox.loginMaxAttempts = 3;
+    c.inbox.loginRateLimit = 12;
+  });
+  admin = await OperatorSession.login(app.url, ADMIN.username, ADMIN.password);
+  await addOperators(admin);
+});
+afterAll(async () => { await app.stop(); });
+
+describe('inbox login', () => {
+  it('creates the first admin from ADMIN_USERNAME, stores only a scrypt hash and gives an HttpOnly SameSite cookie', async () => {
+    const stored = await operatorModel(db.connection).findById('admin').lean();
+    expect(stored).toMatchObject({ role: 'admin', disabled: false });
+    expect(stored?.passwordHash).toMatch(/^scrypt\$10\$8\$1\$/);
+    expect(stored?.passwordHash).not.toContain(ADMIN.password);
+
+    const session = new OperatorSession(app.url);
+    const response = await session.login(ADMIN.username, ADMIN.password);
+    expect(response.status).toBe(200);
+    const cookie = response.headers.getSetCookie().find((c) => c.startsWith('aduan_session=')) ?? '';
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
+    expect(cookie).not.toMatch(/Secure/i);
+    expect(response.body).toMatchObject({ operator: { username: 'admin', role: 'admin' } });
+    // The database holds the token's hash, never the token.
+    const token = session.cookie?.split('=')[1] ?? '';
+    expect(await sessionModel(db.connection).findById(token).lean()).toBeNull();
+    expect((await session.get('/api/auth/me')).body).toMatchObject({ operator: { username: 'admin', permissions: expect.arrayContaining(['operators']) as unknown } });
+  });
+
+  it('marks the cookie Secure behind an HTTPS proxy', async () => {
+    const response = await fetch(`${app.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https' }, body: JSON.stringify({ username: 'kabid', password: 'password-kabid-1' }) });
+    expect(response.status).toBe(200);
+    expect(response.headers.getSetCookie().find((c) => c.startsWith('aduan_session='))).toMatch(/; Secure/i);
+  });
+
+  it('refuses a change without the CSRF token, and accepts it with the token', async () => {
+    const session = await OperatorSession.login(app.url, 'kabid', 'password-kabid-1');
+    const without = await session.request('POST', '/api/auth/logout', {}, { csrf: false });
+    expect(without.status).toBe(403);
+    expect(without.body).toMatchObject({ error: 'csrf' });
+    const wrong = await session.request('POST', '/api/auth/logout', {}, { csrf: false });
+    expect(wrong.status).toBe(403);
+    expect((await session.get('/api/auth/me')).status).toBe(200);
+    expect((await session.post('/api/auth/logout')).status).toBe(200);
+    expect((await session.get('/api/auth/me')).status).toBe(401);
+  });
+
+  it('gives scripts a bearer token that needs no CSRF token', async () => {
+    const script = new OperatorSession(app.url);
+    const response = await script.login(ADMIN.username, ADMIN.password, true);
+    expect(response.headers.getSetCookie()).toEqual([]);
+    expect(typeof response.body.token).toBe('string');
+    script.csrf = undefined;
+    expect((await script.get('/api/tickets')).status).toBe(200);
+    expect((await script.post('/api/tickets/ADU-2611-99999/notes', { text: 'x' })).status).toBe(404);
+  });
+
+  it('rejects NoSQL operator payloads and other malformed input with 400', async () => {
+    const anonymous = new OperatorSession(app.url);
+    for (const body of [{ username: { $gt: '' }, password: { $gt: '' } }, { username: 'admin', password: { $ne: null } }, { username: 'admin', password: 'x', role: 'admin' }]) {
+      const response = await anonymous.post('/api/auth/login', body);
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({ error: 'bad_request' });
+    }
+    expect((await admin.get('/api/tickets?status[$ne]=closed')).status).toBe(400);
+    expect((await admin.get('/api/tickets?q[$regex]=.*')).status).toBe(400);
+    expect((await admin.post('/api/tickets/ADU-2611-00001/notes', { text: { $gt: '' } })).status).toBe(400);
+    expect((await admin.get('/api/tickets/%7B%22%24gt%22%3A%22%22%7D')).status).toBe(400);
+  });
+
+  it('locks an account after repeated failures, even for the right password', async () => {
+    const attacker = new OperatorSession(app.url);
+    for (let i = 0; i < 3; i++) expect((await attacker.login('dlh.sari', `wrong-${String(i)}`)).status).toBe(401);
+    const locked = await attacker.login('dlh.sari', 'password-dlh-01');
+    expect(locked.status).toBe(423);
+    expect(locked.body).toMatchObject({ error: 'locked' });
+    // A new password from the admin unlocks it.
+    expect((await admin.post('/api/operators/dlh.sari/password', { password: 'password-dlh-02' })).status).toBe(200);
+    expect((await attacker.login('dlh.sari', 'password-dlh-02')).status).toBe(200);
+  });
+
+  it('logs a disabled operator out at once', async () => {
+    const budi = await OperatorSession.login(app.url, 'dpupr.budi', 'password-dpupr-1');
+    expect((await budi.get('/api/tickets')).status).toBe(200);
+    expect((await admin.post('/api/operators/dpupr.budi/disable')).status).toBe(200);
+    expect((await budi.get('/api/tickets')).status).toBe(401);
+    expect((await admin.post('/api/operators/dpupr.budi/enable')).status).toBe(200);
+    expect((await budi.get('/api/tickets')).status).toBe(401); // the old session stays ended
+  });
+
+  it('ends a session after its lifetime', async () => {
+    const session = await OperatorSession.login(app.url, 'kabid', 'password-kabid-1');
+    const token = session.cookie?.split('=')[1] ?? '';
+    const { createHash } = await import('node:crypto');
+    await sessionModel(db.connection).updateOne({ _id: createHash('sha256').update(token).digest('hex') }, { $set: { expiresAt: new Date(Date.now() - 1_000) } });
+    expect((await session.get('/api/auth/me')).status).toBe(401);
+  });
+
+  it('serves the OpenAPI description at /docs', async () => {
+    const json = await fetch(`${app.url}/docs/json`);
+    expect(json.status).toBe(200);
+    const spec = (await json.json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/auth/login', '/api/tickets', '/api/tickets/{number}/replies', '/api/events']));
+    expect((await fetch(`${app.url}/docs/`)).status).toBe(200);
+  });
+
+  it('throttles failed logins from one address whatever the usernames (last: it blocks this address)', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 14; i++) statuses.push((await new OperatorSession(app.url).login(`nobody-${String(i)}`, 'guess-guess')).status);
+    expect(statuses).toContain(429);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(12);
+  });
+});

@@ -1,0 +1,119 @@
+// The inbox in headless Chromium (Debian's chromium, driven by playwright-core):
+// a central operator logs in, finds a web chat report, replies, and sees the
+// citizen's answer arrive live; an agency operator sees only its agency's
+// tickets. Screenshots for the README are saved on the way.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApplication } from '../../src/app/application.js';
+import { launchChromium } from '../support/chromium.js';
+import { useTestDatabase } from '../support/database.js';
+import { fakeJpeg } from '../support/images.js';
+import { ADMIN, addOperators, OperatorSession, startInboxApp } from '../support/inbox.js';
+import { WebchatCitizen } from '../support/webchat.js';
+
+const db = useTestDatabase(import.meta.filename);
+const screenshot = (name: string) => new URL(`../../docs/screenshots/inbox-${name}.png`, import.meta.url).pathname;
+let app: RunningApplication;
+let browser: Browser;
+let citizen: WebchatCitizen;
+let road: string;
+let rubbish: string;
+
+beforeAll(async () => {
+  app = await startInboxApp(db);
+  await addOperators(await OperatorSession.login(app.url, ADMIN.username, ADMIN.password));
+  citizen = new WebchatCitizen(app.url);
+  await citizen.say('halo');
+  for (const answer of ['1', 'Agus Salim', '0812 7777 8888', 'Jl. Braga No. 5, Bandung', 'Jalan rusak', 'Jalan berlubang dalam di depan Gedung Merdeka, sudah dua motor jatuh.']) await citizen.say(answer);
+  await citizen.photo(fakeJpeg(20_000, 3), 'lubang.jpg');
+  await citizen.poll();
+  await citizen.say('selesai');
+  await citizen.post({ location: { latitude: -6.921151, longitude: 107.610489 } });
+  await citizen.poll();
+  road = /ADU-\d{4}-\d{5}/.exec(await citizen.say('Ya'))?.[0] ?? '';
+  rubbish = await new WebchatCitizen(app.url).report({ name: 'Wati', phone: '081355556666', address: 'Jl. Kenanga 2', category: 'Sampah', description: 'Sampah menumpuk di TPS Kenanga sejak Senin' });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser.close().catch(() => undefined);
+  await app.stop();
+});
+
+async function logIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto(`${app.url}/inbox/`);
+  await page.getByLabel('Nama pengguna').fill(username);
+  await page.getByLabel('Kata sandi').fill(password);
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await page.locator('table.tickets').waitFor();
+}
+
+describe('operator inbox in the browser', () => {
+  it('lets a central operator find a ticket, reply, and see the citizen\'s answer arrive live', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${app.url}/inbox/`);
+    await page.getByRole('button', { name: 'Masuk' }).waitFor();
+    await page.screenshot({ path: screenshot('login') });
+    await logIn(page, ADMIN.username, ADMIN.password);
+    await expect.poll(() => page.locator('table.tickets tr').count()).toBe(2);
+    await page.screenshot({ path: screenshot('list') });
+
+    await page.getByLabel('Cari nomor, nama, telepon, uraian…').fill('Gedung Merdeka');
+    await page.getByLabel('Cari nomor, nama, telepon, uraian…').press('Enter');
+    await expect.poll(() => page.locator('table.tickets tr').count()).toBe(1);
+    await page.getByRole('link', { name: road }).click();
+    await page.getByRole('heading', { name: road }).waitFor();
+    expect(await page.locator('.coords').first().textContent()).toBe('-6.921151, 107.610489');
+    expect(await page.locator('.card').first().locator('.photos img').count()).toBe(1);
+    expect(await page.locator('.thread .photos img').count()).toBe(1);
+    expect(await page.locator('.thread').textContent()).toContain('Jalan berlubang dalam');
+
+    await page.getByLabel('Jawaban siap pakai…').selectOption('received');
+    expect(await page.locator('textarea[name=reply]').inputValue()).toBe(`Terima kasih Agus Salim, laporan ${road} sudah kami terima dan sedang kami teruskan ke instansi terkait.`);
+    await page.locator('textarea[name=reply]').fill('Pak Agus, apakah lubangnya di lajur kiri atau kanan?');
+    await page.getByRole('button', { name: 'Kirim', exact: true }).click();
+    await page.locator('.msg--operator', { hasText: 'lajur kiri atau kanan' }).waitFor();
+    expect(await page.locator('.msg--operator .delivery').last().textContent()).toContain('terkirim');
+
+    const [toCitizen] = await citizen.poll();
+    expect(toCitizen?.text).toContain('apakah lubangnya di lajur kiri atau kanan?');
+    await citizen.say('Lajur kiri, dekat halte');
+    // No reload: the answer comes over the event stream.
+    await page.locator('.msg--in', { hasText: 'Lajur kiri, dekat halte' }).waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: screenshot('ticket'), fullPage: true });
+
+    await page.getByRole('link', { name: 'Dasbor' }).click();
+    await page.locator('svg.chart').waitFor();
+    await page.screenshot({ path: screenshot('dashboard') });
+    await page.getByRole('link', { name: 'Pengaduan baru' }).click();
+    await page.locator('input[name=name]').fill('Ibu Lastri');
+    await page.locator('input[name=phone]').fill('0813 2222 1111');
+    await page.locator('select[name=category]').selectOption('adminduk');
+    await page.locator('textarea[name=description]').fill('KK belum jadi setelah 30 hari.');
+    await page.screenshot({ path: screenshot('new') });
+    await page.getByRole('button', { name: 'Simpan' }).click();
+    await page.getByText('Dinas Kependudukan', { exact: false }).or(page.getByText('DISDUKCAPIL')).first().waitFor();
+    expect(page.url()).toMatch(/#\/t\/ADU-\d{4}-\d{5}$/);
+    await context.close();
+  });
+
+  it('shows an agency operator only its agency\'s tickets, and switches to English', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await logIn(page, 'dpupr.budi', 'password-dpupr-1');
+    await expect.poll(() => page.locator('table.tickets tr').count()).toBe(1);
+    expect(await page.locator('table.tickets').textContent()).toContain(road);
+    expect(await page.locator('table.tickets').textContent()).not.toContain(rubbish);
+    expect(await page.getByRole('link', { name: 'Pengaduan baru' }).count()).toBe(0);
+    await page.screenshot({ path: screenshot('agency') });
+    await page.getByRole('link', { name: road }).click();
+    await page.getByRole('button', { name: 'Tanggapi (mulai tindak lanjut)' }).click();
+    await page.locator('.status', { hasText: 'Sedang ditindaklanjuti' }).first().waitFor();
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('button', { name: 'Submit result' }).waitFor();
+    await page.goto(`${app.url}/inbox/#/t/${rubbish}`);
+    await page.locator('.error').waitFor();
+    expect(await page.locator('.error').textContent()).toContain('not found');
+    await context.close();
+  });
+});
