@@ -45,6 +45,7 @@ export interface MailboxDeps {
 const MIN_LEASE_MS = 60_000;
 const BACKOFF_MIN_MS = 1_000;
 const BACKOFF_MAX_MS = 60_000;
+const STOP_GRACE_MS = 5_000;
 
 export class MailboxWatcher {
   private stopping = false;
@@ -65,7 +66,12 @@ export class MailboxWatcher {
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake?.();
-    await this.client?.logout().catch(() => undefined);
+    // The mail in hand is finished (stored, flagged, cursor saved) and the session
+    // logs out by itself; only a session stuck in a command is cut short.
+    let timer: NodeJS.Timeout | undefined;
+    const stuck = new Promise<'stuck'>((resolve) => { timer = setTimeout(() => { resolve('stuck'); }, STOP_GRACE_MS); });
+    if ((await Promise.race([this.loop, stuck])) === 'stuck') await this.client?.logout().catch(() => undefined);
+    clearTimeout(timer);
     await this.loop;
     await this.deps.leases.release(this.leaseName, this.deps.owner).catch(() => undefined);
   }
@@ -182,7 +188,12 @@ export class MailboxWatcher {
         handled = await this.deps.handler.handle(fetched.source);
       }
       // Stored first, flagged after: a crash in between only repeats a message the inbound log ignores.
-      await client.messageFlagsAdd(String(message.uid), handled === 'for_a_person' ? ['\\Flagged'] : ['\\Seen'], { uid: true });
+      // imapflow reports a failed STORE as `false`, not an error: moving the cursor
+      // past it would leave the message looking unread forever, so the session
+      // ends and the next one handles (deduped) and flags it again.
+      if (!(await client.messageFlagsAdd(String(message.uid), handled === 'for_a_person' ? ['\\Flagged'] : ['\\Seen'], { uid: true }))) {
+        throw new Error(`could not flag message UID ${String(message.uid)}; it will be read again`);
+      }
       current = { uidValidity: current.uidValidity, lastUid: message.uid };
       await this.deps.store.saveCursor(this.key, current);
     }
@@ -190,6 +201,7 @@ export class MailboxWatcher {
   }
 
   private waitForMail(client: ImapFlow): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -208,6 +220,7 @@ export class MailboxWatcher {
   }
 
   private sleep(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const timer = setTimeout(() => { this.wake = undefined; resolve(); }, ms);
       this.wake = () => { clearTimeout(timer); this.wake = undefined; resolve(); };

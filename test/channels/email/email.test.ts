@@ -86,6 +86,15 @@ function bodyOf(mail: ReceivedMail): string {
   return content;
 }
 
+/** Every mail in the bot's inbox is \\Seen (handled) or \\Flagged (for a person). */
+async function untilEveryMailHandled(): Promise<void> {
+  let waiting: number[] = [];
+  await until('every mail handled', async () => {
+    waiting = [...(await dovecot.flags(BOT))].filter(([, f]) => !f.has('\\Seen') && !f.has('\\Flagged')).map(([uid]) => uid);
+    return waiting.length === 0;
+  }, 20_000).catch((error: unknown) => { throw new Error(`${String(error)}; still unread: UIDs ${waiting.join(', ')}`); });
+}
+
 const header = (mail: ReceivedMail, name: string): string | undefined => new RegExp(`^${name}: (.*(?:\\r\\n[ \\t].*)*)`, 'mi').exec(mail.raw)?.[1]?.replace(/\r\n[ \t]/g, ' ');
 const tickets = () => ticketModel(db.connection).find({ channel: 'email' }).lean();
 const ticketOf = async (email: string) => (await tickets()).find((t) => t.reporter.email === email);
@@ -237,6 +246,8 @@ describe('email channel', () => {
       expect(mailsTo(sender), sender).toHaveLength(1);
       expect((await tickets()).filter((t) => t.reporter.email === sender), sender).toHaveLength(1);
     }
+    // A mail in hand when the bot stopped is marked read too, not left looking new.
+    await untilEveryMailHandled();
   });
 
   it('survives broken and hostile mail: nothing crashes, nothing is lost, no loop', async () => {
@@ -258,7 +269,7 @@ describe('email channel', () => {
     expect(bodyOf(tooLarge)).toContain('foto terlalu besar');
     expect(bodyOf(await nextMailTo('charset@warga.example', 0))).toContain('Telepon:');
     await nextMailTo('rusak@warga.example', 0);
-    await until('every mail handled', async () => [...(await dovecot.flags(BOT)).values()].every((f) => f.has('\\Seen') || f.has('\\Flagged')), 20_000);
+    await untilEveryMailHandled();
     for (const ignored of ['kasi@warga.example', 'MAILER-DAEMON@warga.example', 'mailer-daemon@warga.example', 'buletin@lists.example']) expect(mailsTo(ignored), ignored).toHaveLength(0);
     const health = await (await fetch(`${app.url}/healthz`)).json() as { channels: { email?: { status: string } } };
     expect(health.channels.email?.status).toBe('up');
