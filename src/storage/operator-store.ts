@@ -25,8 +25,11 @@ export interface SessionStore {
   get(id: string): Promise<SessionDoc | null>;
   touch(id: string, now: Date): Promise<void>;
   delete(id: string): Promise<void>;
-  /** Ends every session of one operator (disabled, password reset), or only those expired before `expiredBefore`. */
-  deleteFor(username: string, expiredBefore?: Date): Promise<number>;
+  /**
+   * Ends every session of one operator (disabled, password reset), or only
+   * those expired before `expiredBefore`, or all but the one that changed the password.
+   */
+  deleteFor(username: string, options?: { readonly expiredBefore?: Date; readonly except?: string }): Promise<number>;
 }
 
 export function mongoOperatorStore(connection: Connection): OperatorStore {
@@ -77,8 +80,8 @@ export function mongoSessionStore(connection: Connection): SessionStore {
     async delete(id) {
       await sessions.deleteOne({ _id: id });
     },
-    async deleteFor(username, expiredBefore) {
-      return (await sessions.deleteMany({ username, ...(expiredBefore ? { expiresAt: { $lt: expiredBefore } } : {}) })).deletedCount;
+    async deleteFor(username, { expiredBefore, except } = {}) {
+      return (await sessions.deleteMany({ username, ...(expiredBefore ? { expiresAt: { $lt: expiredBefore } } : {}), ...(except ? { _id: { $ne: except } } : {}) })).deletedCount;
     },
   };
 }

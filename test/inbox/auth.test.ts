@@ -100,6 +100,8 @@ describe('inbox login', () => {
     expect((await budi.get('/api/tickets')).status).toBe(401);
     expect((await admin.post('/api/operators/dpupr.budi/enable')).status).toBe(200);
     expect((await budi.get('/api/tickets')).status).toBe(401); // the old session stays ended
+    expect((await admin.post('/api/operators/admin/disable')).status).toBe(400); // never oneself
+    expect((await admin.get('/api/auth/me')).status).toBe(200);
   });
 
   it('ends a session after its lifetime', async () => {
@@ -116,6 +118,35 @@ describe('inbox login', () => {
     const spec = (await json.json()) as { paths: Record<string, unknown> };
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/auth/login', '/api/tickets', '/api/tickets/{number}/replies', '/api/events']));
     expect((await fetch(`${app.url}/docs/`)).status).toBe(200);
+  });
+
+  it('lets an operator change their own password: the current one is checked, other sessions end, this one stays', async () => {
+    const laptop = await OperatorSession.login(app.url, 'kabid', 'password-kabid-1');
+    const phone = await OperatorSession.login(app.url, 'kabid', 'password-kabid-1');
+    const wrong = await laptop.post('/api/auth/password', { current: 'not-my-password', password: 'kabid-baru-2026!' });
+    expect(wrong).toMatchObject({ status: 403, body: { error: 'wrong_password' } });
+    expect((await operatorModel(db.connection).findById('kabid').lean())?.failedLogins).toBe(1);
+    expect((await laptop.post('/api/auth/password', { current: 'password-kabid-1', password: 'pendek' })).status).toBe(400);
+    expect((await laptop.request('POST', '/api/auth/password', { current: 'password-kabid-1', password: 'kabid-baru-2026!' }, { csrf: false })).status).toBe(403);
+
+    expect((await laptop.post('/api/auth/password', { current: 'password-kabid-1', password: 'kabid-baru-2026!' })).status).toBe(200);
+    expect((await laptop.get('/api/auth/me')).status).toBe(200);
+    expect((await phone.get('/api/auth/me')).status).toBe(401);
+    expect((await new OperatorSession(app.url).login('kabid', 'password-kabid-1')).status).toBe(401);
+    expect((await new OperatorSession(app.url).login('kabid', 'kabid-baru-2026!')).status).toBe(200);
+    expect((await operatorModel(db.connection).findById('kabid').lean())?.failedLogins).toBe(0);
+    const audit = await admin.get<{ entries: { actor: string; action: string }[] }>('/api/audit?limit=20');
+    expect(audit.body.entries.map((e) => `${e.actor} ${e.action}`)).toEqual(expect.arrayContaining(['operator:kabid password_change', 'operator:kabid password_change_failed']));
+  });
+
+  it('pages through the audit trail with `before`', async () => {
+    const first = await admin.get<{ entries: { at: string }[] }>('/api/audit?limit=3');
+    expect(first.body.entries).toHaveLength(3);
+    const last = first.body.entries.at(-1)?.at ?? '';
+    const next = await admin.get<{ entries: { at: string }[] }>(`/api/audit?limit=3&before=${encodeURIComponent(last)}`);
+    expect(next.body.entries.length).toBeGreaterThan(0);
+    for (const entry of next.body.entries) expect(entry.at < last).toBe(true);
+    expect((await admin.get('/api/audit?before=yesterday')).status).toBe(400);
   });
 
   it('throttles failed logins from one address whatever the usernames (last: it blocks this address)', async () => {

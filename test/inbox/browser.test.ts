@@ -40,11 +40,12 @@ afterAll(async () => {
 });
 
 async function logIn(page: Page, username: string, password: string): Promise<void> {
+  page.setDefaultTimeout(15_000);
   await page.goto(`${app.url}/inbox/`);
   await page.getByLabel('Nama pengguna').fill(username);
   await page.getByLabel('Kata sandi').fill(password);
   await page.getByRole('button', { name: 'Masuk' }).click();
-  await page.locator('table.tickets').waitFor();
+  await page.locator('table.tickets, p.empty').first().waitFor(); // the list, or its "no tickets"
 }
 
 describe('operator inbox in the browser', () => {
@@ -115,5 +116,64 @@ describe('operator inbox in the browser', () => {
     await page.locator('.error').waitFor();
     expect(await page.locator('.error').textContent()).toContain('not found');
     await context.close();
+  });
+
+  it('lets the admin add and disable an operator, read the audit trail and the configuration; the operator changes their password', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await logIn(page, ADMIN.username, ADMIN.password);
+    await page.getByRole('link', { name: 'Operator', exact: true }).click();
+    const form = page.locator('form', { hasText: 'Tambah operator' });
+    await form.getByLabel('Nama pengguna').fill('dishub.rina');
+    await form.getByLabel('Nama', { exact: true }).fill('Rina (Dishub)');
+    await form.locator('select[name=role]').selectOption('agency');
+    await form.locator('select[name=agency]').selectOption('DISHUB');
+    await form.getByLabel('Kata sandi').fill('rina-dishub-2026');
+    await form.getByRole('button', { name: 'Tambah operator' }).click();
+    await page.getByRole('status').filter({ hasText: 'dishub.rina' }).waitFor();
+    const row = page.locator('table.operators tr', { hasText: 'dishub.rina' });
+    expect(await row.textContent()).toContain('Operator OPD');
+    expect(await row.textContent()).toContain('DISHUB');
+    const kabid = page.locator('table.operators tr', { hasText: 'kabid' });
+    await kabid.getByRole('button', { name: 'Nonaktifkan' }).click();
+    await kabid.getByRole('button', { name: 'Aktifkan' }).waitFor();
+    expect(await kabid.textContent()).toContain('Nonaktif');
+    await page.screenshot({ path: screenshot('operators') });
+    expect((await new OperatorSession(app.url).login('kabid', 'password-kabid-1')).status).toBe(401);
+    await kabid.getByRole('button', { name: 'Aktifkan' }).click();
+    await kabid.getByRole('button', { name: 'Nonaktifkan' }).waitFor();
+
+    await page.getByRole('link', { name: 'Jejak audit' }).click();
+    await page.locator('table.audit', { hasText: 'user_disable' }).waitFor();
+    expect(await page.locator('table.audit tr', { hasText: 'user_add' }).filter({ hasText: 'dishub.rina' }).count()).toBe(1);
+    await page.screenshot({ path: screenshot('audit') });
+    await page.getByLabel('Nomor tiket').fill(road);
+    await page.getByLabel('Nomor tiket').press('Enter');
+    await expect.poll(() => page.locator('table.audit tr', { hasText: 'user_add' }).count()).toBe(0);
+    const tickets = await page.locator('table.audit tbody tr td:nth-child(4)').allTextContents();
+    expect(tickets.length).toBeGreaterThan(0);
+    expect(new Set(tickets)).toEqual(new Set([road]));
+
+    await page.getByRole('link', { name: 'Konfigurasi' }).click();
+    await page.locator('.settings table').first().filter({ hasText: 'pengaduan.dpupr@kotacontoh.go.id' }).waitFor();
+    expect(await page.locator('.pairs').first().textContent()).toContain('firstResponse24h');
+    await page.screenshot({ path: screenshot('settings'), fullPage: true });
+    await context.close();
+
+    // The new operator logs in, changes the password the admin gave them, and only the new one works.
+    const own = await browser.newContext({ viewport: { width: 1280, height: 700 } });
+    const rina = await own.newPage();
+    await logIn(rina, 'dishub.rina', 'rina-dishub-2026');
+    expect(await rina.getByRole('link', { name: 'Operator', exact: true }).count()).toBe(0);
+    await rina.getByRole('link', { name: /Rina \(Dishub\)/ }).click();
+    await rina.getByLabel('Kata sandi saat ini').fill('rina-dishub-2026');
+    await rina.getByLabel('Kata sandi baru', { exact: true }).fill('sandi-rina-sendiri');
+    await rina.getByLabel('Ulangi kata sandi baru').fill('sandi-rina-sendiri');
+    await rina.getByRole('button', { name: 'Ganti kata sandi' }).click();
+    await rina.getByRole('status').filter({ hasText: 'Kata sandi sudah diganti.' }).waitFor();
+    await rina.screenshot({ path: screenshot('account') });
+    expect((await new OperatorSession(app.url).login('dishub.rina', 'rina-dishub-2026')).status).toBe(401);
+    expect((await new OperatorSession(app.url).login('dishub.rina', 'sandi-rina-sendiri')).status).toBe(200);
+    await own.close();
   });
 });

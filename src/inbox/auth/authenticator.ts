@@ -5,13 +5,18 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Config } from '../../config/schema.js';
 import type { SessionDoc } from '../../storage/models/session.js';
 import type { OperatorStore, SessionStore } from '../../storage/operator-store.js';
-import { hashPassword, verifyPassword } from './password.js';
+import { hashPassword, passwordProblem, verifyPassword } from './password.js';
 import type { Operator } from './roles.js';
 import { newToken, tokenId } from './tokens.js';
 
 export type LoginResult =
   | { readonly ok: true; readonly token: string; readonly csrf: string; readonly operator: Operator; readonly expiresAt: Date }
   | { readonly ok: false; readonly reason: 'invalid' | 'locked' };
+
+export type PasswordChange =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly reason: 'wrong_password' | 'locked' }
+  | { readonly ok: false; readonly reason: 'weak'; readonly problem: string };
 
 export interface Authenticated {
   readonly operator: Operator;
@@ -46,7 +51,7 @@ export class Authenticator {
       return { ok: false, reason: 'invalid' };
     }
     await this.operators.recordSuccess(username);
-    await this.sessions.deleteFor(username, now);
+    await this.sessions.deleteFor(username, { expiredBefore: now });
     const token = newToken();
     const csrf = newToken();
     const expiresAt = new Date(now.getTime() + this.config.sessionTtl);
@@ -67,6 +72,28 @@ export class Authenticator {
     if (!found || found.disabled) return null;
     if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) await this.sessions.touch(id, now);
     return { operator: toOperator(found), session };
+  }
+
+  /**
+   * An operator's own password change. The current password is checked like a
+   * login (a wrong one counts towards the lockout, so a left-open session
+   * cannot be used to guess it); the other sessions end, this one stays.
+   */
+  async changePassword(username: string, current: string, next: string, keepSession: string): Promise<PasswordChange> {
+    const now = this.clock();
+    const found = await this.operators.get(username);
+    if (!found || found.disabled) return { ok: false, reason: 'wrong_password' };
+    if (found.lockedUntil && found.lockedUntil > now) return { ok: false, reason: 'locked' };
+    if (!(await verifyPassword(current, found.passwordHash))) {
+      await this.operators.recordFailure(username, this.config.loginMaxAttempts, new Date(now.getTime() + this.config.lockout));
+      return { ok: false, reason: 'wrong_password' };
+    }
+    const weak = passwordProblem(next);
+    if (weak) return { ok: false, reason: 'weak', problem: weak };
+    if (current === next) return { ok: false, reason: 'weak', problem: 'the new password must differ from the current one' };
+    await this.operators.setPassword(username, await hashPassword(next, this.config.passwordCost), now);
+    await this.sessions.deleteFor(username, { except: keepSession });
+    return { ok: true };
   }
 
   logout(token: string): Promise<void> {

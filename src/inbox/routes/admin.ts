@@ -10,7 +10,7 @@ import { addUser, resetPassword, setDisabled, type UserDeps } from '../users.js'
 
 const newOperator = z.strictObject({ username, name: z.string().trim().min(1).max(120), role: z.enum(OPERATOR_ROLES), agency: z.string().max(64).optional(), password: z.string().min(1).max(200) });
 const usernameParams = z.strictObject({ username });
-const auditQuery = z.strictObject({ ticket: ticketNumber.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
+const auditQuery = z.strictObject({ ticket: ticketNumber.optional(), before: z.iso.datetime({ offset: true }).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
 
 export function adminRoutes(app: InboxApp, ctx: InboxContext, users: UserDeps): void {
   const actor = (name: string) => `operator:${name}`;
@@ -33,6 +33,10 @@ export function adminRoutes(app: InboxApp, ctx: InboxContext, users: UserDeps): 
   });
 
   app.post('/api/operators/:username/disable', { schema: { tags: ['admin'], summary: 'Disable an operator: their sessions end at once', params: usernameParams }, preHandler: requireOperator(ctx.authenticator, 'operators') }, async (request, reply) => {
+    // An admin locking themselves out could leave the city without one; another admin (or the CLI) does it.
+    if (request.params.username === operatorOf(request).username) {
+      return reply.code(400).send({ error: 'bad_request', message: 'Anda tidak dapat menonaktifkan akun Anda sendiri. / You cannot disable your own account.' });
+    }
     const result = await setDisabled(users, request.params.username, true, actor(operatorOf(request).username));
     return result.ok ? { ok: true } : reply.code(404).send({ error: 'not_found', message: result.problem });
   });
@@ -47,8 +51,8 @@ export function adminRoutes(app: InboxApp, ctx: InboxContext, users: UserDeps): 
     return result.ok ? { ok: true } : reply.code(400).send({ error: 'bad_request', message: result.problem });
   });
 
-  app.get('/api/audit', { schema: { tags: ['admin'], summary: 'The audit trail, newest first, or one ticket\'s', querystring: auditQuery }, preHandler: requireOperator(ctx.authenticator, 'audit') }, async (request) => ({
-    entries: request.query.ticket ? await ctx.audit.forTicket(request.query.ticket) : await ctx.audit.recent(request.query.limit),
+  app.get('/api/audit', { schema: { tags: ['admin'], summary: 'The audit trail, newest first (page with `before` = the last entry\'s `at`), or one ticket\'s', querystring: auditQuery }, preHandler: requireOperator(ctx.authenticator, 'audit') }, async (request) => ({
+    entries: request.query.ticket ? await ctx.audit.forTicket(request.query.ticket) : await ctx.audit.recent(request.query.limit, request.query.before ? new Date(request.query.before) : undefined),
   }));
 
   app.get('/api/config', { schema: { tags: ['admin'], summary: 'The running configuration, without secrets' }, preHandler: requireOperator(ctx.authenticator, 'config') }, () => {

@@ -17,6 +17,8 @@ const loginBody = z.strictObject({
   bearer: z.boolean().optional(),
 });
 
+const passwordBody = z.strictObject({ current: z.string().min(1).max(200), password: z.string().min(1).max(200) });
+
 export function whoAmI(operator: Operator) {
   return { ...operator, permissions: PERMISSIONS.filter((p) => can(operator, p)), transitions: allowedTransitions(operator) };
 }
@@ -52,6 +54,23 @@ export function authRoutes(app: InboxApp, ctx: InboxContext): void {
     await ctx.audit.record({ at: ctx.clock(), actor: `operator:${request.auth?.operator.username ?? ''}`, action: 'logout', ip: request.ip });
     void reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure: secure(request) });
     return { ok: true };
+  });
+
+  app.post('/api/auth/password', { schema: { tags: ['auth'], summary: 'Change one\'s own password (the other sessions end)', body: passwordBody }, preHandler: requireOperator(ctx.authenticator) }, async (request, reply) => {
+    const auth = request.auth;
+    if (!auth) throw new Error('unreachable');
+    const { username } = auth.operator;
+    const result = await ctx.authenticator.changePassword(username, request.body.current, request.body.password, auth.session._id);
+    const at = ctx.clock();
+    if (result.ok) {
+      await ctx.audit.record({ at, actor: `operator:${username}`, action: 'password_change', ip: request.ip });
+      return { ok: true };
+    }
+    if (result.reason === 'weak') return reply.code(400).send({ error: 'bad_request', message: `Kata sandi baru ditolak / New password refused: ${result.problem}` });
+    await ctx.audit.record({ at, actor: `operator:${username}`, action: result.reason === 'locked' ? 'login_locked' : 'password_change_failed', ip: request.ip });
+    return result.reason === 'locked'
+      ? reply.code(423).send({ error: 'locked', message: 'Akun dikunci sementara karena terlalu banyak percobaan gagal. / The account is locked for a while after too many failed attempts.' })
+      : reply.code(403).send({ error: 'wrong_password', message: 'Kata sandi saat ini salah. / The current password is wrong.' });
   });
 
   app.get('/api/auth/me', { schema: { tags: ['auth'], summary: 'The logged-in operator, their permissions and CSRF token' }, preHandler: requireOperator(ctx.authenticator) }, (request) => {

@@ -1,12 +1,16 @@
 // The inbox's single page: login, ticket list, ticket view, new complaint,
-// dashboard. Hash routes (#/t/ADU-…) so the server serves one file.
+// dashboard, administration (operators, audit, configuration), own account. Hash routes (#/t/ADU-…) so the server serves one file.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Me, type Meta, setCsrf } from './api.js';
 import { switchLang, t } from './i18n.js';
+import { Account } from './pages/Account.js';
+import { Audit } from './pages/Audit.js';
 import { Dashboard } from './pages/Dashboard.js';
 import { Login } from './pages/Login.js';
 import { NewComplaint } from './pages/NewComplaint.js';
+import { Operators } from './pages/Operators.js';
+import { Settings } from './pages/Settings.js';
 import { TicketList } from './pages/TicketList.js';
 import { TicketView } from './pages/TicketView.js';
 import './style.css';
@@ -67,8 +71,11 @@ function App() {
           <a href="#/">{t('tickets')}</a>
           {can('reports') && <a href="#/dashboard">{t('dashboard')}</a>}
           {can('create') && <a href="#/new">{t('newComplaint')}</a>}
+          {can('operators') && <a href="#/operators">{t('operators')}</a>}
+          {can('audit') && <a href="#/audit">{t('audit')}</a>}
+          {can('config') && <a href="#/settings">{t('settings')}</a>}
         </nav>
-        <span class="who">{me.operator.name} · {me.operator.role}{me.operator.agency ? ` · ${me.operator.agency}` : ''}</span>
+        <a class="who" href="#/account" title={t('account')}>{me.operator.name} · {me.operator.role}{me.operator.agency ? ` · ${me.operator.agency}` : ''}</a>
         <button type="button" class="link" onClick={switchLang}>{t('otherLang')}</button>
         <button type="button" class="link" onClick={() => void logout()}>{t('logout')}</button>
       </header>
@@ -76,6 +83,10 @@ function App() {
         {ticket ? <TicketView number={ticket} me={me} meta={meta} live={live} />
           : hash === '#/new' && can('create') ? <NewComplaint meta={meta} />
           : hash === '#/dashboard' && can('reports') ? <Dashboard meta={meta} live={live} />
+          : hash === '#/operators' && can('operators') ? <Operators me={me} meta={meta} />
+          : hash === '#/audit' && can('audit') ? <Audit />
+          : hash === '#/settings' && can('config') ? <Settings />
+          : hash === '#/account' ? <Account me={me} />
           : <TicketList me={me} meta={meta} live={live} />}
       </main>
     </div>
