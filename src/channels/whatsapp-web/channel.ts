@@ -2,9 +2,13 @@
 // library only emits `message` for messages that arrive while it is
 // connected, so after every (re)connection the adapter reads the unread
 // messages of each person's chat itself; the inbound log drops what it has
-// already seen. One instance holds the session at a time (a MongoDB lease).
+// already seen. A chat's messages reach the router in the order they came:
+// a photo being downloaded is not overtaken by the text sent after it, and
+// what arrives during a catch-up waits behind the unread messages.
+// One instance holds the session at a time (a MongoDB lease).
 import type { HealthRegistry } from '../../app/health.js';
 import type { ChannelCapabilities, PhotoInput } from '../../conversation/messages.js';
+import { KeyedQueue } from '../../conversation/keyed-queue.js';
 import type { ConversationRouter } from '../../conversation/router.js';
 import type { Logger } from '../../observability/logger.js';
 import type { OutboxDispatcher } from '../../outbox/dispatcher.js';
@@ -62,10 +66,16 @@ const LEASE_MS = 60_000;
 export class WhatsAppWebChannel {
   private qrCode: string | undefined;
   private stopped = false;
+  /** Ends the waits (lease, reconnection back-off) when the channel stops. */
+  private readonly stopping = new AbortController();
   private renewal: NodeJS.Timeout | undefined;
   private lastSend = Promise.resolve();
   private started: Promise<void> | undefined;
   private catchingUp: Promise<number> = Promise.resolve(0);
+  /** Per chat, until each message is handed to the router (whose own queue keeps that order). */
+  private readonly intake = new KeyedQueue();
+  /** Settles once the latest catch-up has queued the unread messages; live messages wait for it. */
+  private unreadQueued: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: WhatsAppWebDeps) {
     deps.outbox.register(this.sender());
@@ -83,6 +93,7 @@ export class WhatsAppWebChannel {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     clearInterval(this.renewal);
     await this.started;
     await this.deps.client.destroy().catch(() => undefined);
@@ -94,7 +105,7 @@ export class WhatsAppWebChannel {
     // Wait for the session lease: another instance may hold the WhatsApp session.
     while (!this.stopped && !(await this.deps.leases.take(LEASE, this.deps.owner, LEASE_MS))) {
       this.deps.health.set('whatsapp', 'disabled', { detail: { reason: 'another instance holds the session' } });
-      await sleep(LEASE_MS / 3);
+      await this.pause(LEASE_MS / 3);
     }
     if (this.stopped) return;
     this.renewal = setInterval(() => {
@@ -125,7 +136,7 @@ export class WhatsAppWebChannel {
     client.on('ready', () => {
       health.set('whatsapp', 'up', { detail: { connectedAt: new Date().toISOString() } });
       logger.info('WhatsApp: ready');
-      void this.catchUp();
+      void this.catchUp().catch((error: unknown) => { logger.error({ err: error }, 'WhatsApp: catching up failed; unread messages will be read again on reconnect'); });
     });
     client.on('disconnected', (reason) => {
       health.set('whatsapp', 'down', { lastError: `disconnected: ${reason}` });
@@ -133,7 +144,10 @@ export class WhatsAppWebChannel {
       if (!this.stopped) void this.reconnect();
     });
     client.on('message', (message) => {
-      void this.handle(message).catch((error: unknown) => { logger.error({ err: error }, 'WhatsApp message could not be stored; it will be read again on reconnect'); });
+      // Read after the unread messages a catch-up in progress is about to queue.
+      void this.unreadQueued
+        .then(() => this.handle(message))
+        .catch((error: unknown) => { logger.error({ err: error }, 'WhatsApp message could not be stored; it will be read again on reconnect'); });
     });
   }
 
@@ -144,46 +158,82 @@ export class WhatsAppWebChannel {
         return;
       } catch (error) {
         this.deps.health.set('whatsapp', 'down', { lastError: error instanceof Error ? error.message : String(error) });
-        await sleep(Math.min(60_000, 1_000 * 2 ** attempt));
+        await this.pause(Math.min(60_000, 1_000 * 2 ** attempt));
       }
     }
   }
 
   private async reconnect(): Promise<void> {
     await this.deps.client.destroy().catch(() => undefined);
-    await sleep(2_000);
+    await this.pause(2_000);
     await this.connect();
   }
 
   /**
    * Reads what arrived while disconnected: the unread messages of every
-   * person's chat, oldest first. Runs one at a time (`ready` can come twice).
+   * person's chat, oldest first, and marks a chat read once its messages are
+   * stored and processed. Runs one at a time (`ready` can come twice). Live
+   * messages arriving meanwhile are taken after the unread ones.
    */
   catchUp(): Promise<number> {
-    this.catchingUp = this.catchingUp.then(() => this.readUnread(), () => this.readUnread());
+    let queued!: () => void;
+    this.unreadQueued = new Promise((resolve) => { queued = resolve; });
+    const read = async () => {
+      try {
+        return await this.readUnread(queued);
+      } finally {
+        queued();
+      }
+    };
+    this.catchingUp = this.catchingUp.then(read, read);
     return this.catchingUp;
   }
 
-  private async readUnread(): Promise<number> {
-    let handled = 0;
+  private async readUnread(queued: () => void): Promise<number> {
+    const chats: { chat: WebChat; count: number; processed: Promise<boolean> }[] = [];
     for (const chat of await this.deps.client.getChats()) {
       if (chat.isGroup || chat.unreadCount <= 0) continue;
       const messages = await chat.fetchMessages({ limit: chat.unreadCount });
-      for (const message of [...messages].sort((a, b) => a.timestamp - b.timestamp)) {
-        await this.handle(message);
-        handled++;
-      }
+      // Queued at once, in order; the router processes one chat's messages one after another.
+      const processed = Promise.all([...messages].sort((a, b) => a.timestamp - b.timestamp).map((message) => this.handle(message))).then(
+        () => true,
+        (error: unknown) => {
+          this.deps.logger.error({ err: error }, 'WhatsApp: an unread message could not be stored; the chat stays unread to be read again on reconnect');
+          return false;
+        },
+      );
+      chats.push({ chat, count: messages.length, processed });
+    }
+    queued();
+    let handled = 0;
+    for (const { chat, count, processed } of chats) {
+      if (!(await processed)) continue;
+      handled += count;
       await chat.sendSeen();
     }
     if (handled > 0) this.deps.logger.info({ count: handled }, 'WhatsApp: caught up on messages sent while disconnected');
     return handled;
   }
 
-  async handle(raw: WebMessage): Promise<void> {
-    const normalised = normaliseWebMessage(raw);
-    if (normalised.kind === 'ignored') return;
-    const photo = normalised.needsMedia ? await this.fetchPhoto(raw) : undefined;
-    await this.deps.router.handle(photo ? { ...normalised.message, photos: [photo] } : normalised.message);
+  /**
+   * Takes one message in its chat's order; resolves once it is stored and
+   * processed. Its photo is downloaded before the chat's next message is
+   * handed to the router, which keeps that order from then on.
+   */
+  handle(raw: WebMessage): Promise<void> {
+    const handedOver = this.intake.run(raw.from, async () => {
+      const normalised = normaliseWebMessage(raw);
+      if (normalised.kind === 'ignored') return { processed: Promise.resolve() };
+      const photo = normalised.needsMedia ? await this.fetchPhoto(raw) : undefined;
+      // Wrapped, or the queue would wait for the processing too.
+      return { processed: this.deps.router.handle(photo ? { ...normalised.message, photos: [photo] } : normalised.message).then(() => undefined) };
+    });
+    return handedOver.then(({ processed }) => processed);
+  }
+
+  /** Waits, or less if the channel stops meanwhile. */
+  private pause(ms: number): Promise<void> {
+    return sleep(ms, this.stopping.signal);
   }
 
   private async fetchPhoto(raw: WebMessage): Promise<PhotoInput> {
@@ -227,6 +277,18 @@ export class WhatsAppWebChannel {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted === true) {
+      resolve();
+      return;
+    }
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

@@ -75,7 +75,7 @@ describe('whatsapp-web.js adapter', () => {
   });
 
   it('ignores groups, status broadcasts and its own messages, and processes a repeated message once', async () => {
-    const { client, channel } = await setUp();
+    const { client, channel, rig } = await setUp();
     client.linked = true;
     channel.start();
     await until('ready', () => client.initializations === 1);
@@ -86,7 +86,9 @@ describe('whatsapp-web.js adapter', () => {
     client.emit('message', hello);
     client.emit('message', hello);
     await until('menu', () => client.textsTo('6281200000002@c.us').length >= 2);
-    await new Promise((r) => setTimeout(r, 200));
+    // Both copies were handed to the router before the first one's replies went out; wait for both to be done with.
+    await until('both copies processed', () => rig.router.activeConversations === 0);
+    await rig.outbox.idle();
     expect(client.textsTo('6281200000002@c.us').filter((t) => t.includes('Selamat datang'))).toHaveLength(1);
     expect(await messageModel(db.connection).countDocuments({ direction: 'in', channelUserId: { $in: ['120363000000@g.us', 'status@broadcast', '6281200000001@c.us'] } })).toBe(0);
     await channel.stop();
@@ -109,10 +111,66 @@ describe('whatsapp-web.js adapter', () => {
     client.chats.push(chat, group);
     await until('reconnected', () => client.initializations >= 2, 10_000);
     await until('address question', () => client.textsTo(from).some((t) => t.includes('alamat')));
+    // The outbox sends the reply as soon as it is stored, while the router is still saving the turn;
+    // the chat is marked read only after that.
+    await until('chat marked read', () => chat.seen > 0);
     expect(chat.seen).toBe(1);
     expect(group.seen).toBe(0);
     expect(client.textsTo(from).filter((t) => t.includes('Selamat datang'))).toHaveLength(1);
     expect(await messageModel(db.connection).countDocuments({ conversationKey: `whatsapp:${from}`, direction: 'in' })).toBe(3);
+    await channel.stop();
+  });
+
+  it('takes a message that arrives during a catch-up after the unread ones', async () => {
+    const { client, channel } = await setUp();
+    client.linked = true;
+    channel.start();
+    await until('ready', () => client.initializations === 1);
+    const from = '6281200000004@c.us';
+    client.emit('message', client.message(from, { body: 'halo' }));
+    await until('menu', () => client.textsTo(from).length >= 2);
+
+    client.emit('disconnected', 'NAVIGATION');
+    const chat = new StandInChat({ _serialized: from }, false, [client.message(from, { body: '1' }), client.message(from, { body: 'Ketut Arta' })]);
+    // The person writes again just after the reconnection, while the adapter reads the unread ones.
+    const unread = chat.fetchMessages.bind(chat);
+    chat.fetchMessages = async (options) => {
+      const messages = await unread(options);
+      client.emit('message', client.message(from, { body: 'Jl. Melati 3' }));
+      return messages;
+    };
+    client.chats.push(chat);
+    await until('three answers', () => client.textsTo(from).length >= 5);
+    expect(client.textsTo(from).slice(2)).toEqual([expect.stringContaining('nama lengkap'), expect.stringContaining('alamat'), expect.stringContaining('jenis masalah')]);
+    await channel.stop();
+  });
+
+  it('does not let a text overtake the photo sent before it while the photo downloads', async () => {
+    const { client, channel, rig } = await setUp();
+    client.linked = true;
+    channel.start();
+    await until('ready', () => client.initializations === 1);
+    const from = '6281200000005@c.us';
+    const say = async (body: string, expected: string) => {
+      const before = client.textsTo(from).length;
+      client.emit('message', client.message(from, { body }));
+      await until(`"${expected}"`, () => client.textsTo(from).slice(before).some((t) => t.includes(expected)));
+    };
+    await say('halo', '1. Buat laporan/pengaduan');
+    await say('1', 'nama lengkap');
+    await say('Wayan Suda', 'alamat');
+    await say('Jl. Gatot Subroto 9', 'jenis masalah');
+    await say('2', 'Ceritakan');
+    await say('Sampah menumpuk di pinggir jalan.', 'Kirim foto');
+    const before = client.textsTo(from).length;
+    const photo = client.message(from, { type: 'image', body: 'Tumpukan sampah', media: fakeJpeg(18_000, 92) });
+    const download = photo.downloadMedia.bind(photo);
+    client.emit('message', { ...photo, downloadMedia: async () => { await new Promise((r) => setTimeout(r, 200)); return download(); } });
+    client.emit('message', client.message(from, { body: 'selesai' }));
+    await until('location question', () => client.textsTo(from).slice(before).some((t) => t.includes('lokasi')));
+    await until('both processed', () => rig.router.activeConversations === 0);
+    await rig.outbox.idle();
+    expect(client.textsTo(from).slice(before)).toEqual([expect.stringContaining('Foto diterima (1/5)'), expect.stringContaining('Di mana lokasi masalahnya?')]);
     await channel.stop();
   });
 
@@ -124,10 +182,13 @@ describe('whatsapp-web.js adapter', () => {
     a.channel.start();
     await until('a connected', () => a.client.initializations === 1);
     b.channel.start();
-    await new Promise((r) => setTimeout(r, 300));
+    await until('b waiting', () => b.health.snapshot().whatsapp?.status === 'disabled');
     expect(b.client.initializations).toBe(0);
     expect(b.health.snapshot().whatsapp).toMatchObject({ status: 'disabled', detail: { reason: 'another instance holds the session' } });
+    // The waiting instance stops at once, not after its next try for the lease (within the app's 10 s shutdown limit).
+    const stopping = Date.now();
     await Promise.all([a.channel.stop(), b.channel.stop()]);
+    expect(Date.now() - stopping).toBeLessThan(10_000);
   });
 
   it('shows the QR code only to an administrator of the operator inbox', async () => {
