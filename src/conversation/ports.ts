@@ -11,7 +11,8 @@ export interface RecordedInbound {
 
 /** The durable inbound log: written before processing, unique on channel + messageId. */
 export interface InboundLog {
-  record(message: InboundMessage, conversationKey: string): Promise<{ id: string; duplicate: boolean }>;
+  /** `now` is when this service received it; the message's own `at` is the channel's (the sender's clock, often whole seconds). */
+  record(message: InboundMessage, conversationKey: string, now: Date): Promise<{ id: string; duplicate: boolean }>;
   markProcessed(id: string, link: { session: number; ticketNumber?: string }, now: Date): Promise<void>;
   isPending(id: string): Promise<boolean>;
   /** Messages recorded before `before` and never processed (a crash in between), oldest first. */

@@ -86,7 +86,7 @@ export class ConversationRouter {
     return this.queue.run(key, () =>
       this.slots.run(async () => {
         const started = performance.now();
-        const recorded = await this.deps.inbound.record(message, key);
+        const recorded = await this.deps.inbound.record(message, key, this.clock());
         if (recorded.duplicate) {
           this.deps.logger.info({ channel: message.channel }, 'duplicate inbound message ignored');
           return recorded;

@@ -41,7 +41,12 @@ export function deliveryState(message: Pick<MessageDoc, 'direction' | 'status' |
 }
 
 export function threadView(number: string, messages: readonly MessageDoc[]) {
-  return messages.map((m) => ({
+  return messages.map((m) => threadMessage(number, m));
+}
+
+function threadMessage(number: string, m: MessageDoc) {
+  const delivery = deliveryState(m);
+  return {
     id: m._id,
     direction: m.direction,
     at: m.at,
@@ -50,9 +55,10 @@ export function threadView(number: string, messages: readonly MessageDoc[]) {
     photos: (m.photos ?? []).map(photoView(number)),
     ...(m.location ? { location: m.location } : {}),
     ...(m.unsupported ? { unsupported: m.unsupported } : {}),
-    delivery: deliveryState(m),
-    ...(m.status === 'failed' && m.lastError ? { error: m.lastError } : {}),
-  }));
+    delivery,
+    // The reason, whether the send failed or the channel reported the message undeliverable later.
+    ...(delivery === 'failed' && m.lastError ? { error: m.lastError } : {}),
+  };
 }
 
 export function ticketDetail(ticket: Ticket, thread: readonly MessageDoc[], operator: Operator, now: Date) {

@@ -2,7 +2,7 @@
 // pagination, a ticket's thread, internal notes, and the stored reports.
 import type { Connection } from 'mongoose';
 import type { Channel, InternalNote, Ticket, TicketStatus } from '../tickets/model.js';
-import { type MessageDoc, messageModel } from './models/message.js';
+import { type MessageDoc, messageModel, threadOrder } from './models/message.js';
 import { type ReportDoc, reportModel } from './models/report.js';
 import { ticketModel } from './models/ticket.js';
 
@@ -86,7 +86,9 @@ export function mongoInboxStore(connection: Connection): InboxStore {
     async thread(ticket, limit) {
       const or: Record<string, unknown>[] = [{ ticketNumber: ticket.number }];
       if (ticket.intake) or.push({ conversationKey: ticket.intake.conversationKey, session: ticket.intake.session });
-      return messages.find({ $or: or }).sort({ at: 1, _id: 1 }).limit(limit).lean<MessageDoc[]>();
+      const thread = await messages.find({ $or: or }).sort({ at: 1, _id: 1 }).limit(limit).lean<MessageDoc[]>();
+      // A stable sort: messages recorded in the same millisecond keep their order by `at` and `_id`.
+      return thread.sort(threadOrder);
     },
     async addNote(number, note) {
       // Not a state change: the version stays, so a note never makes another operator's transition fail.

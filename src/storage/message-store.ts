@@ -11,7 +11,7 @@ type PhotoRejection = Extract<PhotoInput, { rejected: unknown }>['rejected'];
 export function mongoInboundLog(connection: Connection): InboundLog {
   const messages = messageModel(connection);
   return {
-    async record(message, conversationKey) {
+    async record(message, conversationKey, now) {
       const { photos, ...rest } = message;
       const refs = photos?.flatMap((p) => ('ref' in p ? [p.ref] : []));
       const rejections = photos?.flatMap((p) => ('rejected' in p ? [p.rejected] : []));
@@ -22,6 +22,7 @@ export function mongoInboundLog(connection: Connection): InboundLog {
           _id: id,
           conversationKey,
           direction: 'in',
+          receivedAt: now,
           status: 'received',
           ...(refs?.length ? { photos: refs } : {}),
           ...(rejections?.length ? { photoRejections: rejections } : {}),
@@ -122,6 +123,9 @@ export function mongoAgencyMessageLog(connection: Connection): AgencyMessageLog 
   };
 }
 
+/** A sent message's delivery statuses as a channel reports them, in the order they follow one another. */
+const DELIVERY_PROGRESS = ['sent', 'delivered', 'read', 'failed'];
+
 export function mongoOutboxStore(connection: Connection): OutboxStore {
   const messages = messageModel(connection);
   return {
@@ -185,7 +189,11 @@ export function mongoOutboxStore(connection: Connection): OutboxStore {
     },
 
     async recordStatus(providerMessageId, status, at, error) {
-      await messages.updateOne({ providerMessageId }, { $set: { deliveryStatus: status, deliveryStatusAt: at, ...(error ? { lastError: error } : {}) } });
+      // Reports come more than once and out of order (Meta says so): one never moves a message back,
+      // so a late "delivered" leaves "read" alone. A status of another name is kept only while none is known.
+      const rank = DELIVERY_PROGRESS.indexOf(status);
+      const reached = rank < 0 ? DELIVERY_PROGRESS : DELIVERY_PROGRESS.slice(rank);
+      await messages.updateOne({ providerMessageId, deliveryStatus: { $nin: reached } }, { $set: { deliveryStatus: status, deliveryStatusAt: at, ...(error ? { lastError: error } : {}) } });
     },
 
     async due(now, limit) {

@@ -43,7 +43,7 @@ describe('reliability', () => {
     await p.say('halo');
     // The process dies right after writing the inbound log.
     const orphan = { channel: 'webchat' as const, channelUserId: p.id, messageId: 'crash-1', at: new Date(), text: '1' };
-    await rig.storage.inbound.record(orphan, conversationKey('webchat', p.id));
+    await rig.storage.inbound.record(orphan, conversationKey('webchat', p.id), new Date());
 
     const restarted = await createRig(db);
     expect(await restarted.router.recover()).toBe(1);

@@ -8,6 +8,8 @@ export class FakeGraphApi {
   readonly token = 'EAAG-test-token';
   readonly phoneNumberId = '109876543210';
   readonly sent: Record<string, unknown>[] = [];
+  /** The message id (wamid) answered for each of `sent`, in the same order. */
+  readonly sentIds: string[] = [];
   readonly uploads: Buffer[] = [];
   private readonly media = new Map<string, Buffer>();
   private readonly failures: { status: number; body: Record<string, unknown> }[] = [];
@@ -64,8 +66,10 @@ export class FakeGraphApi {
       const failure = this.failures.shift();
       if (failure) return [failure.status, failure.body];
       const message = JSON.parse(body.toString()) as Record<string, unknown>;
+      const id = `wamid.out${String(++this.counter)}`;
       this.sent.push(message);
-      return [200, { messaging_product: 'whatsapp', contacts: [{ wa_id: message.to }], messages: [{ id: `wamid.out${String(++this.counter)}` }] }];
+      this.sentIds.push(id);
+      return [200, { messaging_product: 'whatsapp', contacts: [{ wa_id: message.to }], messages: [{ id }] }];
     }
     if (req.method === 'POST' && url.pathname === `/${this.phoneNumberId}/media`) {
       this.uploads.push(body);

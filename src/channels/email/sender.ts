@@ -54,11 +54,18 @@ export class EmailSender implements ChannelSender {
     return { providerMessageId: messageId };
   }
 
-  /** A ticket's own thread, started from the reporter's latest mail the first time the ticket is written about. */
+  /**
+   * A ticket's own thread, started from the reporter's latest mail the first time the ticket is written about,
+   * and going on from their latest mail when it answers our last one in that thread.
+   */
   private async thread(address: string, ticketNumber: string | undefined): Promise<EmailThread | undefined> {
     const { threads } = this.deps;
     const ofAddress = await threads.thread(`addr:${address}`);
     if (!ticketNumber) return ofAddress;
-    return (await threads.thread(`ticket:${ticketNumber}`)) ?? (ofAddress ? threads.startThread(`ticket:${ticketNumber}`, ofAddress) : undefined);
+    const ofTicket = await threads.thread(`ticket:${ticketNumber}`);
+    if (!ofTicket) return ofAddress ? threads.startThread(`ticket:${ticketNumber}`, ofAddress) : undefined;
+    // Only the reporter's own mail (the address thread) can move the ticket's thread on, and only by answering it.
+    if (ofAddress?.references.includes(ofTicket.messageId)) return { subject: ofTicket.subject, messageId: ofAddress.messageId, references: ofAddress.references };
+    return ofTicket;
   }
 }

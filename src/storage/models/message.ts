@@ -18,7 +18,10 @@ export interface MessageDoc {
   messageId: string;
   session: number;
   seq?: number;
+  /** The channel's time: when the person sent it (inbound), when it was queued (outbound). */
   at: Date;
+  /** Inbound: when this service recorded it, which orders it among the bot's replies (see `threadOrder`). */
+  receivedAt?: Date;
   text?: string;
   choices?: { value: string; label: string }[];
   request?: 'contact' | 'location';
@@ -61,6 +64,7 @@ const messageSchema = new Schema<MessageDoc>(
     session: { type: Number, default: 0 },
     seq: Number,
     at: { type: Date, required: true },
+    receivedAt: Date,
     text: String,
     choices: { type: [new Schema({ value: String, label: String }, { _id: false })], default: undefined },
     request: String,
@@ -95,6 +99,13 @@ messageSchema.index({ conversationKey: 1, session: 1 });
 
 export const inboundId = (channel: Channel, messageId: string): string => `in:${channel}:${messageId}`;
 export const outboundId = (conversationKey: string, seq: number): string => `out:${conversationKey}:${String(seq).padStart(9, '0')}`;
+
+/**
+ * The order in which a conversation happened: inbound messages by when they were recorded, outbound by when
+ * they were queued. The channel's own time cannot order them: Telegram and WhatsApp give whole seconds from
+ * their clocks, so an answer written within a second of the bot's question would come before it.
+ */
+export const threadOrder = (a: MessageDoc, b: MessageDoc): number => (a.receivedAt ?? a.at).getTime() - (b.receivedAt ?? b.at).getTime();
 
 export type MessageModel = Model<MessageDoc>;
 

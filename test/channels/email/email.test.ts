@@ -1,7 +1,6 @@
 // The email channel against Dovecot (IMAP, Debian's dovecot-imapd on a
 // loopback port) and an SMTP sink, with the whole service behind it. Mail
 // "arrives" by IMAP APPEND; what the bot sends is read from the sink.
-import { createRequire } from 'node:module';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApplication } from '../../../src/app/application.js';
 import type { Config } from '../../../src/config/schema.js';
@@ -9,35 +8,23 @@ import { messageModel } from '../../../src/storage/models/message.js';
 import { ticketModel } from '../../../src/storage/models/ticket.js';
 import { startTestApp } from '../../support/app.js';
 import { useTestDatabase } from '../../support/database.js';
-import { Dovecot } from '../../support/dovecot.js';
 import { fakeJpeg } from '../../support/images.js';
-import { type ReceivedMail, SmtpSink } from '../../support/smtp-sink.js';
+import { bodyOf, header, MailServers, type TestMail } from '../../support/mail.js';
 import { until } from '../../support/until.js';
 
-// nodemailer's own MIME builder writes the test mail, as a real client would.
-const MailComposer = createRequire(import.meta.url)('nodemailer/lib/mail-composer') as new (mail: Record<string, unknown>) => { compile(): { build(): Promise<Buffer> } };
-
 const db = useTestDatabase(import.meta.filename);
-const BOT = { user: 'aduan', password: 'rahasia-imap' };
-const BOT_ADDRESS = 'aduan@kotacontoh.go.id';
 const AGENCY = 'pengaduan.dpupr@kotacontoh.go.id';
 const DPRKP = 'pengaduan.dprkp@kotacontoh.go.id';
-let dovecot: Dovecot;
-let sink: SmtpSink;
+let servers: MailServers;
 const apps: RunningApplication[] = [];
 
-beforeAll(async () => {
-  [dovecot, sink] = await Promise.all([new Dovecot([BOT]).start(), new SmtpSink().start()]);
-});
+beforeAll(async () => { servers = await new MailServers().start(); });
 afterEach(async () => { while (apps.length) await apps.pop()?.stop(); });
-afterAll(async () => { await Promise.all([dovecot.stop(), sink.stop()]); });
+afterAll(async () => { await servers.stop(); });
 
 async function start(configure: (c: Config) => void = () => undefined): Promise<RunningApplication> {
   const app = await startTestApp(db, (c) => {
-    c.channels.email.imap = { host: dovecot.host, port: dovecot.port, secure: false, user: BOT.user, password: BOT.password };
-    c.channels.email.smtp = { host: '127.0.0.1', port: sink.port, secure: false };
-    c.channels.email.from = `Aduan Kota Contoh <${BOT_ADDRESS}>`;
-    c.channels.email.pollInterval = 2_000;
+    servers.configure(c);
     c.schedules.outboxRetry = '* * * * * *';
     configure(c);
   });
@@ -45,57 +32,10 @@ async function start(configure: (c: Config) => void = () => undefined): Promise<
   return app;
 }
 
-interface TestMail {
-  from: string;
-  subject: string;
-  text?: string;
-  html?: string;
-  messageId: string;
-  inReplyTo?: string;
-  references?: string;
-  headers?: Record<string, string>;
-  attachments?: { filename: string; content: Buffer; contentType: string; cid?: string }[];
-}
+const deliver = (m: TestMail) => servers.deliver(m);
+const mailsTo = (address: string) => servers.mailsTo(address);
+const nextMailTo = (address: string, after: number, containing?: string) => servers.nextMailTo(address, after, containing);
 
-async function deliver(mail: TestMail): Promise<void> {
-  const raw = await new MailComposer({ to: BOT_ADDRESS, date: new Date(), ...mail }).compile().build();
-  await dovecot.deliver(BOT, raw);
-}
-
-const mailsTo = (address: string): ReceivedMail[] => sink.mails.filter((m) => m.to.includes(address));
-
-async function nextMailTo(address: string, after: number, containing?: string): Promise<ReceivedMail> {
-  let found: ReceivedMail | undefined;
-  await until(`a mail to ${address}${containing ? ` containing "${containing}"` : ''}`, () => {
-    found = mailsTo(address).slice(after).find((m) => containing === undefined || bodyOf(m).includes(containing));
-    return found !== undefined;
-  }, 20_000);
-  if (!found) throw new Error('unreachable');
-  return found;
-}
-
-/** The text/plain part of a received mail, decoded. */
-function bodyOf(mail: ReceivedMail): string {
-  const part = /Content-Type: text\/plain[^\r\n]*\r\nContent-Transfer-Encoding: ([\w-]+)\r\n\r\n([\s\S]*?)\r\n(?:--|$)/i.exec(mail.raw);
-  if (!part) return mail.raw;
-  const [, encoding, content = ''] = part;
-  if (encoding?.toLowerCase() === 'base64') return Buffer.from(content, 'base64').toString('utf8');
-  if (encoding?.toLowerCase() === 'quoted-printable') {
-    return Buffer.from(content.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
-  }
-  return content;
-}
-
-/** Every mail in the bot's inbox is \\Seen (handled) or \\Flagged (for a person). */
-async function untilEveryMailHandled(): Promise<void> {
-  let waiting: number[] = [];
-  await until('every mail handled', async () => {
-    waiting = [...(await dovecot.flags(BOT))].filter(([, f]) => !f.has('\\Seen') && !f.has('\\Flagged')).map(([uid]) => uid);
-    return waiting.length === 0;
-  }, 20_000).catch((error: unknown) => { throw new Error(`${String(error)}; still unread: UIDs ${waiting.join(', ')}`); });
-}
-
-const header = (mail: ReceivedMail, name: string): string | undefined => new RegExp(`^${name}: (.*(?:\\r\\n[ \\t].*)*)`, 'mi').exec(mail.raw)?.[1]?.replace(/\r\n[ \t]/g, ' ');
 const tickets = () => ticketModel(db.connection).find({ channel: 'email' }).lean();
 const ticketOf = async (email: string) => (await tickets()).find((t) => t.reporter.email === email);
 
@@ -141,7 +81,7 @@ describe('email channel', () => {
     expect(bodyOf(notice)).toContain('+6281234567001');
     expect(notice.raw.match(/Content-Disposition: attachment/g)).toHaveLength(2);
 
-    const flags = await dovecot.flags(BOT);
+    const flags = await servers.dovecot.flags(servers.bot);
     expect([...flags.values()].every((f) => f.has('\\Seen'))).toBe(true);
   });
 
@@ -247,7 +187,7 @@ describe('email channel', () => {
       expect((await tickets()).filter((t) => t.reporter.email === sender), sender).toHaveLength(1);
     }
     // A mail in hand when the bot stopped is marked read too, not left looking new.
-    await untilEveryMailHandled();
+    await servers.untilEveryMailHandled();
   });
 
   it('survives broken and hostile mail: nothing crashes, nothing is lost, no loop', async () => {
@@ -258,9 +198,9 @@ describe('email channel', () => {
     await deliver({ from: 'Mail Delivery System <MAILER-DAEMON@warga.example>', subject: 'Undelivered Mail Returned to Sender', messageId: '<bounce@warga.example>', text: 'This is the mail system.' });
     await deliver({ from: 'Buletin <buletin@lists.example>', subject: 'Buletin mingguan', messageId: '<list@lists.example>', headers: { 'List-Id': '<buletin.lists.example>' }, text: 'Berita minggu ini.' });
     // Malformed MIME: a multipart without its boundary, a header line without a colon.
-    await dovecot.deliver(BOT, 'From: Rusak <rusak@warga.example>\r\nSubject: Laporan rusak\r\nMessage-ID: <rusak@warga.example>\r\nContent-Type: multipart/mixed; boundary="tidak-ada"\r\nini bukan header\r\n\r\nJalan rusak parah di Jl. Kamboja, banyak lubang besar.\r\n');
+    await servers.dovecot.deliver(servers.bot, 'From: Rusak <rusak@warga.example>\r\nSubject: Laporan rusak\r\nMessage-ID: <rusak@warga.example>\r\nContent-Type: multipart/mixed; boundary="tidak-ada"\r\nini bukan header\r\n\r\nJalan rusak parah di Jl. Kamboja, banyak lubang besar.\r\n');
     // An unknown charset.
-    await dovecot.deliver(BOT, 'From: Charset <charset@warga.example>\r\nSubject: Banjir\r\nMessage-ID: <charset@warga.example>\r\nContent-Type: text/plain; charset="x-tidak-dikenal"\r\n\r\nBanjir setinggi lutut di Jl. Teratai setiap hujan, air tidak surut berjam-jam.\r\n');
+    await servers.dovecot.deliver(servers.bot, 'From: Charset <charset@warga.example>\r\nSubject: Banjir\r\nMessage-ID: <charset@warga.example>\r\nContent-Type: text/plain; charset="x-tidak-dikenal"\r\n\r\nBanjir setinggi lutut di Jl. Teratai setiap hujan, air tidak surut berjam-jam.\r\n');
     // A 30 MB photo: over the photo limit, under the mail size limit.
     const huge = fakeJpeg(30 * 1_048_576, 9);
     await deliver({ from: 'Foto Besar <besar@warga.example>', subject: 'Pohon tumbang', messageId: '<besar@warga.example>', text: 'Pohon tumbang menutup jalan di Jl. Flamboyan sejak tadi pagi, kendaraan tidak bisa lewat.', attachments: [{ filename: 'pohon.jpg', content: huge, contentType: 'image/jpeg' }] });
@@ -269,7 +209,7 @@ describe('email channel', () => {
     expect(bodyOf(tooLarge)).toContain('foto terlalu besar');
     expect(bodyOf(await nextMailTo('charset@warga.example', 0))).toContain('Telepon:');
     await nextMailTo('rusak@warga.example', 0);
-    await untilEveryMailHandled();
+    await servers.untilEveryMailHandled();
     for (const ignored of ['kasi@warga.example', 'MAILER-DAEMON@warga.example', 'mailer-daemon@warga.example', 'buletin@lists.example']) expect(mailsTo(ignored), ignored).toHaveLength(0);
     const health = await (await fetch(`${app.url}/healthz`)).json() as { channels: { email?: { status: string } } };
     expect(health.channels.email?.status).toBe('up');
