@@ -152,6 +152,11 @@ export class ConversationRouter {
     return this.t(state, key, vars);
   }
 
+  /** Whether a channel takes a whole report in one message (email), where commands such as MENU mean nothing. */
+  isOneShot(channel: InboundMessage['channel']): boolean {
+    return this.deps.capabilities(channel).oneShot;
+  }
+
   get activeConversations(): number {
     return this.queue.size;
   }

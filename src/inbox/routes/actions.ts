@@ -46,7 +46,7 @@ export function actionRoutes(app: InboxApp, ctx: InboxContext): void {
       target,
       (state) => ({
         state: { ...state, operatorChat: { ticket: ticket.number, until } },
-        replies: [{ text: ctx.router.text(state, 'operator.reply', { number: ticket.number, text: request.body.text }) }],
+        replies: [{ text: ctx.router.text(state, ctx.router.isOneShot(target.channel) ? 'operator.reply_by_mail' : 'operator.reply', { number: ticket.number, text: request.body.text }) }],
       }),
       { ticketNumber: ticket.number, author: `operator:${operator.username}` },
     );

@@ -45,6 +45,8 @@ describe('replies from the inbox by email', () => {
     const reply = await servers.nextMailTo(reporter, 1);
     expect(bodyOf(reply)).toContain(`Pesan dari petugas tentang laporan ${number}`);
     expect(bodyOf(reply)).toContain('Bu Rina, apakah pohonnya menimpa kabel listrik?');
+    expect(bodyOf(reply)).toContain('Balas email ini untuk menjawab petugas.');
+    expect(bodyOf(reply)).not.toContain('MENU'); // no chat commands in a mail
     expect(reply.subject).toBe(`Re: [${number}] Pohon tumbang di Jl. Flamboyan`);
     // In the thread: an answer to the ticket mail, which answered the report.
     expect(header(reply, 'In-Reply-To')).toBe(createdId);
