@@ -44,7 +44,10 @@ export function mongoInboundLog(connection: Connection): InboundLog {
     },
 
     async unprocessed(before, limit) {
-      const docs = await messages.find({ status: 'received', at: { $lt: before } }).sort({ at: 1 }).limit(limit).lean();
+      // By when this service recorded it: a message's own time can be hours old (WhatsApp's catch-up,
+      // an email's Date) while it is still being processed. Messages from before `receivedAt` existed have only `at`.
+      const recordedBefore = { $or: [{ receivedAt: { $lt: before } }, { receivedAt: { $exists: false }, at: { $lt: before } }] };
+      const docs = await messages.find({ status: 'received', ...recordedBefore }).sort({ at: 1 }).limit(limit).lean();
       return docs.map(toRecordedInbound);
     },
   };
