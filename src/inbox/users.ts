@@ -1,6 +1,6 @@
 // Managing operators, for the admin API and `npm run user`: the same checks
-// and the same audit entries either way. Disabling or resetting a password
-// ends the operator's sessions at once.
+// and the same audit entries either way (from the API with the caller's
+// address). Disabling or resetting a password ends the operator's sessions at once.
 import type { AuditStore } from '../storage/audit-store.js';
 import { OPERATOR_ROLES, type OperatorRole } from '../storage/models/operator.js';
 import type { OperatorStore, SessionStore } from '../storage/operator-store.js';
@@ -27,7 +27,7 @@ export type UserResult = { readonly ok: true } | { readonly ok: false; readonly 
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{1,63}$/;
 
-export async function addUser(deps: UserDeps, user: NewUser, actor: string): Promise<UserResult> {
+export async function addUser(deps: UserDeps, user: NewUser, actor: string, ip?: string): Promise<UserResult> {
   if (!USERNAME.test(user.username)) return { ok: false, problem: 'username: 2–64 lowercase letters, digits, ".", "_" or "-"' };
   if (!OPERATOR_ROLES.includes(user.role)) return { ok: false, problem: `role: one of ${OPERATOR_ROLES.join(', ')}` };
   if (user.role === 'agency' && (user.agency === undefined || !deps.agencies.includes(user.agency))) return { ok: false, problem: `agency: an agency operator needs one of ${deps.agencies.join(', ')}` };
@@ -44,25 +44,25 @@ export async function addUser(deps: UserDeps, user: NewUser, actor: string): Pro
     createdAt: now,
   });
   if (!created) return { ok: false, problem: `username: "${user.username}" is taken` };
-  await deps.audit.record({ at: now, actor, action: 'user_add', detail: { username: user.username, role: user.role, ...(user.agency ? { agency: user.agency } : {}) } });
+  await deps.audit.record({ at: now, actor, action: 'user_add', detail: { username: user.username, role: user.role, ...(user.agency ? { agency: user.agency } : {}) }, ...(ip ? { ip } : {}) });
   return { ok: true };
 }
 
-export async function resetPassword(deps: UserDeps, username: string, password: string, actor: string): Promise<UserResult> {
+export async function resetPassword(deps: UserDeps, username: string, password: string, actor: string, ip?: string): Promise<UserResult> {
   const weak = passwordProblem(password);
   if (weak) return { ok: false, problem: `password: ${weak}` };
   const now = (deps.clock ?? (() => new Date()))();
   if (!(await deps.operators.setPassword(username, await hashPassword(password, deps.passwordCost), now))) return { ok: false, problem: `no operator "${username}"` };
   await deps.sessions.deleteFor(username);
-  await deps.audit.record({ at: now, actor, action: 'user_reset', detail: { username } });
+  await deps.audit.record({ at: now, actor, action: 'user_reset', detail: { username }, ...(ip ? { ip } : {}) });
   return { ok: true };
 }
 
-export async function setDisabled(deps: UserDeps, username: string, disabled: boolean, actor: string): Promise<UserResult> {
+export async function setDisabled(deps: UserDeps, username: string, disabled: boolean, actor: string, ip?: string): Promise<UserResult> {
   const now = (deps.clock ?? (() => new Date()))();
   if (!(await deps.operators.setDisabled(username, disabled, now))) return { ok: false, problem: `no operator "${username}"` };
   if (disabled) await deps.sessions.deleteFor(username);
-  await deps.audit.record({ at: now, actor, action: disabled ? 'user_disable' : 'user_enable', detail: { username } });
+  await deps.audit.record({ at: now, actor, action: disabled ? 'user_disable' : 'user_enable', detail: { username }, ...(ip ? { ip } : {}) });
   return { ok: true };
 }
 

@@ -137,6 +137,11 @@ describe('inbox login', () => {
     expect((await operatorModel(db.connection).findById('kabid').lean())?.failedLogins).toBe(0);
     const audit = await admin.get<{ entries: { actor: string; action: string }[] }>('/api/audit?limit=20');
     expect(audit.body.entries.map((e) => `${e.actor} ${e.action}`)).toEqual(expect.arrayContaining(['operator:kabid password_change', 'operator:kabid password_change_failed']));
+    // Operator management through the API names the address it came from.
+    const all = await admin.get<{ entries: { actor: string; action: string; ip?: string }[] }>('/api/audit?limit=500');
+    const management = all.body.entries.filter((e) => e.actor === 'operator:admin' && e.action.startsWith('user_'));
+    expect(new Set(management.map((e) => e.action))).toEqual(new Set(['user_add', 'user_disable', 'user_enable', 'user_reset']));
+    for (const entry of management) expect(entry.ip, entry.action).toBe('127.0.0.1');
   });
 
   it('pages through the audit trail with `before`', async () => {

@@ -28,7 +28,7 @@ export function adminRoutes(app: InboxApp, ctx: InboxContext, users: UserDeps): 
   }));
 
   app.post('/api/operators', { schema: { tags: ['admin'], summary: 'Add an operator', body: newOperator }, preHandler: requireOperator(ctx.authenticator, 'operators') }, async (request, reply) => {
-    const result = await addUser(users, request.body, actor(operatorOf(request).username));
+    const result = await addUser(users, request.body, actor(operatorOf(request).username), request.ip);
     return result.ok ? reply.code(201).send({ ok: true }) : reply.code(400).send({ error: 'bad_request', message: result.problem });
   });
 
@@ -37,17 +37,17 @@ export function adminRoutes(app: InboxApp, ctx: InboxContext, users: UserDeps): 
     if (request.params.username === operatorOf(request).username) {
       return reply.code(400).send({ error: 'bad_request', message: 'Anda tidak dapat menonaktifkan akun Anda sendiri. / You cannot disable your own account.' });
     }
-    const result = await setDisabled(users, request.params.username, true, actor(operatorOf(request).username));
+    const result = await setDisabled(users, request.params.username, true, actor(operatorOf(request).username), request.ip);
     return result.ok ? { ok: true } : reply.code(404).send({ error: 'not_found', message: result.problem });
   });
 
   app.post('/api/operators/:username/enable', { schema: { tags: ['admin'], summary: 'Enable an operator again', params: usernameParams }, preHandler: requireOperator(ctx.authenticator, 'operators') }, async (request, reply) => {
-    const result = await setDisabled(users, request.params.username, false, actor(operatorOf(request).username));
+    const result = await setDisabled(users, request.params.username, false, actor(operatorOf(request).username), request.ip);
     return result.ok ? { ok: true } : reply.code(404).send({ error: 'not_found', message: result.problem });
   });
 
   app.post('/api/operators/:username/password', { schema: { tags: ['admin'], summary: 'Set a new password (ends the operator\'s sessions)', params: usernameParams, body: z.strictObject({ password: z.string().min(1).max(200) }) }, preHandler: requireOperator(ctx.authenticator, 'operators') }, async (request, reply) => {
-    const result = await resetPassword(users, request.params.username, request.body.password, actor(operatorOf(request).username));
+    const result = await resetPassword(users, request.params.username, request.body.password, actor(operatorOf(request).username), request.ip);
     return result.ok ? { ok: true } : reply.code(400).send({ error: 'bad_request', message: result.problem });
   });
 
