@@ -23,6 +23,7 @@ import { HealthRegistry } from './health.js';
 import { createHttpServer } from './http.js';
 import { type Mailer, smtpMailer } from '../notifications/mailer.js';
 import { mongoReportStore } from '../storage/report-store.js';
+import { mongoSessionStore } from '../storage/operator-store.js';
 import { mongoJobLeases } from '../scheduler/lease.js';
 import { type Scheduler, startScheduler } from '../scheduler/scheduler.js';
 import { EmailChannel } from '../channels/email/channel.js';
@@ -132,7 +133,7 @@ export async function startApplication(config: Config, logger: Logger): Promise<
 
     // Messages recorded by a process that died before processing them.
     await router.recover();
-    const scheduler = startScheduler({ config, tickets, router, outbox, mailer, reports: mongoReportStore(connection), attachments: storage.attachments, logger }, mongoJobLeases(connection));
+    const scheduler = startScheduler({ config, tickets, router, outbox, mailer, reports: mongoReportStore(connection), attachments: storage.attachments, sessions: mongoSessionStore(connection), logger }, mongoJobLeases(connection));
     cleanups.push(() => scheduler.stop());
 
     const url = await http.listen({ port: config.server.port, host: process.env.HOST ?? '0.0.0.0' });

@@ -10,6 +10,7 @@ import { askForConfirmation, closeUnconfirmed, remindToConfirm } from './jobs/co
 import { dailyReport, monthlyReport } from './jobs/reports.js';
 import { slaSweep } from './jobs/sla.js';
 import type { ReportStore } from '../storage/report-store.js';
+import type { SessionStore } from '../storage/operator-store.js';
 import type { AttachmentStore } from '../storage/attachments.js';
 import { sendDueAgencyNotices } from '../notifications/agency-notice.js';
 
@@ -23,6 +24,8 @@ export interface JobContext {
   readonly reports: ReportStore;
   /** Photos, attached to the agencies' ticket notices. */
   readonly attachments: AttachmentStore;
+  /** Operator inbox logins, swept when they can no longer be used. */
+  readonly sessions: SessionStore;
   readonly logger: Logger;
 }
 
@@ -47,6 +50,8 @@ export const JOBS = {
   agencyNotices: { schedule: 'agencyNotice', run: (context) => sendDueAgencyNotices(context) },
   dailyReport: { schedule: 'dailyReport', run: (context) => dailyReport(context) },
   monthlyReport: { schedule: 'monthlyReport', run: (context) => monthlyReport(context) },
+  /** MongoDB could expire them with a TTL index; FerretDB has none, so a sweep does it on both. */
+  sessionCleanup: { schedule: 'sessionCleanup', run: ({ sessions, config }) => sessions.deleteExpired(new Date(), config.inbox.sessionIdle) },
   confirmations: {
     schedule: 'confirmationSweep',
     run: async (context) => (await askForConfirmation(context)) + (await remindToConfirm(context)) + (await closeUnconfirmed(context)),

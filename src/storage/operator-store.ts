@@ -30,6 +30,8 @@ export interface SessionStore {
    * those expired before `expiredBefore`, or all but the one that changed the password.
    */
   deleteFor(username: string, options?: { readonly expiredBefore?: Date; readonly except?: string }): Promise<number>;
+  /** Removes every session past its lifetime or unused for `idleMs` (they are refused anyway). */
+  deleteExpired(now: Date, idleMs: number): Promise<number>;
 }
 
 export function mongoOperatorStore(connection: Connection): OperatorStore {
@@ -79,6 +81,9 @@ export function mongoSessionStore(connection: Connection): SessionStore {
     },
     async delete(id) {
       await sessions.deleteOne({ _id: id });
+    },
+    async deleteExpired(now, idleMs) {
+      return (await sessions.deleteMany({ $or: [{ expiresAt: { $lte: now } }, { lastSeenAt: { $lte: new Date(now.getTime() - idleMs) } }] })).deletedCount;
     },
     async deleteFor(username, { expiredBefore, except } = {}) {
       return (await sessions.deleteMany({ username, ...(expiredBefore ? { expiresAt: { $lt: expiredBefore } } : {}), ...(except ? { _id: { $ne: except } } : {}) })).deletedCount;

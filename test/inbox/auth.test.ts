@@ -5,6 +5,7 @@ import { sessionModel } from '../../src/storage/models/session.js';
 import { operatorModel } from '../../src/storage/models/operator.js';
 import { useTestDatabase } from '../support/database.js';
 import { ADMIN, addOperators, OperatorSession, startInboxApp } from '../support/inbox.js';
+import { until } from '../support/until.js';
 
 const db = useTestDatabase(import.meta.filename);
 let app: RunningApplication;
@@ -14,6 +15,7 @@ beforeAll(async () => {
   app = await startInboxApp(db, (c) => {
     c.inbox.loginMaxAttempts = 3;
     c.inbox.loginRateLimit = 12;
+    c.schedules.sessionCleanup = '* * * * * *';
   });
   admin = await OperatorSession.login(app.url, ADMIN.username, ADMIN.password);
   await addOperators(admin);
@@ -110,6 +112,22 @@ describe('inbox login', () => {
     const { createHash } = await import('node:crypto');
     await sessionModel(db.connection).updateOne({ _id: createHash('sha256').update(token).digest('hex') }, { $set: { expiresAt: new Date(Date.now() - 1_000) } });
     expect((await session.get('/api/auth/me')).status).toBe(401);
+  });
+
+  it('sweeps away sessions past their lifetime or idle limit (the sessionCleanup job), and only those', async () => {
+    const { createHash } = await import('node:crypto');
+    const idOf = (session: OperatorSession) => createHash('sha256').update(session.cookie?.split('=')[1] ?? '').digest('hex');
+    const [expired, idle, live] = [
+      await OperatorSession.login(app.url, 'dpupr.budi', 'password-dpupr-1'),
+      await OperatorSession.login(app.url, 'dpupr.budi', 'password-dpupr-1'),
+      await OperatorSession.login(app.url, 'dpupr.budi', 'password-dpupr-1'),
+    ];
+    const sessions = sessionModel(db.connection);
+    await sessions.updateOne({ _id: idOf(expired) }, { $set: { expiresAt: new Date(Date.now() - 1_000) } });
+    await sessions.updateOne({ _id: idOf(idle) }, { $set: { lastSeenAt: new Date(Date.now() - 3 * 3_600_000) } });
+    await until('the sweep', async () => (await sessions.countDocuments({ _id: { $in: [idOf(expired), idOf(idle)] } })) === 0);
+    expect(await sessions.findById(idOf(live)).lean()).not.toBeNull();
+    expect((await live.get('/api/auth/me')).status).toBe(200);
   });
 
   it('serves the OpenAPI description at /docs', async () => {

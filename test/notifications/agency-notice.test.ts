@@ -6,6 +6,7 @@ import { smtpMailer } from '../../src/notifications/mailer.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { JOBS } from '../../src/scheduler/jobs.js';
 import { ticketModel } from '../../src/storage/models/ticket.js';
+import { mongoSessionStore } from '../../src/storage/operator-store.js';
 import { mongoReportStore } from '../../src/storage/report-store.js';
 import { createRig, type Rig } from '../support/conversation.js';
 import { useTestDatabase } from '../support/database.js';
@@ -34,7 +35,7 @@ describe('agency notice', () => {
     const r = await rig(() => smtp.port);
     const ticket = await report(r);
     await Promise.all([sendAgencyNotice(deps(r), ticket.number), sendAgencyNotice(deps(r), ticket.number)]);
-    await JOBS.agencyNotices.run({ ...deps(r), router: r.router, outbox: r.outbox, reports: mongoReportStore(db.connection) });
+    await JOBS.agencyNotices.run({ ...deps(r), router: r.router, outbox: r.outbox, reports: mongoReportStore(db.connection), sessions: mongoSessionStore(db.connection) });
     expect(noticesAbout(ticket.number)).toHaveLength(1);
     expect(noticesAbout(ticket.number)[0]?.subject).toMatch(/^\[ADU-\d{4}-\d{5}\] Pengaduan baru: /);
   });
@@ -49,7 +50,7 @@ describe('agency notice', () => {
 
     await ticketModel(db.connection).updateOne({ _id: ticket.number }, { $set: { 'due.agencyNotice': new Date(Date.now() - 1_000) } });
     const up = await rig(() => smtp.port);
-    expect(await JOBS.agencyNotices.run({ ...deps(up), router: up.router, outbox: up.outbox, reports: mongoReportStore(db.connection) })).toBe(1);
+    expect(await JOBS.agencyNotices.run({ ...deps(up), router: up.router, outbox: up.outbox, reports: mongoReportStore(db.connection), sessions: mongoSessionStore(db.connection) })).toBe(1);
     expect(noticesAbout(ticket.number)).toHaveLength(1);
   });
 });

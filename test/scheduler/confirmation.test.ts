@@ -7,6 +7,7 @@ import { JOBS } from '../../src/scheduler/jobs.js';
 import { mongoJobLeases } from '../../src/scheduler/lease.js';
 import { startScheduler } from '../../src/scheduler/scheduler.js';
 import { ticketModel } from '../../src/storage/models/ticket.js';
+import { mongoSessionStore } from '../../src/storage/operator-store.js';
 import { mongoReportStore } from '../../src/storage/report-store.js';
 import { createRig, type Person, type Rig, texts, TICKET_NUMBER } from '../support/conversation.js';
 import { useTestDatabase } from '../support/database.js';
@@ -25,7 +26,7 @@ async function resolvedTicket(rig: Rig, person: Person): Promise<string> {
   return number;
 }
 
-const context = (rig: Rig) => ({ config: rig.config, tickets: rig.tickets, router: rig.router, outbox: rig.outbox, mailer: undefined, reports: mongoReportStore(db.connection), attachments: rig.storage.attachments, logger });
+const context = (rig: Rig) => ({ config: rig.config, tickets: rig.tickets, router: rig.router, outbox: rig.outbox, mailer: undefined, reports: mongoReportStore(db.connection), attachments: rig.storage.attachments, sessions: mongoSessionStore(db.connection), logger });
 const makeDue = (number: string, field: string) => ticketModel(db.connection).updateOne({ _id: number }, { $set: { [`due.${field}`]: new Date(Date.now() - 1_000) } });
 
 describe('confirmation cycle', () => {

@@ -4,6 +4,7 @@ import { smtpMailer } from '../../src/notifications/mailer.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { JOBS } from '../../src/scheduler/jobs.js';
 import { ticketModel } from '../../src/storage/models/ticket.js';
+import { mongoSessionStore } from '../../src/storage/operator-store.js';
 import { mongoReportStore } from '../../src/storage/report-store.js';
 import { createRig, type Rig } from '../support/conversation.js';
 import { useTestDatabase } from '../support/database.js';
@@ -25,7 +26,7 @@ async function rig(): Promise<Rig> {
   });
 }
 
-const context = (r: Rig) => ({ config: r.config, tickets: r.tickets, router: r.router, outbox: r.outbox, mailer: smtpMailer(r.config.channels.email), reports: mongoReportStore(db.connection), attachments: r.storage.attachments, logger });
+const context = (r: Rig) => ({ config: r.config, tickets: r.tickets, router: r.router, outbox: r.outbox, mailer: smtpMailer(r.config.channels.email), reports: mongoReportStore(db.connection), attachments: r.storage.attachments, sessions: mongoSessionStore(db.connection), logger });
 const pastDue = (number: string, ...fields: string[]) =>
   ticketModel(db.connection).updateOne({ _id: number }, { $set: Object.fromEntries(fields.map((f) => [`due.${f}`, new Date(Date.now() - 1_000)])) });
 const mailsAbout = (number: string) => smtp.mails.filter((m) => m.subject.includes(number));

@@ -27,8 +27,9 @@ const sessionSchema = new Schema<SessionDoc>(
   { collection: 'sessions', versionKey: false },
 );
 sessionSchema.index({ username: 1 });
-// No TTL index: FerretDB has none. Expired sessions are refused on read and an
-// operator's old ones are removed at their next login.
+// No TTL index: FerretDB has none. Expired sessions are refused on read, an
+// operator's old ones are removed at their next login, and the sessionCleanup
+// job removes the rest.
 
 export type SessionModel = Model<SessionDoc>;
 
