@@ -104,6 +104,16 @@ export const configSchema = z
       /** Messages processed at once by one instance; the rest wait their turn (bounded memory). */
       maxConcurrent: z.number().int().min(1).max(1_000),
     }),
+    /** How long an instance's hold on shared work lasts: a holder that died blocks the others this long at most. */
+    leases: z.strictObject({
+      conversation: duration,
+      outboxClaim: duration,
+      job: duration,
+    }),
+    shutdown: z.strictObject({
+      /** SIGINT/SIGTERM: in-flight work gets this long to finish; only a signal after it forces an exit. */
+      grace: duration,
+    }),
     outbox: z.strictObject({
       /** First retry after this long, doubling each time up to `retryMax`. */
       retryBase: duration,

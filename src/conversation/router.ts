@@ -21,7 +21,7 @@ import type { ConversationRecord, ConversationStore, InboundLog, RecordedInbound
 import { type ConversationState, type FlowData, idleState } from './state.js';
 import type { Texts, TextVars } from './texts.js';
 
-export type RouterConfig = Pick<Config, 'city' | 'categories' | 'agencies' | 'forwarding' | 'limits' | 'conversation' | 'ticketNumber'>;
+export type RouterConfig = Pick<Config, 'city' | 'categories' | 'agencies' | 'forwarding' | 'limits' | 'conversation' | 'ticketNumber' | 'leases'>;
 
 export interface RouterDeps {
   readonly inbound: InboundLog;
@@ -43,7 +43,6 @@ export interface RouterDeps {
   readonly onProcessed?: (milliseconds: number) => void;
 }
 
-const LEASE_MS = 30_000;
 const LEASE_WAIT_MS = 25;
 
 /** What one turn produces before it is stored. */
@@ -205,10 +204,11 @@ export class ConversationRouter {
   }
 
   private async acquire(channel: InboundMessage['channel'], channelUserId: string): Promise<ConversationRecord> {
-    const deadline = Date.now() + LEASE_MS * 2;
+    const leaseMs = this.deps.config.leases.conversation;
+    const deadline = Date.now() + leaseMs * 2;
     for (;;) {
       const now = this.clock();
-      const conversation = await this.deps.conversations.acquire({ channel, channelUserId }, this.deps.instanceId, new Date(now.getTime() + LEASE_MS), now);
+      const conversation = await this.deps.conversations.acquire({ channel, channelUserId }, this.deps.instanceId, new Date(now.getTime() + leaseMs), now);
       if (conversation) return conversation;
       // Another instance is processing this conversation right now.
       if (Date.now() > deadline) throw new Error(`conversation ${channel} is locked by another instance`);

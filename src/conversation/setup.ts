@@ -41,6 +41,7 @@ export function setUpConversation(config: Config, storage: Storage, tickets: Tic
     baseBackoffMs: config.outbox.retryBase,
     maxBackoffMs: config.outbox.retryMax,
     maxAttempts: config.outbox.maxAttempts,
+    claimMs: config.leases.outboxClaim,
     onUndeliverable: (record, reason) => storage.conversations.markUnreachable(record.conversationKey, reason, new Date()),
     ...options.outbox,
   });

@@ -8,9 +8,6 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { type JobContext, JOBS, type JobName } from './jobs.js';
 import type { JobLeases } from './lease.js';
 
-/** A dead holder blocks its job at most this long (a tick is expected to take seconds). */
-const LEASE_MS = 60_000;
-
 export interface Scheduler {
   /** Runs one job now under its lease; false when another instance holds it. */
   runNow(job: JobName): Promise<{ ran: boolean; handled: number }>;
@@ -19,7 +16,7 @@ export interface Scheduler {
 
 export function startScheduler(context: JobContext, leases: JobLeases, owner = `${hostname()}:${String(process.pid)}:${randomBytes(3).toString('hex')}`): Scheduler {
   const runNow = async (name: JobName) => {
-    if (!(await leases.take(name, owner, LEASE_MS))) return { ran: false, handled: 0 };
+    if (!(await leases.take(name, owner, context.config.leases.job))) return { ran: false, handled: 0 };
     try {
       const handled = await JOBS[name].run(context);
       if (handled > 0) context.logger.info({ job: name, handled }, 'job done');
