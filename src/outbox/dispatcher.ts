@@ -1,9 +1,14 @@
-// Delivers the outbox: at once after a message is enqueued, and again by the
-// retry sweep for what failed or was abandoned by a crashed instance. Each
-// entry is claimed atomically before sending, so two instances never send the
-// same entry; a conversation's messages go out in order.
+// Delivers the outbox: at once after a message is enqueued; after a failure
+// again when its backoff (or the platform's retry-after) ends, on a timer in
+// this instance, which keeps the entry to itself meanwhile; and by the sweep
+// for entries abandoned by an instance that died. Each entry is claimed
+// atomically before sending, so two instances never send the same entry.
+// A conversation's messages go out in order: one is sent only after the one
+// before it was sent or failed for good.
+import { KeyedQueue } from '../conversation/keyed-queue.js';
 import type { Logger } from '../observability/logger.js';
 import type { Channel } from '../tickets/model.js';
+import { SendPauses } from './pauses.js';
 import { DeliveryError, type ChannelSender } from './sender.js';
 import type { NewOutbound, OutboundRecord, OutboxStore } from './store.js';
 
@@ -14,11 +19,26 @@ export interface DispatcherOptions {
   readonly baseBackoffMs?: number;
   readonly maxBackoffMs?: number;
   readonly clock?: () => Date;
+  /** Retry on a timer when the wait ends (default). Off, only `sweep()` retries (tests with a fake clock). */
+  readonly retryOnTimer?: boolean;
   /** Told when a message can never be delivered (the person blocked the bot). */
   readonly onUndeliverable?: (record: OutboundRecord, reason: string) => Promise<void>;
 }
 
 export type OutboxListener = (conversationKey: string) => void;
+
+/** A conversation whose next message waits for its retry in this instance, with the ones behind it. */
+interface Lane {
+  readonly waiting: OutboundRecord[];
+  retryAt: number;
+  timer?: NodeJS.Timeout;
+}
+
+type Outcome = { readonly kind: 'done' } | { readonly kind: 'wait'; readonly at: number; readonly reason: string };
+
+const DONE: Outcome = { kind: 'done' };
+/** Conversations whose last sent message this instance remembers (spares a read per message). */
+const SETTLED_MEMORY = 10_000;
 
 export class OutboxDispatcher {
   private readonly senders = new Map<Channel, ChannelSender>();
@@ -28,8 +48,16 @@ export class OutboxDispatcher {
   private readonly baseBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly clock: () => Date;
+  /** While waiting in this instance an entry is kept from the sweep of others this much longer. */
+  private readonly holdMs: number;
+  private readonly retryOnTimer: boolean;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly onUndeliverable: DispatcherOptions['onUndeliverable'];
+  private readonly queue = new KeyedQueue();
+  private readonly lanes = new Map<string, Lane>();
+  private readonly settledSeq = new Map<string, number>();
+  private readonly pauses = new SendPauses();
+  private stopped = false;
 
   constructor(private readonly store: OutboxStore, private readonly logger: Logger, options: DispatcherOptions = {}) {
     this.onUndeliverable = options.onUndeliverable;
@@ -38,6 +66,8 @@ export class OutboxDispatcher {
     this.baseBackoffMs = options.baseBackoffMs ?? 2_000;
     this.maxBackoffMs = options.maxBackoffMs ?? 15 * 60_000;
     this.clock = options.clock ?? (() => new Date());
+    this.retryOnTimer = options.retryOnTimer ?? true;
+    this.holdMs = this.retryOnTimer ? this.claimMs : 0;
   }
 
   register(sender: ChannelSender): void {
@@ -66,22 +96,36 @@ export class OutboxDispatcher {
     const push = sender?.delivery === 'push';
     const records = await this.store.enqueue(entries, now, push ? { kind: 'claimed', claimedUntil: new Date(now.getTime() + this.claimMs) } : { kind: 'delivered' });
     for (const listener of this.listeners) listener(first.conversationKey);
-    if (push) this.track(this.deliverRecords(records, true));
+    if (push && records.length > 0) this.track(this.queue.run(first.conversationKey, () => this.deliverInOrder(first.conversationKey, records, true)));
     return records.map((r) => r.id);
   }
 
-  /** Retries what is due; run by the scheduler. Returns how many entries were attempted. */
+  /** Sends what is due and what a dead instance abandoned; run by the scheduler. Returns how many entries were attempted. */
   async sweep(limit = 500): Promise<number> {
     const due = await this.store.due(this.clock(), limit);
     const byConversation = new Map<string, OutboundRecord[]>();
     for (const record of due) byConversation.set(record.conversationKey, [...(byConversation.get(record.conversationKey) ?? []), record]);
-    await Promise.all([...byConversation.values()].map((records) => this.deliverRecords(records)));
+    await Promise.all([...byConversation].map(([key, records]) => this.queue.run(key, () => this.deliverInOrder(key, records, false))));
     return due.length;
   }
 
-  /** Waits for background deliveries (tests, shutdown). */
+  /** Waits for the sends in progress (tests, shutdown); retries waiting for their time are not waited for. */
   async idle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /**
+   * Shutdown: no retry starts any more; the sends in progress finish (the
+   * caller bounds the wait); entries waiting for a retry are handed back, so
+   * the next instance retries them when their time comes, not `claimMs` later.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const lane of this.lanes.values()) clearTimeout(lane.timer);
+    await this.idle();
+    const waiting = [...this.lanes.values()];
+    this.lanes.clear();
+    for (const lane of waiting) await this.handBack(lane);
   }
 
   private track(promise: Promise<unknown>): void {
@@ -90,46 +134,113 @@ export class OutboxDispatcher {
   }
 
   /**
-   * Sends one conversation's records in order. After a failure the rest wait
-   * for the retry (rescheduled, not sent out of order).
+   * Sends one conversation's records in order (called in the conversation's
+   * turn of `queue`). After one has to wait, the rest wait behind it.
    */
-  private async deliverRecords(records: readonly OutboundRecord[], claimed = false): Promise<void> {
-    let blocked: { reason: string; retryAt: Date } | undefined;
-    for (const record of records) {
-      if (blocked !== undefined) {
-        // Followers retry with the failed message, never before it (the sweep would otherwise find them due first).
-        await this.store.reschedule(record.id, new Date(blocked.retryAt.getTime() + record.seq), `waiting for an earlier message: ${blocked.reason}`);
-        continue;
-      }
-      blocked = await this.deliver(record, claimed);
+  private async deliverInOrder(key: string, records: readonly OutboundRecord[], claimed: boolean): Promise<void> {
+    const lane = this.lanes.get(key);
+    if (lane) {
+      await this.holdBehind(lane, records);
+      return;
+    }
+    for (const [i, record] of records.entries()) {
+      const outcome = await this.deliver(record, claimed);
+      if (outcome.kind === 'done') continue;
+      const waiting: Lane = { waiting: [record], retryAt: outcome.at };
+      await this.holdBehind(waiting, records.slice(i + 1), outcome.reason);
+      await this.wait(key, waiting);
+      return;
     }
   }
 
-  /** Undefined when done with the record (sent, failed for good, or someone else's); else why and until when it waits. */
-  private async deliver(record: OutboundRecord, alreadyClaimed: boolean): Promise<{ reason: string; retryAt: Date } | undefined> {
+  /** Followers retry after the message they follow, never before it; another instance leaves them alone meanwhile. */
+  private async holdBehind(lane: Lane, records: readonly OutboundRecord[], reason = 'waiting for an earlier message'): Promise<void> {
+    for (const record of records) {
+      lane.waiting.push(record);
+      await this.store.reschedule(record.id, new Date(lane.retryAt + this.holdMs + lane.waiting.length), reason);
+    }
+  }
+
+  private async wait(key: string, lane: Lane): Promise<void> {
+    if (!this.retryOnTimer) return; // the sweep retries them
+    if (this.stopped) {
+      await this.handBack(lane);
+      return;
+    }
+    this.lanes.set(key, lane);
+    lane.timer = setTimeout(() => {
+      // The lane goes in the conversation's turn: whatever is queued before it still sees it and waits behind.
+      this.track(this.queue.run(key, async () => {
+        if (this.lanes.get(key) === lane) this.lanes.delete(key);
+        if (this.stopped) await this.handBack(lane);
+        else await this.deliverInOrder(key, lane.waiting, false);
+      }));
+    }, Math.max(0, lane.retryAt - this.clock().getTime()));
+  }
+
+  /** Entries waiting here become due at their own time for whichever instance comes next. */
+  private async handBack(lane: Lane): Promise<void> {
+    for (const [i, record] of lane.waiting.entries()) await this.store.reschedule(record.id, new Date(lane.retryAt + i), 'waiting for its retry when the service stopped');
+  }
+
+  /** Sends one record, or says until when it has to wait (rescheduled already). */
+  private async deliver(record: OutboundRecord, alreadyClaimed: boolean): Promise<Outcome> {
     const sender = this.senders.get(record.channel);
-    if (!sender) return { reason: 'no sender for the channel', retryAt: new Date(this.clock().getTime() + this.baseBackoffMs) };
-    const now = this.clock();
-    const claimed = alreadyClaimed ? record : await this.store.claim(record.id, new Date(now.getTime() + this.claimMs), now);
-    if (!claimed) return undefined; // delivered or being delivered elsewhere
+    const now = this.clock().getTime();
+    const held = !sender
+      ? { at: now + this.baseBackoffMs, reason: 'no sender for the channel' }
+      : await this.heldBack(record, now);
+    if (held) {
+      await this.store.reschedule(record.id, new Date(held.at + this.holdMs), held.reason, alreadyClaimed);
+      return { kind: 'wait', ...held };
+    }
+    const claimed = alreadyClaimed ? record : await this.store.claim(record.id, new Date(now + this.claimMs), new Date(now));
+    if (!claimed || !sender) return DONE; // delivered or being delivered elsewhere
     try {
       const { providerMessageId } = await sender.send(claimed.channelUserId, claimed.message, { id: claimed.id, ...(claimed.ticketNumber ? { ticketNumber: claimed.ticketNumber } : {}) });
       await this.store.markSent(claimed.id, this.clock(), providerMessageId);
-      return undefined;
+      this.settled(claimed);
+      return DONE;
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      const permanent = error instanceof DeliveryError && error.permanent;
-      if (permanent || claimed.attempts >= this.maxAttempts) {
-        await this.store.markFailed(claimed.id, reason);
-        this.logger.warn({ channel: claimed.channel, attempts: claimed.attempts, reason }, 'outbound message failed for good');
-        if (permanent) await this.onUndeliverable?.(claimed, reason);
-        return undefined; // later messages may still go out
-      }
-      const delay = error instanceof DeliveryError && error.retryAfterMs !== undefined ? error.retryAfterMs : this.backoff(claimed.attempts);
-      const retryAt = new Date(this.clock().getTime() + delay);
-      await this.store.reschedule(claimed.id, retryAt, reason);
-      this.logger.info({ channel: claimed.channel, attempts: claimed.attempts, retryInMs: delay, reason }, 'outbound message will be retried');
-      return { reason, retryAt };
+      return this.failed(claimed, error);
+    }
+  }
+
+  /** Why a record may not go now: its channel or chat is paused, or the message before it is not out yet. */
+  private async heldBack(record: OutboundRecord, now: number): Promise<{ at: number; reason: string } | undefined> {
+    const resumeAt = this.pauses.resumeAt(record.channel, record.channelUserId, now);
+    if (resumeAt !== undefined) return { at: resumeAt, reason: 'the channel asked to wait (rate limit)' };
+    if (record.seq <= 1 || (this.settledSeq.get(record.conversationKey) ?? 0) >= record.seq - 1) return undefined;
+    if (await this.store.settled(record.conversationKey, record.seq - 1)) return undefined;
+    // Its predecessor is with another instance (or waits for its retry there): look again shortly.
+    return { at: now + this.baseBackoffMs, reason: 'waiting for an earlier message' };
+  }
+
+  private async failed(record: OutboundRecord, error: unknown): Promise<Outcome> {
+    const reason = error instanceof Error ? error.message : String(error);
+    const permanent = error instanceof DeliveryError && error.permanent;
+    if (permanent || record.attempts >= this.maxAttempts) {
+      await this.store.markFailed(record.id, reason);
+      this.settled(record);
+      this.logger.warn({ channel: record.channel, attempts: record.attempts, reason }, 'outbound message failed for good');
+      if (permanent) await this.onUndeliverable?.(record, reason);
+      return DONE; // later messages may still go out
+    }
+    const now = this.clock().getTime();
+    const limited = error instanceof DeliveryError ? error : undefined;
+    const delay = limited?.retryAfterMs ?? this.backoff(record.attempts);
+    if (limited?.pause !== undefined && limited.retryAfterMs !== undefined) this.pauses.pause(limited.pause, record.channel, record.channelUserId, now + delay);
+    await this.store.reschedule(record.id, new Date(now + delay + this.holdMs), reason);
+    this.logger.info({ channel: record.channel, attempts: record.attempts, retryInMs: delay, reason }, 'outbound message will be retried');
+    return { kind: 'wait', at: now + delay, reason };
+  }
+
+  private settled(record: OutboundRecord): void {
+    this.settledSeq.delete(record.conversationKey); // re-inserted last: the map forgets the longest-quiet first
+    this.settledSeq.set(record.conversationKey, record.seq);
+    if (this.settledSeq.size > SETTLED_MEMORY) {
+      const oldest = this.settledSeq.keys().next().value;
+      if (oldest !== undefined) this.settledSeq.delete(oldest);
     }
   }
 

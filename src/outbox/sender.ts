@@ -3,6 +3,7 @@
 import type { ChannelCapabilities, OutboundMessage } from '../conversation/messages.js';
 import type { AttachmentStore } from '../storage/attachments.js';
 import type { AttachmentRef, Channel } from '../tickets/model.js';
+import type { PauseScope } from './pauses.js';
 
 export interface ChannelSender {
   readonly channel: Channel;
@@ -21,9 +22,13 @@ export interface SendContext {
   readonly ticketNumber?: string;
 }
 
-/** A failed delivery. Permanent failures (the person blocked the bot) are not retried. */
+/**
+ * A failed delivery. Permanent failures (the person blocked the bot) are not retried.
+ * `pause`: the platform limits the rate of the whole channel (or of this chat): nothing of that
+ * scope is sent until `retryAfterMs` has passed.
+ */
 export class DeliveryError extends Error {
-  constructor(message: string, readonly permanent: boolean, readonly retryAfterMs?: number) {
+  constructor(message: string, readonly permanent: boolean, readonly retryAfterMs?: number, readonly pause?: PauseScope) {
     super(message);
     this.name = 'DeliveryError';
   }

@@ -33,7 +33,10 @@ export interface OutboxStore {
   /** Takes a pending (or abandoned) entry for delivery until `until`; null if someone else has it or it is done. */
   claim(id: string, until: Date, now: Date): Promise<OutboundRecord | null>;
   markSent(id: string, now: Date, providerMessageId?: string): Promise<void>;
-  reschedule(id: string, at: Date, error: string): Promise<void>;
+  /** Back to pending until `at`. `refund`: it was claimed but not tried (held back), so the claim's attempt does not count. */
+  reschedule(id: string, at: Date, error: string, refund?: boolean): Promise<void>;
+  /** Whether a conversation's entry is done with (sent, failed for good, or never stored). */
+  settled(conversationKey: string, seq: number): Promise<boolean>;
   markFailed(id: string, error: string): Promise<void>;
   /** Entries due for (another) attempt, ordered by conversation and sequence. */
   due(now: Date, limit: number): Promise<OutboundRecord[]>;

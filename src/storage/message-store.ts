@@ -183,8 +183,13 @@ export function mongoOutboxStore(connection: Connection): OutboxStore {
       await messages.updateOne({ _id: id }, { $set: { status: 'sent', sentAt: now, ...(providerMessageId ? { providerMessageId } : {}) }, $unset: { claimedUntil: 1, nextAttemptAt: 1 } });
     },
 
-    async reschedule(id, at, error) {
-      await messages.updateOne({ _id: id }, { $set: { status: 'pending', nextAttemptAt: at, lastError: error }, $unset: { claimedUntil: 1 } });
+    async reschedule(id, at, error, refund = false) {
+      await messages.updateOne({ _id: id }, { $set: { status: 'pending', nextAttemptAt: at, lastError: error }, $unset: { claimedUntil: 1 }, ...(refund ? { $inc: { attempts: -1 } } : {}) });
+    },
+
+    async settled(conversationKey, seq) {
+      const doc = await messages.findById(outboundId(conversationKey, seq), { status: 1 }).lean();
+      return doc === null || doc.status === 'sent' || doc.status === 'failed';
     },
 
     async markFailed(id, error) {

@@ -36,7 +36,7 @@ const advance = (ms: number) => { clock = new Date(clock.getTime() + ms); };
 
 function dispatcher(channel: ChannelSender): OutboxDispatcher {
   const storage = openStorage(db.connection, defaultConfig());
-  const outbox = new OutboxDispatcher(storage.outbox, logger, { clock: () => clock, baseBackoffMs: 1_000, maxAttempts: 4, claimMs: 30_000 });
+  const outbox = new OutboxDispatcher(storage.outbox, logger, { clock: () => clock, baseBackoffMs: 1_000, maxAttempts: 4, claimMs: 30_000, retryOnTimer: false });
   outbox.register(channel);
   return outbox;
 }

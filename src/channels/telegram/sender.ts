@@ -48,7 +48,8 @@ export function toDeliveryError(error: unknown): DeliveryError {
   const telegramError = error as { response?: { error_code?: number; description?: string; parameters?: { retry_after?: number } } };
   const code = telegramError.response?.error_code;
   const description = telegramError.response?.description ?? (error instanceof Error ? error.message : String(error));
-  if (code === 429) return new DeliveryError(`429 ${description}`, false, (telegramError.response?.parameters?.retry_after ?? 5) * 1_000);
+  // A 429 limits the bot, not this message: the whole channel waits out `retry_after`.
+  if (code === 429) return new DeliveryError(`429 ${description}`, false, (telegramError.response?.parameters?.retry_after ?? 5) * 1_000, 'channel');
   if (code === 403 || code === 400) return new DeliveryError(`${String(code)} ${description}`, true);
   return new DeliveryError(code ? `${String(code)} ${description}` : description, false);
 }

@@ -3,6 +3,7 @@
 // 24-hour customer window WhatsApp only accepts templates: the configured
 // follow-up template carries the text instead.
 import type { ChannelCapabilities, OutboundMessage } from '../../conversation/messages.js';
+import type { PauseScope } from '../../outbox/pauses.js';
 import { DeliveryError, type ChannelSender, photoToSend } from '../../outbox/sender.js';
 import { splitText } from '../../outbox/split-text.js';
 import type { AttachmentStore } from '../../storage/attachments.js';
@@ -14,7 +15,19 @@ const TEXT_LIMIT = 4096;
 const INTERACTIVE_BODY_LIMIT = 1024;
 /** Re-engagement message: more than 24 hours since the person last wrote. */
 const OUTSIDE_WINDOW = 131047;
-const RATE_LIMITED = [4, 80007, 130429, 131048, 131056];
+/**
+ * The Cloud API's rate limits, what each holds back and for how long (Meta gives no retry-after).
+ * The pair rate (131056) is per person: about one message every 6 s to the same number; the others
+ * limit the whole business number, app or account.
+ */
+const RATE_LIMITS: ReadonlyMap<number, { readonly pause: PauseScope; readonly ms: number }> = new Map([
+  [130429, { pause: 'channel', ms: 2_000 }], // throughput of the business number (80 messages/s by default)
+  [131056, { pause: 'chat', ms: 6_000 }], // pair rate: business number → one person
+  [80007, { pause: 'channel', ms: 30_000 }], // the WhatsApp Business Account's rate limit
+  [80004, { pause: 'channel', ms: 30_000 }], // too many calls for the phone number
+  [4, { pause: 'channel', ms: 30_000 }], // the app's API call limit
+  [131048, { pause: 'channel', ms: 30_000 }], // spam rate limit
+]);
 
 export interface CloudSenderOptions {
   readonly template?: { readonly name: string; readonly language: string };
@@ -70,7 +83,9 @@ function interactiveFor(message: OutboundMessage): Record<string, unknown> | und
 function toDeliveryError(error: unknown): DeliveryError {
   if (error instanceof DeliveryError) return error;
   if (error instanceof GraphError) {
-    if (error.status === 429 || (error.code !== undefined && RATE_LIMITED.includes(error.code))) return new DeliveryError(error.message, false, 5_000);
+    const limit = error.code === undefined ? undefined : RATE_LIMITS.get(error.code);
+    if (limit) return new DeliveryError(error.message, false, limit.ms, limit.pause);
+    if (error.status === 429) return new DeliveryError(error.message, false, 5_000, 'channel');
     if (error.status >= 500) return new DeliveryError(error.message, false);
     return new DeliveryError(error.message, true);
   }
