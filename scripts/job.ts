@@ -1,12 +1,12 @@
-// `npm run job -- <name>`: runs one job now, under its lease, against MONGODB_URI.
-import { loadCliConfig } from './cli-config.js';
+// `npm run job -- <name>`: runs one job now, under its lease, against MONGODB_URI
+// or, when it is unset, the running service's embedded database (see cli-config).
+import { connectCliDatabase, loadCliConfig } from './cli-config.js';
 import { setUpConversation } from '../src/conversation/setup.js';
 import { smtpMailer } from '../src/notifications/mailer.js';
 import { createLogger } from '../src/observability/logger.js';
 import { isJobName, JOBS } from '../src/scheduler/jobs.js';
 import { mongoJobLeases } from '../src/scheduler/lease.js';
 import { startScheduler } from '../src/scheduler/scheduler.js';
-import { connectDatabase } from '../src/storage/connect.js';
 import { mongoSessionStore } from '../src/storage/operator-store.js';
 import { mongoReportStore } from '../src/storage/report-store.js';
 import { openStorage } from '../src/storage/storage.js';
@@ -17,9 +17,9 @@ if (!isJobName(name)) {
   console.error(`usage: npm run job -- <${Object.keys(JOBS).join('|')}>`);
   process.exit(2);
 }
-const config = loadCliConfig('npm run job needs MONGODB_URI: the embedded database belongs to the running service (its own jobs run on schedule).');
+const config = loadCliConfig();
 const logger = createLogger();
-const connection = await connectDatabase({ uri: config.database.uri, timeoutMs: config.database.connectTimeout, logger });
+const connection = await connectCliDatabase(config, 'npm run job', logger);
 const storage = openStorage(connection, config);
 const tickets = new TicketService(storage.tickets, config);
 const { router, outbox } = setUpConversation(config, storage, tickets, logger);

@@ -1,14 +1,14 @@
 // `npm run user -- add|reset|disable|enable|list`: manages inbox operators in
-// the database at MONGODB_URI. A password comes from standard input when it
+// the database at MONGODB_URI or, when it is unset, in the running service's
+// embedded database (see cli-config). A password comes from standard input when it
 // is piped (`echo … | npm run user -- add …`), otherwise one is generated and
 // printed once.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { loadCliConfig } from './cli-config.js';
+import { connectCliDatabase, loadCliConfig } from './cli-config.js';
 import { addUser, resetPassword, setDisabled, type UserDeps } from '../src/inbox/users.js';
 import { createLogger } from '../src/observability/logger.js';
 import { mongoAuditStore } from '../src/storage/audit-store.js';
-import { connectDatabase } from '../src/storage/connect.js';
 import type { OperatorRole } from '../src/storage/models/operator.js';
 import { mongoOperatorStore, mongoSessionStore } from '../src/storage/operator-store.js';
 
@@ -34,8 +34,8 @@ if (!command || !['add', 'reset', 'disable', 'enable', 'list'].includes(command)
   console.error(USAGE);
   process.exit(2);
 }
-const config = loadCliConfig('npm run user needs MONGODB_URI (the embedded database belongs to the running service; use the inbox\'s admin API there).');
-const connection = await connectDatabase({ uri: config.database.uri, timeoutMs: config.database.connectTimeout, logger: createLogger({ level: 'warn' }) });
+const config = loadCliConfig();
+const connection = await connectCliDatabase(config, 'npm run user', createLogger({ level: 'warn' }));
 const deps: UserDeps = { operators: mongoOperatorStore(connection), sessions: mongoSessionStore(connection), audit: mongoAuditStore(connection), agencies: config.agencies.map((a) => a.code), passwordCost: config.inbox.passwordCost };
 const name = username ?? '';
 let outcome: { ok: true } | { ok: false; problem: string } = { ok: true };

@@ -66,9 +66,8 @@ export async function startApplication(config: Config, logger: Logger): Promise<
       logger.info('using the database at MONGODB_URI');
     }
 
-    // A URI that names no database (mongodb://host:27017) gets `aduan`, not the driver's `test`.
-    const namesDatabase = /^mongodb(?:\+srv)?:\/\/[^/]+\/[^?/]+/.test(uri);
-    const connection: Connection = await connectDatabase({ uri, timeoutMs: config.database.connectTimeout, logger, ...(namesDatabase ? {} : { dbName: 'aduan' }) });
+    // A URI that names no database gets `aduan` (connectDatabase decides, for the CLIs too).
+    const connection: Connection = await connectDatabase({ uri, timeoutMs: config.database.connectTimeout, logger });
     cleanups.push(() => connection.close());
     const storage = openStorage(connection, config);
     await storage.ensureIndexes();

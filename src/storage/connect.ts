@@ -8,8 +8,34 @@ export interface ConnectOptions {
   readonly uri: string;
   readonly timeoutMs: number;
   readonly logger: Logger;
-  /** Database name when the URI has none. */
+  /** Database name when the URI has none; default `aduan`. */
   readonly dbName?: string;
+}
+
+/** The service's database when the URI names none (the driver would pick `test`). */
+export const DEFAULT_DATABASE = 'aduan';
+
+// The URI's shape as the driver's parser reads it: scheme, optional
+// credentials (the password may hold an unescaped `/` or `?`, never `@`),
+// hosts, then `/database?options`.
+const URI = /^mongodb(?:\+srv)?:\/\/(?:[^:@]*(?::[^@]*)?@)?[^/?@]*(?<rest>.*)$/s;
+
+/** The database a connection string names, or undefined when it names none (`mongodb://host/?x=y`). */
+export function databaseNameIn(uri: string): string | undefined {
+  const rest = URI.exec(uri)?.groups?.rest ?? '';
+  if (!rest.startsWith('/')) return undefined;
+  const name = rest.slice(1).split(/[?#]/)[0] ?? '';
+  if (name === '') return undefined;
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
+}
+
+/** The dbName option to connect with: none when the URI names a database, else the fallback. */
+export function dbNameFor(uri: string, fallback: string = DEFAULT_DATABASE): string | undefined {
+  return databaseNameIn(uri) === undefined ? fallback : undefined;
 }
 
 export class DatabaseUnavailableError extends Error {
@@ -19,7 +45,9 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
-export async function connectDatabase({ uri, timeoutMs, logger, dbName }: ConnectOptions): Promise<Connection> {
+export async function connectDatabase({ uri, timeoutMs, logger, dbName: fallback }: ConnectOptions): Promise<Connection> {
+  // Every caller (service and CLIs) gets the same database for the same URI.
+  const dbName = dbNameFor(uri, fallback);
   const deadline = Date.now() + timeoutMs;
   let attempt = 0;
   let delay = 250;

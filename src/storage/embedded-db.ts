@@ -2,11 +2,14 @@
 // FerretDB (MongoDB wire protocol over SQLite) embedded in the small Go
 // program in tools/ferretdb, built with `go build` on first use. Where Go is
 // missing, mongodb-memory-server runs a real mongod with a persistent dbPath.
+// Its address is logged and recorded in DATA_DIR/embedded-db.json while it
+// runs, so the command-line tools can reach the service's database.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Logger } from '../observability/logger.js';
+import { embeddedDatabaseFile, removeEmbeddedDatabaseRecord, writeEmbeddedDatabaseRecord } from './embedded-db-file.js';
 import { buildFerretDb, FERRETDB_BINARY, hasGo, isFerretDbBinaryFresh } from './ferretdb-build.js';
 
 export interface EmbeddedDatabase {
@@ -29,14 +32,28 @@ export interface EmbeddedDatabaseOptions {
 export async function startEmbeddedDatabase({ dataDir, logger, listen = '127.0.0.1:0', sync = 'full' }: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   const binary = await ensureFerretDbBinary(logger);
   if (binary) {
-    const db = await startFerretDb(binary, join(dataDir, 'ferretdb'), listen, sync);
-    logger?.info({ kind: db.kind, dataDir: join(dataDir, 'ferretdb') }, 'embedded database started: FerretDB over SQLite');
+    const db = announce(dataDir, await startFerretDb(binary, join(dataDir, 'ferretdb'), listen, sync));
+    // `address`, not `uri`: the logger redacts `uri` (a MONGODB_URI may hold a password); this one is loopback and has none.
+    logger?.info({ kind: db.kind, dataDir: join(dataDir, 'ferretdb'), address: db.uri, file: embeddedDatabaseFile(dataDir) }, 'embedded database started: FerretDB over SQLite');
     return db;
   }
   logger?.warn('Go is not installed: using mongodb-memory-server (downloads mongod on first use) instead of FerretDB');
-  const db = await startMongoMemoryServer(join(dataDir, 'mongodb'));
-  logger?.info({ kind: db.kind, dataDir: join(dataDir, 'mongodb') }, 'embedded database started: mongod from mongodb-memory-server');
+  const db = announce(dataDir, await startMongoMemoryServer(join(dataDir, 'mongodb')));
+  logger?.info({ kind: db.kind, dataDir: join(dataDir, 'mongodb'), address: db.uri, file: embeddedDatabaseFile(dataDir) }, 'embedded database started: mongod from mongodb-memory-server');
   return db;
+}
+
+// Records where the database listens, for `npm run user`/`npm run job`, until it stops cleanly.
+function announce(dataDir: string, db: EmbeddedDatabase): EmbeddedDatabase {
+  const pid = db.pid ?? process.pid;
+  writeEmbeddedDatabaseRecord(dataDir, { uri: db.uri, pid, startedAt: new Date().toISOString() });
+  return {
+    ...db,
+    stop: async () => {
+      removeEmbeddedDatabaseRecord(dataDir, pid);
+      await db.stop();
+    },
+  };
 }
 
 /** Builds the helper when it is missing or older than its sources; undefined when Go is not available. */
@@ -93,9 +110,11 @@ async function startMongoMemoryServer(dbPath: string): Promise<EmbeddedDatabase>
   mkdirSync(dbPath, { recursive: true });
   const { MongoMemoryServer } = await import('mongodb-memory-server-core');
   const server = await MongoMemoryServer.create({ instance: { dbPath, storageEngine: 'wiredTiger' } });
+  const pid = server.instanceInfo?.instance.mongodProcess?.pid;
   return {
     kind: 'mongodb-memory-server',
     uri: server.getUri(),
+    ...(pid === undefined ? {} : { pid }),
     stop: async () => {
       await server.stop({ doCleanup: false });
     },

@@ -1,7 +1,12 @@
 // `npm run job -- <name>` against the test database.
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import mongoose from 'mongoose';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startEmbeddedDatabase } from '../../src/storage/embedded-db.js';
 import { useTestDatabase } from '../support/database.js';
 
 const run = promisify(execFile);
@@ -21,5 +26,64 @@ describe('npm run job', () => {
     )) as { code: number; stderr: string };
     expect(failed.code).toBe(2);
     expect(failed.stderr).toContain('usage: npm run job -- <outboxRetry|conversationExpiry|slaSweep|agencyNotices|dailyReport|monthlyReport|sessionCleanup|confirmations>');
+  });
+});
+
+// As an operator runs it, with only the environment given here.
+const { MONGODB_URI: _uri, DATA_DIR: _dataDir, ...inherited } = process.env;
+function npmJob(name: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  return run('npm', ['run', '--silent', 'job', '--', name], { cwd: ROOT, env: { ...inherited, LOG_LEVEL: 'warn', ...env } }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: unknown) => error as { code: number; stdout: string; stderr: string },
+  );
+}
+
+/** The server's URI with its database path removed, as an operator might write it (`mongodb://host:27017`). */
+function withoutDatabase(uri: string): string {
+  return uri.replace(/^(mongodb(?:\+srv)?:\/\/[^/?]*)(?:\/[^?]*)?(\?.*)?$/, (_m, hosts: string, query?: string) => (query ? `${hosts}/${query}` : hosts));
+}
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+});
+
+describe('npm run job finds the service\'s database', () => {
+  it('uses `aduan` when MONGODB_URI names no database', async () => {
+    const server = withoutDatabase(db.uri);
+    const aduan = await mongoose.createConnection(server, { dbName: 'aduan', autoIndex: false, autoCreate: false }).asPromise();
+    const leases = aduan.collection<{ _id: string; lastRunAt: Date }>('job_leases');
+    cleanups.push(async () => {
+      // Only what this test wrote: its lease, and the collection if nothing else is in it.
+      await leases.deleteOne({ _id: 'sessionCleanup' });
+      if ((await leases.findOne({})) === null) await aduan.dropCollection('job_leases').catch(() => undefined);
+      await aduan.close();
+    });
+    const before = new Date(Date.now() - 1_000);
+
+    expect(await npmJob('sessionCleanup', { MONGODB_URI: server })).toMatchObject({ code: 0, stdout: 'sessionCleanup: 0 handled\n' });
+    const lease = await leases.findOne({ _id: 'sessionCleanup' });
+    expect(lease?.lastRunAt.getTime()).toBeGreaterThanOrEqual(before.getTime());
+    expect(await aduan.useDb('test').collection('job_leases').findOne({ _id: 'sessionCleanup' as never })).toBeNull();
+  });
+
+  it('without MONGODB_URI, runs against the embedded database the running service recorded under DATA_DIR', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'aduan-job-cli-data-'));
+    const embedded = await startEmbeddedDatabase({ dataDir, sync: 'normal' });
+    cleanups.push(async () => { await embedded.stop(); rmSync(dataDir, { recursive: true, force: true }); });
+
+    expect(await npmJob('confirmations', { DATA_DIR: dataDir })).toMatchObject({ code: 0, stdout: 'confirmations: 0 handled\n' });
+    const direct = await mongoose.createConnection(embedded.uri, { dbName: 'aduan', autoIndex: false, autoCreate: false }).asPromise();
+    expect(await direct.collection('job_leases').findOne({ _id: 'confirmations' as never })).not.toBeNull();
+    await direct.close();
+  });
+
+  it('without MONGODB_URI and no running embedded database, exits 2 and says what to do', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'aduan-job-cli-empty-'));
+    cleanups.push(() => { rmSync(dataDir, { recursive: true, force: true }); return Promise.resolve(); });
+    const result = await npmJob('confirmations', { DATA_DIR: dataDir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('npm run job needs the service\'s database: MONGODB_URI is unset and no embedded database is running');
+    expect(result.stderr).toContain('Start the service (`npm start`) with the same DATA_DIR');
   });
 });

@@ -36,7 +36,7 @@ var mutating = map[string]bool{
 }
 
 type gate struct {
-	upstream string
+	upstream string // FerretDB's Unix socket
 	writes   sync.Mutex
 }
 
@@ -52,7 +52,7 @@ func (g *gate) serve(l net.Listener) {
 
 func (g *gate) handle(client net.Conn) {
 	defer client.Close()
-	server, err := net.Dial("tcp", g.upstream)
+	server, err := net.Dial("unix", g.upstream)
 	if err != nil {
 		return
 	}

@@ -4,14 +4,20 @@
 // It prints one JSON line {"uri": "..."} on stdout once the listener is ready,
 // so the parent process learns the (possibly random) port, and it stops when
 // it receives SIGINT/SIGTERM or when its stdin is closed (the parent died).
+//
+// That TCP port, served by the write gate (gate.go), is its only one: FerretDB
+// itself listens on a Unix socket in a directory only this user can enter
+// (<data>/socket/, or a temporary directory when that path is too long).
 package main
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
@@ -59,18 +65,27 @@ func main() {
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
-	// FerretDB itself listens on a private port; clients reach it through the write gate.
-	inner, err := resolveListen("127.0.0.1:0")
+	// FerretDB itself listens only on a Unix socket in a private directory, so
+	// the gate's TCP port is the one way in: a second TCP port would let a
+	// client bypass the write gate and lose single-document atomicity.
+	socketDir, cleanup, err := privateSocketDir(abs)
 	if err != nil {
-		fail("cannot pick an internal port: %v", err)
+		fail("cannot prepare the socket directory: %v", err)
+	}
+	defer cleanup()
+	socket := filepath.Join(socketDir, socketName)
+	if err := removeStaleSocket(socket); err != nil {
+		cleanup()
+		fail("%v", err)
 	}
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: inner},
+		Listener:  ferretdb.ListenerConfig{Unix: socket},
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + abs + "/?_pragma=synchronous(" + *sync + ")",
 		Logger:    logger,
 	})
 	if err != nil {
+		cleanup()
 		fail("cannot start FerretDB: %v", err)
 	}
 
@@ -89,10 +104,11 @@ func main() {
 		close(done)
 	}()
 
-	if err := waitForListener(inner, 10*time.Second); err != nil {
-		fail("FerretDB did not start listening on %s: %v", inner, err)
+	if err := waitForListener(socket, 10*time.Second); err != nil {
+		cleanup()
+		fail("FerretDB did not start listening on %s: %v", socket, err)
 	}
-	go (&gate{upstream: inner}).serve(public)
+	go (&gate{upstream: socket}).serve(public)
 	go func() {
 		<-ctx.Done()
 		public.Close()
@@ -103,30 +119,53 @@ func main() {
 	<-done
 }
 
-// resolveListen replaces port 0 with a concrete free port, because the
-// embedded listener does not expose the port it picked before Run.
-// (Another process could take the port in between; on loopback that is rare
-// enough for a test and development database.)
-func resolveListen(listen string) (string, error) {
-	host, port, err := net.SplitHostPort(listen)
+const socketName = "ferretdb.sock"
+
+// A Unix socket path must fit in sockaddr_un.sun_path (108 bytes on Linux,
+// 104 on macOS, including the terminating NUL).
+const maxSocketPath = 100
+
+// privateSocketDir returns a directory only this user can enter (0700) for
+// FerretDB's socket: <data>/socket, or a fresh temporary directory when that
+// path would be too long for a socket; cleanup removes what was created here.
+func privateSocketDir(dataDir string) (string, func(), error) {
+	dir := filepath.Join(dataDir, "socket")
+	if len(filepath.Join(dir, socketName)) <= maxSocketPath {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return "", nil, err
+		}
+		// MkdirAll keeps the mode of an existing directory; make sure it is private.
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return "", nil, err
+		}
+		return dir, func() {}, nil
+	}
+	dir, err := os.MkdirTemp("", "aduan-ferretdb-") // created with mode 0700
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	if port != "0" {
-		return listen, nil
-	}
-	l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
+	return dir, func() { _ = os.RemoveAll(dir) }, nil
 }
 
-func waitForListener(addr string, limit time.Duration) error {
+// removeStaleSocket deletes a socket file left by a helper that was killed,
+// which would make listening fail, and refuses to start when a live helper
+// still answers on it (two helpers on one SQLite directory would interleave
+// their writes outside either gate).
+func removeStaleSocket(path string) error {
+	if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if c, err := net.DialTimeout("unix", path, 200*time.Millisecond); err == nil {
+		c.Close()
+		return fmt.Errorf("another helper is serving this data directory (%s answers)", path)
+	}
+	return os.Remove(path)
+}
+
+func waitForListener(socket string, limit time.Duration) error {
 	deadline := time.Now().Add(limit)
 	for {
-		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+		c, err := net.DialTimeout("unix", socket, 200*time.Millisecond)
 		if err == nil {
 			c.Close()
 			return nil
