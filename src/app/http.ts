@@ -65,3 +65,19 @@ async function pingDatabase(connection: Connection): Promise<{ status: 'up' | 'd
     return { status: 'down', error: error instanceof Error ? error.message : String(error) };
   }
 }
+
+/**
+ * Closes the server: no new connections, requests in progress finish. A
+ * keep-alive connection that goes idle after close() began (an ended long
+ * poll) would otherwise stay open for the whole keep-alive timeout, so idle
+ * connections are closed again until the server is done.
+ */
+export async function closeHttpServer(app: FastifyInstance): Promise<void> {
+  const closing = app.close();
+  const sweep = setInterval(() => { app.server.closeIdleConnections(); }, 100);
+  try {
+    await closing;
+  } finally {
+    clearInterval(sweep);
+  }
+}

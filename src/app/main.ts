@@ -6,7 +6,8 @@ import { createLogger } from '../observability/logger.js';
 import { startApplication } from './application.js';
 
 const DEFAULT_CONFIG = fileURLToPath(new URL('../../config/default.yaml', import.meta.url));
-const SHUTDOWN_LIMIT_MS = 10_000;
+/** After the grace period, the close steps (database, embedded database) get this long. */
+const CLOSE_LIMIT_MS = 15_000;
 
 async function main(): Promise<void> {
   const logger = createLogger();
@@ -30,21 +31,32 @@ async function main(): Promise<void> {
     return;
   }
 
-  let stopping = false;
+  // Ctrl-C signals the whole process group, and npm forwards what it gets: one stop arrives as two
+  // or three signals. Signals within the grace period are the same request; only a later one forces the exit.
+  let stopRequestedAt: number | undefined;
+  const grace = config.shutdown.grace;
+  const running = app;
   const shutdown = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      logger.warn({ signal }, 'second signal: exiting at once');
+    if (stopRequestedAt !== undefined) {
+      if (Date.now() - stopRequestedAt <= grace) {
+        logger.info({ signal }, 'already stopping');
+        return;
+      }
+      logger.warn({ signal }, 'signal after the grace period: exiting at once');
       process.exit(1);
     }
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    setTimeout(() => {
+    stopRequestedAt = Date.now();
+    logger.info({ signal, graceMs: grace }, 'stopping');
+    // The stop bounds itself (grace, then the close steps); this only catches a stop that hangs anyway.
+    const backstop = setTimeout(() => {
       logger.error('shutdown took too long, exiting');
       process.exit(1);
-    }, SHUTDOWN_LIMIT_MS).unref();
-    void app.stop().then(() => {
-      logger.info('stopped');
-      process.exitCode = 0;
+    }, grace + CLOSE_LIMIT_MS);
+    backstop.unref();
+    void running.stop().then(() => {
+      clearTimeout(backstop);
+      logger.info({ ms: Date.now() - (stopRequestedAt ?? Date.now()) }, 'stopped');
+      process.exit(0);
     });
   };
   process.on('SIGINT', shutdown);

@@ -1,5 +1,5 @@
 // Live updates for the inbox's event stream: a ticket changed, or a message
-// joined its thread. In memory, per instance: an operator connected to
+// joined its thread. Streams end when the service stops. In memory, per instance: an operator connected to
 // another instance learns of the change on their next reload (see README).
 export interface InboxEvent {
   readonly type: 'ticket' | 'message' | 'reply';
@@ -14,6 +14,24 @@ export type InboxEventListener = (event: InboxEvent) => void;
 
 export class InboxEvents {
   private readonly listeners = new Set<InboxEventListener>();
+  private readonly closers = new Set<() => void>();
+  private closed = false;
+
+  /** Each stream registers how to end itself; `close()` (shutdown) ends them all, and later ones at once. */
+  onClose(end: () => void): () => void {
+    if (this.closed) {
+      end();
+      return () => undefined;
+    }
+    this.closers.add(end);
+    return () => { this.closers.delete(end); };
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const end of [...this.closers]) end();
+    this.closers.clear();
+  }
 
   subscribe(listener: InboxEventListener): () => void {
     this.listeners.add(listener);

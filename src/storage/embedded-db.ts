@@ -67,7 +67,12 @@ export async function ensureFerretDbBinary(logger?: Pick<Logger, 'info'>): Promi
 async function startFerretDb(binary: string, dataDir: string, listen: string, sync: 'full' | 'normal'): Promise<EmbeddedDatabase> {
   mkdirSync(dataDir, { recursive: true });
   // stdin stays open as a lifeline: when this process dies, the helper sees EOF and exits.
-  const child = spawn(binary, ['-data', dataDir, '-listen', listen, '-sync', sync], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(binary, ['-data', dataDir, '-listen', listen, '-sync', sync], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    // Its own process group: Ctrl-C on `npm start` signals the whole group, and the database must
+    // outlive the service's stop, which still needs it; the service stops it last.
+    detached: true,
+  });
   const stderr: string[] = [];
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr.push(chunk);

@@ -7,7 +7,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { conversationKey, type PhotoInput } from '../../conversation/messages.js';
-import type { ConversationRouter } from '../../conversation/router.js';
+import { type ConversationRouter, RouterStoppedError } from '../../conversation/router.js';
 import type { OutboxDispatcher } from '../../outbox/dispatcher.js';
 import type { OutboxStore } from '../../outbox/store.js';
 import { AttachmentRejectedError, type AttachmentStore } from '../../storage/attachments.js';
@@ -59,7 +59,12 @@ const photoQuery = {
   properties: { sessionId: { type: 'string', pattern: SESSION_ID_PATTERN } },
 } as const;
 
-export async function webchatRoutes(app: FastifyInstance, deps: WebchatDeps): Promise<void> {
+/** What the service stops: the long polls waiting for messages. */
+export interface Webchat {
+  endLongPolls(): void;
+}
+
+export async function webchatRoutes(app: FastifyInstance, deps: WebchatDeps): Promise<Webchat> {
   deps.outbox.register(webchatSender);
   const waiters = new Waiters();
   deps.outbox.onEnqueued((key) => { waiters.notify(key); });
@@ -88,8 +93,14 @@ export async function webchatRoutes(app: FastifyInstance, deps: WebchatDeps): Pr
       post = parsed.data;
     }
     if (!limit.allow(post.sessionId)) return tooMany(reply);
-    const { duplicate } = await deps.router.handle(normaliseWebchatPost(post, at, photo));
-    return reply.code(202).send({ accepted: true, duplicate });
+    try {
+      const { duplicate } = await deps.router.handle(normaliseWebchatPost(post, at, photo));
+      return await reply.code(202).send({ accepted: true, duplicate });
+    } catch (error) {
+      if (!(error instanceof RouterStoppedError)) throw error;
+      // The page sends it again (same messageId) after a pause; the restarted service takes it.
+      return reply.code(503).header('retry-after', '2').send({ error: 'restarting', message: 'Layanan sedang dimulai ulang; pesan Anda dikirim ulang otomatis. / The service is restarting; your message will be sent again.' });
+    }
   });
 
   app.get('/api/webchat/messages', { schema: { querystring: getQuery } }, async (request) => {
@@ -97,7 +108,7 @@ export async function webchatRoutes(app: FastifyInstance, deps: WebchatDeps): Pr
     const key = conversationKey('webchat', sessionId);
     const deadline = Date.now() + wait * 1_000;
     let records = await deps.outboxStore.after(key, after, 50);
-    while (records.length === 0 && Date.now() < deadline) {
+    while (records.length === 0 && Date.now() < deadline && !waiters.isClosed) {
       await waiters.wait(key, Math.min(RECHECK_MS, deadline - Date.now()));
       records = await deps.outboxStore.after(key, after, 50);
     }
@@ -122,6 +133,8 @@ export async function webchatRoutes(app: FastifyInstance, deps: WebchatDeps): Pr
     if (!stored) return reply.code(404).send({ error: 'not_found' });
     return reply.type(stored.ref.contentType).header('cache-control', 'private, max-age=86400').header('x-content-type-options', 'nosniff').send(stored.stream);
   });
+
+  return { endLongPolls: () => { waiters.close(); } };
 }
 
 async function readPhotoUpload(request: FastifyRequest, deps: WebchatDeps): Promise<{ post: WebchatPost; photo: PhotoInput } | { error: string; message: string }> {

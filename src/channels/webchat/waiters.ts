@@ -3,6 +3,17 @@
 // written by another instance are found on the next check).
 export class Waiters {
   private readonly waiting = new Map<string, Set<() => void>>();
+  private closed = false;
+
+  /** Shutdown: every wait ends now, and later ones at once (a long poll must not hold the server open). */
+  close(): void {
+    this.closed = true;
+    for (const key of [...this.waiting.keys()]) this.notify(key);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
 
   notify(key: string): void {
     const set = this.waiting.get(key);
@@ -12,6 +23,7 @@ export class Waiters {
   }
 
   wait(key: string, ms: number): Promise<void> {
+    if (this.closed) return Promise.resolve();
     return new Promise((resolve) => {
       const set = this.waiting.get(key) ?? new Set<() => void>();
       const wake = () => {

@@ -28,9 +28,11 @@ export function eventRoutes(app: InboxApp, ctx: InboxContext, heartbeatMs = HEAR
         else out.end();
       }, () => out.end());
     }, heartbeatMs);
+    const unregister = ctx.events.onClose(() => out.end());
     const close = () => {
       clearInterval(heartbeat);
       unsubscribe();
+      unregister();
     };
     out.on('close', close);
     request.raw.on('close', close);
