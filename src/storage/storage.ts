@@ -2,6 +2,7 @@
 import type { Connection } from 'mongoose';
 import type { Config } from '../config/schema.js';
 import type { ConversationStore, InboundLog } from '../conversation/ports.js';
+import type { NoticeStore } from '../notifications/notice-store.js';
 import type { OutboxStore } from '../outbox/store.js';
 import type { TicketStore } from '../tickets/store.js';
 import { type AttachmentStore, gridFsAttachmentStore } from './attachments.js';
@@ -10,7 +11,9 @@ import { mongoInboundLog, mongoOutboxStore } from './message-store.js';
 import { conversationModel } from './models/conversation.js';
 import { counterModel } from './models/counter.js';
 import { messageModel } from './models/message.js';
+import { noticeModel } from './models/notice.js';
 import { ticketModel } from './models/ticket.js';
+import { mongoNoticeStore } from './notice-store.js';
 import { mongoTicketStore } from './ticket-store.js';
 
 export interface Storage {
@@ -20,6 +23,8 @@ export interface Storage {
   readonly conversations: ConversationStore;
   readonly inbound: InboundLog;
   readonly outbox: OutboxStore;
+  /** The mail queue of notices (agency, SLA, reports). */
+  readonly notices: NoticeStore;
   /** Creates the indexes the queries rely on; idempotent, run at start. */
   ensureIndexes(): Promise<void>;
 }
@@ -33,8 +38,9 @@ export function openStorage(connection: Connection, config: Pick<Config, 'limits
     conversations: mongoConversationStore(connection),
     inbound: mongoInboundLog(connection),
     outbox: mongoOutboxStore(connection),
+    notices: mongoNoticeStore(connection),
     async ensureIndexes() {
-      const models = [ticketModel(connection), counterModel(connection), conversationModel(connection), messageModel(connection)];
+      const models = [ticketModel(connection), counterModel(connection), conversationModel(connection), messageModel(connection), noticeModel(connection)];
       for (const model of models) await model.createCollection().catch(ignoreExists);
       for (const model of models) await model.createIndexes();
       await attachments.ensureIndexes();

@@ -11,6 +11,13 @@ export interface ReceivedMail {
 
 export class SmtpSink {
   readonly mails: ReceivedMail[] = [];
+  /**
+   * SMTP reply codes for the next messages instead of accepting them, in turn:
+   * `[451, 550]` answers the next one "try again later" and the one after "refused for good".
+   */
+  readonly refusals: number[] = [];
+  /** How many messages were refused. */
+  refused = 0;
   private readonly server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -19,6 +26,12 @@ export class SmtpSink {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
+        const refusal = this.refusals.shift();
+        if (refusal !== undefined) {
+          this.refused++;
+          done(Object.assign(new Error(refusal >= 500 ? 'Message refused by policy' : 'Mailbox busy, try again later'), { responseCode: refusal }));
+          return;
+        }
         const raw = Buffer.concat(chunks).toString('utf8');
         const subject = decodeWords(/^Subject: (.*(?:\r\n[ \t].*)*)/m.exec(raw)?.[1]?.replace(/\r\n[ \t]/g, ' ') ?? '');
         this.mails.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw, subject });
