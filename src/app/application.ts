@@ -28,6 +28,7 @@ import { mongoJobLeases } from '../scheduler/lease.js';
 import { type Scheduler, startScheduler } from '../scheduler/scheduler.js';
 import { EmailChannel } from '../channels/email/channel.js';
 import { sendAgencyNotice } from '../notifications/agency-notice.js';
+import { NoticeDispatcher } from '../notifications/notice-dispatcher.js';
 import { AgencyReplies } from '../notifications/agency-replies.js';
 import { mongoEmailStore } from '../storage/email-store.js';
 import { mongoAgencyMessageLog } from '../storage/message-store.js';
@@ -114,16 +115,28 @@ export async function startApplication(config: Config, logger: Logger): Promise<
     cleanups.push(() => http.close());
 
     const mailer = smtpMailer(config.channels.email);
-    if (mailer) {
+    const reports = mongoReportStore(connection);
+    // Every notice by mail goes through the durable mail queue: sent at once, retried on a timer, taken over by the outboxRetry sweep.
+    const notices = mailer
+      ? new NoticeDispatcher(storage.notices, mailer, storage.attachments, logger, {
+          baseBackoffMs: config.outbox.retryBase,
+          maxBackoffMs: config.outbox.retryMax,
+          maxAttempts: config.outbox.maxAttempts,
+          claimMs: config.leases.outboxClaim,
+          onSent: (notice, at) => (notice.kind === 'report' ? reports.markSent(notice.id.slice('report:'.length), at) : Promise.resolve()),
+        })
+      : undefined;
+    if (mailer && notices) {
       cleanups.push(() => {
         mailer.close();
         return Promise.resolve();
       });
-      // The agency learns of its ticket at once; the agencyNotices job retries what fails.
-      const notices = { tickets, mailer, attachments: storage.attachments, config, logger };
+      cleanups.push(() => notices.stop());
+      // The agency learns of its ticket at once; the agencyNotices job queues what a crash left undone.
+      const agencyNotices = { tickets, notices, config, logger };
       tickets.onEvent((event) => {
         if (event.type === 'created' || event.action === 'route') {
-          sendAgencyNotice(notices, event.ticket.number).catch((error: unknown) => { logger.error({ err: error, ticket: event.ticket.number }, 'agency notice failed'); });
+          sendAgencyNotice(agencyNotices, event.ticket.number).catch((error: unknown) => { logger.error({ err: error, ticket: event.ticket.number }, 'agency notice failed'); });
         }
       });
     }
@@ -132,7 +145,7 @@ export async function startApplication(config: Config, logger: Logger): Promise<
 
     // Messages recorded by a process that died before processing them.
     await router.recover();
-    const scheduler = startScheduler({ config, tickets, router, outbox, mailer, reports: mongoReportStore(connection), attachments: storage.attachments, sessions: mongoSessionStore(connection), logger }, mongoJobLeases(connection));
+    const scheduler = startScheduler({ config, tickets, router, outbox, mailer, notices, reports, attachments: storage.attachments, sessions: mongoSessionStore(connection), logger }, mongoJobLeases(connection));
     cleanups.push(() => scheduler.stop());
 
     const url = await http.listen({ port: config.server.port, host: process.env.HOST ?? '0.0.0.0' });

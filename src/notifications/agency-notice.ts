@@ -1,72 +1,80 @@
 // The email that hands a ticket to its agency (on creation and on every
 // transfer): the details, the reporter's contact and the photos. Its
 // Message-ID names the ticket, so the agency's reply to it is recognised
-// and recorded as the agency's response. Sent once: the ticket's
-// `due.agencyNotice` is taken before sending and put back if sending fails.
+// and recorded as the agency's response. Sent once, through the durable mail
+// queue: the ticket's `due.agencyNotice` is taken as a lease, the notice is
+// queued under a key of the ticket's version (the same on a retry), and the
+// deadline is cleared; a crash in between queues it on the next take.
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
-import type { AttachmentStore } from '../storage/attachments.js';
 import type { Ticket } from '../tickets/model.js';
-import type { TicketService } from '../tickets/service.js';
-import { type Mailer, type MailAttachment, textToHtml } from './mailer.js';
+import { dueKey, type TicketService } from '../tickets/service.js';
+import { textToHtml } from './mailer.js';
 import { mailDomain, messageIdFor } from './mail-threading.js';
+import type { NoticeDispatcher } from './notice-dispatcher.js';
+import type { NoticeAttachment } from './notice-store.js';
 
 export interface AgencyNoticeDeps {
   readonly tickets: TicketService;
-  readonly mailer: Mailer | undefined;
-  readonly attachments: AttachmentStore;
+  /** The mail queue; undefined when SMTP is not configured (the notice then waits on the ticket). */
+  readonly notices?: NoticeDispatcher | undefined;
   readonly config: Pick<Config, 'agencies' | 'categories' | 'city'>;
   readonly logger: Logger;
 }
 
 /** Most mail servers refuse messages over 25 MB; base64 adds a third. */
 const MAX_ATTACHED_BYTES = 15 * 1_048_576;
-const RETRY_MS = 5 * 60_000;
 
-/** Sends every notice that is due (the scheduler's safety net). */
+/** Queues every notice that is due (the scheduler's safety net). Returns how many it queued. */
 export async function sendDueAgencyNotices(deps: AgencyNoticeDeps): Promise<number> {
-  if (!deps.mailer) return 0;
-  const mailer = deps.mailer;
-  return deps.tickets.takeEachDue('agencyNotice', 'open', (ticket) => notify(deps, mailer, ticket));
+  const notices = deps.notices;
+  if (!notices) return 0;
+  let queued = 0;
+  await deps.tickets.takeEachDue('agencyNotice', 'open', async (ticket) => {
+    if (await enqueue(deps, notices, ticket)) queued++;
+  });
+  return queued;
 }
 
-/** Sends one ticket's notice right away, if it is due (called when a ticket is created or transferred). */
+/** Queues one ticket's notice right away, if it is due (called when a ticket is created or transferred). */
 export async function sendAgencyNotice(deps: AgencyNoticeDeps, number: string): Promise<void> {
-  if (!deps.mailer) return;
-  const ticket = await deps.tickets.takeDue(number, 'agencyNotice', 'open');
-  if (ticket) await notify(deps, deps.mailer, ticket);
+  const notices = deps.notices;
+  if (!notices) return;
+  await deps.tickets.takeDue(number, 'agencyNotice', 'open', async (ticket) => {
+    await enqueue(deps, notices, ticket);
+  });
 }
 
-async function notify(deps: AgencyNoticeDeps, mailer: Mailer, ticket: Ticket): Promise<void> {
+async function enqueue(deps: AgencyNoticeDeps, notices: NoticeDispatcher, ticket: Ticket): Promise<boolean> {
   const agency = deps.config.agencies.find((a) => a.code === ticket.agency);
-  if (!agency) return;
-  try {
-    const photos = await attachedPhotos(deps.attachments, ticket);
-    const body = noticeText(ticket, deps.config, photos.length);
-    await mailer.send({
+  if (!agency) return false;
+  const photos = attachedPhotos(ticket);
+  const body = noticeText(ticket, deps.config, photos.length);
+  return notices.enqueue({
+    id: dueKey('agencyNotice', ticket),
+    kind: 'agencyNotice',
+    ticketNumber: ticket.number,
+    mail: {
       to: [agency.contacts.email],
       subject: `[${ticket.number}] Pengaduan baru: ${categoryName(ticket, deps.config)}`,
       text: body,
       html: textToHtml(body),
       attachments: photos,
-      messageId: messageIdFor('a', ticket.number, `agency:${ticket.number}:${agency.code}:${String(ticket.version)}`, mailDomain(mailer.from)),
-      replyTo: mailer.from,
-    });
-  } catch (error) {
-    deps.logger.error({ err: error, ticket: ticket.number }, 'the agency notice could not be sent; retrying later');
-    await deps.tickets.setDue(ticket.number, 'agencyNotice', new Date(Date.now() + RETRY_MS));
-  }
+      // The agency-reply matching reads the ticket from this id: keep its scheme.
+      messageId: messageIdFor('a', ticket.number, `agency:${ticket.number}:${agency.code}:${String(ticket.version)}`, mailDomain(notices.from)),
+      replyTo: notices.from,
+    },
+  });
 }
 
-async function attachedPhotos(attachments: AttachmentStore, ticket: Ticket): Promise<MailAttachment[]> {
-  const files: MailAttachment[] = [];
+/** The ticket's photos by reference (read when the mail is sent), as many as a mail can carry. */
+function attachedPhotos(ticket: Ticket): NoticeAttachment[] {
+  const files: NoticeAttachment[] = [];
   let total = 0;
   for (const ref of ticket.attachments) {
     if (total + ref.size > MAX_ATTACHED_BYTES) break;
-    const stored = await attachments.read(ref.fileId);
-    if (!stored) continue;
-    total += stored.bytes.byteLength;
-    files.push({ filename: ref.filename ?? `foto-${String(files.length + 1)}`, content: stored.bytes, contentType: ref.contentType });
+    total += ref.size;
+    files.push({ filename: ref.filename ?? `foto-${String(files.length + 1)}`, contentType: ref.contentType, fileId: ref.fileId });
   }
   return files;
 }

@@ -3,6 +3,7 @@
 import type { Config } from '../config/schema.js';
 import type { ConversationRouter } from '../conversation/router.js';
 import type { Mailer } from '../notifications/mailer.js';
+import type { NoticeDispatcher } from '../notifications/notice-dispatcher.js';
 import type { Logger } from '../observability/logger.js';
 import type { OutboxDispatcher } from '../outbox/dispatcher.js';
 import type { TicketService } from '../tickets/service.js';
@@ -21,6 +22,11 @@ export interface JobContext {
   readonly outbox: OutboxDispatcher;
   /** Email to agencies and supervisors; undefined when SMTP is not configured. */
   readonly mailer: Mailer | undefined;
+  /**
+   * The durable mail queue every notice goes through (SLA, agency, reports);
+   * undefined when SMTP is not configured. Absent with a mailer, mail jobs send nothing and say so.
+   */
+  readonly notices?: NoticeDispatcher | undefined;
   readonly reports: ReportStore;
   /** Photos, attached to the agencies' ticket notices. */
   readonly attachments: AttachmentStore;
@@ -40,16 +46,17 @@ export interface Job {
 const ORPHAN_AGE_MS = 60_000;
 
 export const JOBS = {
-  outboxRetry: { schedule: 'outboxRetry', run: ({ outbox }) => outbox.sweep() },
+  /** Also the mail queue: notices whose retry is due, or whose sender died. */
+  outboxRetry: { schedule: 'outboxRetry', run: async (context) => (await context.outbox.sweep()) + ((await noticesOf(context)?.sweep()) ?? 0) },
   conversationExpiry: {
     schedule: 'conversationExpiry',
     run: async ({ router }) => (await router.expireIdle()) + (await router.recover(ORPHAN_AGE_MS)),
   },
-  slaSweep: { schedule: 'slaSweep', run: (context) => slaSweep(context) },
-  /** Notices the fast path (right after creation or transfer) could not send. */
-  agencyNotices: { schedule: 'agencyNotice', run: (context) => sendDueAgencyNotices(context) },
-  dailyReport: { schedule: 'dailyReport', run: (context) => dailyReport(context) },
-  monthlyReport: { schedule: 'monthlyReport', run: (context) => monthlyReport(context) },
+  slaSweep: { schedule: 'slaSweep', run: (context) => slaSweep({ ...context, notices: noticesOf(context) }) },
+  /** Notices the fast path (right after creation or transfer) did not queue. */
+  agencyNotices: { schedule: 'agencyNotice', run: (context) => sendDueAgencyNotices({ ...context, notices: noticesOf(context) }) },
+  dailyReport: { schedule: 'dailyReport', run: (context) => dailyReport({ ...context, notices: noticesOf(context) }) },
+  monthlyReport: { schedule: 'monthlyReport', run: (context) => monthlyReport({ ...context, notices: noticesOf(context) }) },
   /** MongoDB could expire them with a TTL index; FerretDB has none, so a sweep does it on both. */
   sessionCleanup: { schedule: 'sessionCleanup', run: ({ sessions, config }) => sessions.deleteExpired(new Date(), config.inbox.sessionIdle) },
   confirmations: {
@@ -59,5 +66,11 @@ export const JOBS = {
 } as const satisfies Record<string, Job>;
 
 export type JobName = keyof typeof JOBS;
+
+/** The mail queue, and a warning when SMTP is set up but the caller gave no queue (nothing is mailed then; deadlines wait). */
+function noticesOf(context: JobContext): NoticeDispatcher | undefined {
+  if (context.notices === undefined && context.mailer !== undefined) context.logger.warn('mail is configured but this job runs without the notice queue: no notice is sent');
+  return context.notices;
+}
 
 export const isJobName = (name: string): name is JobName => name in JOBS;

@@ -10,8 +10,8 @@ export interface ReportStore {
   /** Tickets still waiting on an agency (open or in progress). */
   unfinished(agency?: string): Promise<Ticket[]>;
   save(report: Report, csv: string, now: Date): Promise<void>;
-  /** Marks a report as sent; true only for the one caller that marked it. */
-  claimSending(id: string, now: Date): Promise<boolean>;
+  /** Records when a report's mail was sent (told by the mail queue, whose notice `report:<id>` is the mail itself). */
+  markSent(id: string, at: Date): Promise<void>;
   get(id: string): Promise<{ data: Record<string, unknown>; csv: string; sentAt?: Date } | null>;
 }
 
@@ -34,9 +34,8 @@ export function mongoReportStore(connection: Connection): ReportStore {
         { upsert: true },
       );
     },
-    async claimSending(id, now) {
-      const result = await reports.updateOne({ _id: id, sentAt: { $exists: false } }, { $set: { sentAt: now } });
-      return result.modifiedCount === 1;
+    async markSent(id, at) {
+      await reports.updateOne({ _id: id }, { $set: { sentAt: at } });
     },
     async get(id) {
       const doc = await reports.findById(id).lean();

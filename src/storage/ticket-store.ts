@@ -31,19 +31,24 @@ export function mongoTicketStore(connection: Connection): TicketStore {
       return docs.map(toTicket);
     },
 
-    async takeDue(number, field, status, now) {
+    async takeDue(number, field, status, now, leaseUntil) {
       const doc = await tickets
-        .findOneAndUpdate({ _id: number, status, [`due.${field}`]: { $lte: now } }, { $unset: { [`due.${field}`]: 1 }, $set: { updatedAt: now } }, { returnDocument: 'before' })
+        .findOneAndUpdate({ _id: number, status, [`due.${field}`]: { $lte: now } }, { $set: { [`due.${field}`]: leaseUntil, updatedAt: now } }, { returnDocument: 'after' })
         .lean<Ticket>();
-      return doc ? toTicket(doc) : null;
+      if (!doc) return null;
+      // Never act on a lease the database did not store (FerretDB can drop updates it takes for no-ops).
+      if (doc.due[field]?.getTime() !== leaseUntil.getTime()) throw new Error(`ticket ${number}: the lease on due.${field} was not stored`);
+      return toTicket(doc);
     },
 
-    async setDue(number, field, at) {
-      await tickets.updateOne({ _id: number }, { $set: { [`due.${field}`]: at } });
+    async clearDue(number, field, leaseUntil, now) {
+      const result = await tickets.updateOne({ _id: number, [`due.${field}`]: leaseUntil }, { $unset: { [`due.${field}`]: 1 }, $set: { updatedAt: now } });
+      return result.modifiedCount === 1;
     },
 
     async recordBreach(number, breach) {
-      await tickets.updateOne({ _id: number }, { $push: { slaBreaches: breach } });
+      const result = await tickets.updateOne({ _id: number, 'slaBreaches.key': { $ne: breach.key } }, { $push: { slaBreaches: breach } });
+      return result.modifiedCount === 1;
     },
 
     async applyChange(number, expected, change, now) {

@@ -96,8 +96,8 @@ export interface Ticket {
   resolvedAt?: Date;
   closedAt?: Date;
   reopenCount: number;
-  /** SLA targets this ticket missed, for reports and the inbox. */
-  slaBreaches?: { kind: 'firstResponse' | 'followUp'; at: Date; agency?: string }[];
+  /** SLA targets this ticket missed, for reports and the inbox; `key` makes recording one idempotent. */
+  slaBreaches?: { kind: 'firstResponse' | 'followUp'; at: Date; agency?: string; key?: string }[];
   history: HistoryEntry[];
   /** Operators' internal notes (the inbox); not part of the life cycle, so adding one leaves `version` alone. */
   notes?: InternalNote[];

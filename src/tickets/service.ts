@@ -16,6 +16,16 @@ export type TicketEvent =
 
 export type TicketListener = (event: TicketEvent) => void;
 
+/** How long a taken deadline stays away before it comes due again (its action failed or its process died). */
+export const DUE_LEASE_MS = 5 * 60_000;
+
+/**
+ * A stable key for what is done about one deadline of a ticket, e.g.
+ * `confirmationAsk:ADU-2611-00042:v5`: the same on every retry of that
+ * deadline, different for the next one (a transition bumps the version).
+ */
+export const dueKey = (kind: string, ticket: Pick<Ticket, 'number' | 'version'>): string => `${kind}:${ticket.number}:v${String(ticket.version)}`;
+
 export type TicketServiceConfig = Pick<Config, 'categories' | 'agencies' | 'forwarding' | 'sla' | 'limits' | 'ticketNumber'> & {
   readonly city: Pick<Config['city'], 'timezone'>;
 };
@@ -103,36 +113,49 @@ export class TicketService {
   }
 
   /**
-   * Takes every due deadline of one kind, a batch at a time, and hands each
-   * taken ticket to `act`. Taking removes the deadline, so the next batch
-   * holds only what is left; tickets someone else took are skipped.
+   * Handles every due deadline of one kind, a batch at a time. Each is taken
+   * as a lease (moved `DUE_LEASE_MS` ahead in one atomic update, so one caller
+   * gets it), handed to `act`, and removed once `act` has succeeded. If `act`
+   * throws or the process dies, the deadline comes due again when the lease
+   * ends and `act` runs again: `act` must be idempotent. Key what it does by
+   * `dueKey`: the ticket's version does not change while a deadline is leased,
+   * and every transition sets its deadlines afresh or removes them, so a
+   * deadline and the version it was set at go together. A ticket whose act
+   * failed waits for its lease; the others are still handled, then the first
+   * error is thrown. Returns how many were handled.
    */
   async takeEachDue(field: keyof Due, status: TicketStatus, act: (ticket: Ticket) => Promise<void>, batch = 200): Promise<number> {
-    let taken = 0;
+    let handled = 0;
+    let failure: { error: unknown } | undefined;
     for (let round = 0; round < 10_000; round++) {
       const due = await this.store.due(field, status, this.clock(), batch);
       for (const candidate of due) {
-        const ticket = await this.store.takeDue(candidate.number, field, status, this.clock());
-        if (!ticket) continue;
-        await act(ticket);
-        taken++;
+        try {
+          if (await this.takeDue(candidate.number, field, status, act)) handled++;
+        } catch (error) {
+          failure ??= { error };
+        }
       }
       if (due.length < batch) break;
     }
-    return taken;
+    if (failure) throw failure.error;
+    return handled;
   }
 
-  takeDue(number: string, field: keyof Due, status: TicketStatus): Promise<Ticket | null> {
-    return this.store.takeDue(number, field, status, this.clock());
+  /** The same for one ticket (e.g. right after it was created); false when it is not due or someone else holds it. */
+  async takeDue(number: string, field: keyof Due, status: TicketStatus, act: (ticket: Ticket) => Promise<void>): Promise<boolean> {
+    const now = this.clock();
+    const leaseUntil = new Date(now.getTime() + DUE_LEASE_MS);
+    const ticket = await this.store.takeDue(number, field, status, now, leaseUntil);
+    if (!ticket) return false;
+    await act(ticket);
+    await this.store.clearDue(number, field, leaseUntil, this.clock());
+    return true;
   }
 
-  /** Puts a deadline back, e.g. to retry a notice whose sending failed. */
-  setDue(number: string, field: keyof Due, at: Date): Promise<void> {
-    return this.store.setDue(number, field, at);
-  }
-
-  recordBreach(number: string, kind: 'firstResponse' | 'followUp', agency: string | undefined): Promise<void> {
-    return this.store.recordBreach(number, { kind, at: this.clock(), ...(agency ? { agency } : {}) });
+  /** Records a missed SLA target once per deadline (`key`, e.g. from `dueKey`), however often it is retried. */
+  recordBreach(number: string, kind: 'firstResponse' | 'followUp', agency: string | undefined, key: string): Promise<boolean> {
+    return this.store.recordBreach(number, { kind, at: this.clock(), ...(agency ? { agency } : {}), key });
   }
 
   async get(number: string): Promise<Ticket> {

@@ -12,14 +12,16 @@ export interface TicketStore {
   /** Tickets in `status` whose deadline `field` has come, oldest first (an indexed sweep). */
   due(field: keyof Due, status: TicketStatus, now: Date, limit: number): Promise<Ticket[]>;
   /**
-   * Takes a deadline: removes it if it is still due and the ticket still in
-   * `status`, in one atomic update. Returns the ticket only to the one caller
-   * that took it, so a notification tied to it is sent once.
+   * Takes a deadline as a lease: if it is still due and the ticket still in
+   * `status`, moves it to `leaseUntil` in one atomic update and returns the
+   * ticket as updated (so one caller gets it). The deadline comes due again
+   * when the lease ends, unless `clearDue` removed it. The version is left alone.
    */
-  takeDue(number: string, field: keyof Due, status: TicketStatus, now: Date): Promise<Ticket | null>;
-  /** Sets a deadline again (a notice that could not be sent is retried at `at`). */
-  setDue(number: string, field: keyof Due, at: Date): Promise<void>;
-  recordBreach(number: string, breach: NonNullable<Ticket['slaBreaches']>[number]): Promise<void>;
+  takeDue(number: string, field: keyof Due, status: TicketStatus, now: Date, leaseUntil: Date): Promise<Ticket | null>;
+  /** Removes a deadline taken with `takeDue`, only if it still holds that lease; false when it does not. */
+  clearDue(number: string, field: keyof Due, leaseUntil: Date, now: Date): Promise<boolean>;
+  /** Records a missed target once per `breach.key`; false when that key was recorded before. */
+  recordBreach(number: string, breach: NonNullable<Ticket['slaBreaches']>[number] & { key: string }): Promise<boolean>;
   /**
    * Applies the change only if the ticket still has the expected status and
    * version, in one atomic update that also bumps the version and appends the

@@ -1,16 +1,22 @@
-// Daily, monthly and monev reports on a seeded data set: exact numbers, the CSV, and one email each.
+// Daily, monthly and monev reports on a seeded data set: exact numbers, the CSV,
+// and one email each through the durable mail queue (retried after a 4xx,
+// failed for good after a 5xx).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smtpMailer } from '../../src/notifications/mailer.js';
+import { NoticeDispatcher } from '../../src/notifications/notice-dispatcher.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { dailyReport, monthlyReport } from '../../src/scheduler/jobs/reports.js';
 import { previousDay, previousMonth } from '../../src/scheduler/period.js';
 import { CSV_COLUMNS } from '../../src/scheduler/report.js';
+import { noticeModel } from '../../src/storage/models/notice.js';
 import { ticketModel } from '../../src/storage/models/ticket.js';
+import { mongoNoticeStore } from '../../src/storage/notice-store.js';
 import { mongoReportStore } from '../../src/storage/report-store.js';
 import type { Ticket } from '../../src/tickets/model.js';
 import { defaultConfig } from '../support/config.js';
 import { useTestDatabase } from '../support/database.js';
 import { SmtpSink } from '../support/smtp-sink.js';
+import { until } from '../support/until.js';
 
 const db = useTestDatabase(import.meta.filename);
 let smtp: SmtpSink;
@@ -42,7 +48,16 @@ beforeAll(async () => {
 });
 afterAll(async () => { await smtp.stop(); });
 
-const deps = (now: string) => ({ reports: mongoReportStore(db.connection), mailer: smtpMailer(config.channels.email), config, logger: createLogger({ level: 'silent' }), clock: () => at(now) });
+const logger = createLogger({ level: 'silent' });
+let notices: NoticeDispatcher;
+beforeAll(() => {
+  const mailer = smtpMailer(config.channels.email);
+  if (!mailer) throw new Error('SMTP is configured in this test');
+  const reports = mongoReportStore(db.connection);
+  notices = new NoticeDispatcher(mongoNoticeStore(db.connection), mailer, { read: () => Promise.resolve(null) }, logger, { baseBackoffMs: 300, onSent: (n, sentAt) => reports.markSent(n.id.slice('report:'.length), sentAt) });
+});
+afterAll(async () => { await notices.stop(); });
+const deps = (now: string) => ({ reports: mongoReportStore(db.connection), notices, config, logger, clock: () => at(now) });
 
 describe('periods', () => {
   it('are calendar days and months in the city’s time zone', () => {
@@ -73,12 +88,37 @@ describe('reports', () => {
     expect(rows.find((r) => r[0] === 'ADU-2611-00002')?.[10]).toBe('firstResponse');
 
     expect(await dailyReport(deps('2026-11-25T01:05:00Z'))).toBe(0); // rerun: stored again, not emailed again
+    await notices.idle();
     const mails = smtp.mails.filter((m) => m.subject.includes('Laporan harian pengaduan 2026-11-24'));
     expect(mails).toHaveLength(1);
     expect(mails[0]?.to).toContain('pengaduan@kotacontoh.go.id');
     expect(mails[0]?.to).toContain('kabid.binamarga@kotacontoh.go.id');
     expect(mails[0]?.raw).toContain('filename=daily-2026-11-24.csv');
     expect(mails[0]?.raw).toContain('Kepatuhan tanggapan 1=C3=9724 jam: 33.3%');
+    expect(await noticeModel(db.connection).findById('report:daily:2026-11-24').lean()).toMatchObject({ status: 'sent', kind: 'report' });
+    expect((await mongoReportStore(db.connection).get('daily:2026-11-24'))?.sentAt).toBeInstanceOf(Date);
+  });
+
+  it('a report mail the server answers 4xx is retried on the timer and sent once; a 5xx marks it failed, not retried', async () => {
+    smtp.refusals.push(450);
+    expect(await dailyReport(deps('2026-11-26T01:00:00Z'))).toBe(1);
+    await until('the retried report', () => smtp.mails.some((m) => m.subject.includes('Laporan harian pengaduan 2026-11-25')), 5_000);
+    await notices.idle();
+    expect(await noticeModel(db.connection).findById('report:daily:2026-11-25').lean()).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(await dailyReport(deps('2026-11-26T02:00:00Z'))).toBe(0);
+
+    smtp.refusals.push(552);
+    expect(await dailyReport(deps('2026-11-27T01:00:00Z'))).toBe(1);
+    await notices.idle();
+    const failed = await noticeModel(db.connection).findById('report:daily:2026-11-26').lean();
+    expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(failed?.lastError).toContain('552');
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(await notices.sweep()).toBe(0);
+    expect(await dailyReport(deps('2026-11-27T02:00:00Z'))).toBe(0);
+    expect(smtp.mails.filter((m) => m.subject.includes('Laporan harian pengaduan 2026-11-25'))).toHaveLength(1);
+    expect(smtp.mails.filter((m) => m.subject.includes('Laporan harian pengaduan 2026-11-26'))).toHaveLength(0);
+    expect((await mongoReportStore(db.connection).get('daily:2026-11-26'))?.sentAt).toBeUndefined();
   });
 
   it('the monthly report covers the month and each agency gets its own monev', async () => {
@@ -87,6 +127,7 @@ describe('reports', () => {
     expect((await store.get('monthly:2026-11'))?.data).toMatchObject({ total: 6, byStatus: { closed: 2, rejected: 1 } });
     expect((await store.get('monev:2026-11:DPUPR'))?.data).toMatchObject({ agency: 'DPUPR', total: 4, byCategory: { jalan_rusak: 4 } });
     expect((await store.get('monev:2026-11:DLH'))?.data).toMatchObject({ total: 1, overdue: [{ number: 'ADU-2611-00002' }] });
+    await notices.idle();
     const monev = smtp.mails.find((m) => m.subject.includes('Monev 2026-11') && m.to.includes('pengaduan.dpupr@kotacontoh.go.id'));
     expect(monev?.to.sort()).toEqual(['kabid.binamarga@kotacontoh.go.id', 'kabid.sda@kotacontoh.go.id', 'pengaduan.dpupr@kotacontoh.go.id']);
   });

@@ -1,8 +1,9 @@
 // Daily and monthly reports for the central operators and supervisors, and
 // the monthly monitoring-and-evaluation (monev) report each agency gets about
-// its own tickets. Stored (a rerun replaces), emailed once with the CSV.
+// its own tickets. Stored (a rerun replaces), emailed once with the CSV
+// through the durable mail queue (key `report:<id>`: a rerun queues nothing).
 import type { Config } from '../../config/schema.js';
-import type { Mailer } from '../../notifications/mailer.js';
+import type { NoticeDispatcher } from '../../notifications/notice-dispatcher.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ReportStore } from '../../storage/report-store.js';
 import { type Period, previousDay, previousMonth } from '../period.js';
@@ -10,7 +11,8 @@ import { buildReport, reportText, ticketsCsv } from '../report.js';
 
 export interface ReportDeps {
   readonly reports: ReportStore;
-  readonly mailer: Mailer | undefined;
+  /** The mail queue; undefined when SMTP is not configured (reports are then only stored). */
+  readonly notices?: NoticeDispatcher | undefined;
   readonly config: Pick<Config, 'agencies' | 'categories' | 'centralOperators' | 'city' | 'sla'>;
   readonly logger: Logger;
   readonly clock?: () => Date;
@@ -44,13 +46,16 @@ async function cityReport(deps: ReportDeps, period: Period): Promise<number> {
 async function store(deps: ReportDeps, report: ReturnType<typeof buildReport>, csv: string, to: string[], subject: string): Promise<number> {
   const now = (deps.clock ?? (() => new Date()))();
   await deps.reports.save(report, csv, now);
-  if (!deps.mailer || to.length === 0) return 1;
-  if (!(await deps.reports.claimSending(report.id, now))) return 0; // sent by an earlier run
-  await deps.mailer.send({
-    to: [...new Set(to)],
-    subject,
-    text: reportText(report, deps.config),
-    attachments: [{ filename: `${report.id.replaceAll(':', '-')}.csv`, content: csv, contentType: 'text/csv; charset=utf-8' }],
+  if (!deps.notices || to.length === 0) return 1;
+  const queued = await deps.notices.enqueue({
+    id: `report:${report.id}`,
+    kind: 'report',
+    mail: {
+      to: [...new Set(to)],
+      subject,
+      text: reportText(report, deps.config),
+      attachments: [{ filename: `${report.id.replaceAll(':', '-')}.csv`, text: csv, contentType: 'text/csv; charset=utf-8' }],
+    },
   });
-  return 1;
+  return queued ? 1 : 0; // not queued: an earlier run did
 }

@@ -61,7 +61,7 @@ export const ticketSchema = new Schema<Ticket & { _id: string }>(
     resolvedAt: Date,
     closedAt: Date,
     reopenCount: { type: Number, default: 0 },
-    slaBreaches: { type: [new Schema({ kind: String, at: Date, agency: String }, { _id: false })], default: undefined },
+    slaBreaches: { type: [new Schema({ kind: String, at: Date, agency: String, key: String }, { _id: false })], default: undefined },
     history: { type: [historyEntry], default: [] },
     notes: { type: [new Schema({ at: Date, author: String, text: String }, { _id: false })], default: undefined },
     version: { type: Number, required: true, default: 0 },
