@@ -30,6 +30,8 @@ export interface ConversationRecord {
   readonly ticketNumber?: string;
   readonly lastActivityAt?: Date;
   readonly expiresAt?: Date;
+  /** Keys of the last notices sent by `notify` with a key (see NotifyOptions.key). */
+  readonly noticeKeys?: readonly string[];
 }
 
 export interface ConversationChanges {
@@ -40,6 +42,8 @@ export interface ConversationChanges {
   readonly ticketNumber?: string | null;
   readonly lastActivityAt: Date;
   readonly expiresAt: Date | null;
+  /** Replaces the remembered notice keys (stored in the same update as the state). */
+  readonly noticeKeys?: readonly string[];
 }
 
 export interface ConversationStore {

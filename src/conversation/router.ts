@@ -60,7 +60,15 @@ export type TicketMessageListener = (ticketNumber: string) => void;
 export interface NotifyOptions {
   readonly ticketNumber?: string;
   readonly author?: string;
+  /**
+   * Makes the notice once-only (e.g. `confirmationAsk:ADU-2611-00042:v5`): the key is stored
+   * with the conversation's state, and a notify with a key among the last NOTICE_KEYS_KEPT sends nothing.
+   */
+  readonly key?: string;
 }
+
+/** How many notice keys a conversation remembers. */
+const NOTICE_KEYS_KEPT = 50;
 
 export class ConversationRouter {
   private readonly ticketMessageListeners: TicketMessageListener[] = [];
@@ -131,6 +139,11 @@ export class ConversationRouter {
       this.slots.run(async () => {
         const conversation = await this.acquire(target.channel, target.channelUserId);
         try {
+          if (options.key !== undefined && conversation.noticeKeys?.includes(options.key)) {
+            // Sent before (a job retried after a crash, or ran twice): checked under the lease, so never twice.
+            await this.deps.conversations.release(conversation.key, this.deps.instanceId);
+            return [];
+          }
           const current = conversation.state ?? idleState(this.deps.config.city.locale);
           const { replies, state } = compose(current);
           return await this.commit(conversation, { state, replies, session: conversation.session, ticketNumber: conversation.ticketNumber }, undefined, options);
@@ -251,6 +264,7 @@ export class ConversationRouter {
       ticketNumber: turn.ticketNumber ?? null,
       lastActivityAt: now,
       expiresAt: waiting ? new Date(now.getTime() + (capabilities.oneShot ? this.deps.config.conversation.oneShotTimeout : this.deps.config.conversation.inactivityTimeout)) : null,
+      ...(tag.key === undefined ? {} : { noticeKeys: [...(conversation.noticeKeys ?? []), tag.key].slice(-NOTICE_KEYS_KEPT) }),
     });
     if (!saved) throw new Error('the conversation lease expired before its state could be saved');
     return ids;

@@ -74,5 +74,6 @@ function toRecord(doc: ConversationDoc): ConversationRecord {
     ...(doc.ticketNumber ? { ticketNumber: doc.ticketNumber } : {}),
     ...(doc.lastActivityAt ? { lastActivityAt: doc.lastActivityAt } : {}),
     ...(doc.expiresAt ? { expiresAt: doc.expiresAt } : {}),
+    ...(doc.noticeKeys?.length ? { noticeKeys: doc.noticeKeys } : {}),
   };
 }

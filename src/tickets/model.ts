@@ -64,6 +64,8 @@ export interface Due {
   confirmationRequest?: Date;
   confirmationReminder?: Date;
   autoClose?: Date;
+  /** Tell the reporter that the ticket was closed for want of an answer (set by that closing, so a crash cannot lose it). */
+  closeNotice?: Date;
 }
 
 /** An operator's internal note on a ticket: never sent to the reporter. */

@@ -101,7 +101,7 @@ interface Effect {
   inc?: Record<string, number>;
 }
 
-export const DUE_FIELDS: readonly (keyof Due)[] = ['agencyNotice', 'firstResponse', 'firstResponseReminder', 'followUp', 'followUpReminder', 'confirmationRequest', 'confirmationReminder', 'autoClose'];
+export const DUE_FIELDS: readonly (keyof Due)[] = ['agencyNotice', 'firstResponse', 'firstResponseReminder', 'followUp', 'followUpReminder', 'confirmationRequest', 'confirmationReminder', 'autoClose', 'closeNotice'];
 const ALL_DUE = DUE_FIELDS;
 const dueExcept = (...keep: (keyof Due)[]) => ALL_DUE.filter((d) => !keep.includes(d)).map((d) => `due.${d}`);
 
@@ -169,5 +169,6 @@ const EFFECTS: { [A in TransitionAction]: (input: TransitionInputs[A], ctx: Tran
     unset: [...dueExcept('followUp', 'followUpReminder'), 'result', 'closeReason', 'closedAt', 'resolvedAt'],
     inc: { reopenCount: 1 },
   }),
-  closeNoConfirmation: (_input, { now }) => closed('no_confirmation', now),
+  // The reporter is told by the confirmation job; the notice is due in the same update as the closing.
+  closeNoConfirmation: (_input, { now }) => ({ set: { closeReason: 'no_confirmation', closedAt: now, 'due.closeNotice': now }, unset: dueExcept('closeNotice') }),
 };

@@ -1,11 +1,15 @@
 // The confirmation cycle (SOP steps 12–15) end to end on the real database:
 // resolved → the reporter is asked → yes closes, no reopens, silence →
-// second notice → closed for no_confirmation, each notice sent once.
+// second notice → closed for no_confirmation, each notice sent once, also
+// when a job is re-run after a crash at any step.
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
+import type { ConversationRouter } from '../../src/conversation/router.js';
 import { JOBS } from '../../src/scheduler/jobs.js';
+import { askForConfirmation, closeUnconfirmed } from '../../src/scheduler/jobs/confirmation.js';
 import { mongoJobLeases } from '../../src/scheduler/lease.js';
 import { startScheduler } from '../../src/scheduler/scheduler.js';
+import { conversationModel } from '../../src/storage/models/conversation.js';
 import { ticketModel } from '../../src/storage/models/ticket.js';
 import { mongoSessionStore } from '../../src/storage/operator-store.js';
 import { mongoReportStore } from '../../src/storage/report-store.js';
@@ -28,6 +32,15 @@ async function resolvedTicket(rig: Rig, person: Person): Promise<string> {
 
 const context = (rig: Rig) => ({ config: rig.config, tickets: rig.tickets, router: rig.router, outbox: rig.outbox, mailer: undefined, reports: mongoReportStore(db.connection), attachments: rig.storage.attachments, sessions: mongoSessionStore(db.connection), logger });
 const makeDue = (number: string, field: string) => ticketModel(db.connection).updateOne({ _id: number }, { $set: { [`due.${field}`]: new Date(Date.now() - 1_000) } });
+const ticketOf = (number: string) => ticketModel(db.connection).findById(number).lean();
+/** A router whose process dies right after `notify` stored its messages (or, with `before`, right before). */
+const dyingRouter = (router: ConversationRouter, before = false): ConversationRouter =>
+  Object.assign(Object.create(router) as ConversationRouter, {
+    notify: async (...args: Parameters<ConversationRouter['notify']>) => {
+      if (!before) await router.notify(...args);
+      throw new Error('the process died');
+    },
+  });
 
 describe('confirmation cycle', () => {
   it('asks the reporter with the result; "ya" closes the ticket as confirmed', async () => {
@@ -77,6 +90,65 @@ describe('confirmation cycle', () => {
     expect(texts(await p.replies())).toContain(`Tiket ${number} kami tutup karena tidak ada konfirmasi`);
     expect(await ticketModel(db.connection).findById(number).lean()).toMatchObject({ status: 'closed', closeReason: 'no_confirmation' });
     expect(texts(await p.say('ya'))).toContain('Selamat datang'); // no longer a pending confirmation
+  });
+
+  it('a crash between telling the reporter and clearing the deadline: the re-run after the lease does not ask again', async () => {
+    const rig = await createRig(db);
+    const p = rig.person();
+    const number = await resolvedTicket(rig, p);
+    await expect(askForConfirmation({ ...context(rig), router: dyingRouter(rig.router) })).rejects.toThrow('the process died');
+    expect(texts(await p.replies()).match(/telah ditindaklanjuti/g)).toHaveLength(1);
+    expect((await ticketOf(number))?.due.confirmationRequest?.getTime()).toBeGreaterThan(Date.now()); // leased, not cleared
+
+    await makeDue(number, 'confirmationRequest'); // the lease ended
+    expect(await JOBS.confirmations.run(context(rig))).toBe(0);
+    expect(await p.replies()).toEqual([]);
+    expect((await ticketOf(number))?.due.confirmationRequest).toBeUndefined();
+    expect(texts(await p.say('ya'))).toContain(`Tiket ${number} kami tutup`); // still awaiting the answer
+  });
+
+  it('a crash between storing the question and saving the conversation: the re-run stores nothing twice', async () => {
+    const rig = await createRig(db);
+    const p = rig.person();
+    const number = await resolvedTicket(rig, p);
+    const conversations = rig.storage.conversations;
+    const save = conversations.saveAndRelease.bind(conversations);
+    conversations.saveAndRelease = async (key, owner) => {
+      conversations.saveAndRelease = save;
+      await conversations.release(key, owner); // as if its lease had run out
+      throw new Error('the process died');
+    };
+    await expect(JOBS.confirmations.run(context(rig))).rejects.toThrow('the process died');
+    expect(texts(await p.replies()).match(/telah ditindaklanjuti/g)).toHaveLength(1); // in the outbox already
+    expect((await conversationModel(db.connection).findById(p.key).lean())?.noticeKeys).toBeUndefined();
+
+    await makeDue(number, 'confirmationRequest');
+    await JOBS.confirmations.run(context(rig));
+    expect(await p.replies()).toEqual([]); // the same outbox entries: not stored again
+    expect((await conversationModel(db.connection).findById(p.key).lean())?.noticeKeys).toEqual([`confirmationAsk:${number}:v${String((await ticketOf(number))?.version)}`]);
+    expect(texts(await p.say('ya'))).toContain(`Tiket ${number} kami tutup`);
+  });
+
+  it('a crash right after the auto-close: the reporter is still told, once', async () => {
+    const rig = await createRig(db);
+    const p = rig.person();
+    const number = await resolvedTicket(rig, p);
+    await JOBS.confirmations.run(context(rig));
+    await p.replies();
+    await makeDue(number, 'autoClose');
+    await expect(closeUnconfirmed({ ...context(rig), router: dyingRouter(rig.router, true) })).rejects.toThrow('the process died');
+    const closed = await ticketOf(number);
+    expect(closed).toMatchObject({ status: 'closed', closeReason: 'no_confirmation' });
+    expect(closed?.due.closeNotice?.getTime()).toBeGreaterThan(Date.now()); // the notice is still owed
+    expect(await p.replies()).toEqual([]);
+
+    await makeDue(number, 'closeNotice');
+    expect(await JOBS.confirmations.run(context(rig))).toBe(1);
+    expect(texts(await p.replies())).toContain(`Tiket ${number} kami tutup karena tidak ada konfirmasi`);
+    expect((await ticketOf(number))?.due).toEqual({});
+    await makeDue(number, 'closeNotice'); // even if the deadline came back, nothing is sent twice
+    expect(await JOBS.confirmations.run(context(rig))).toBe(0);
+    expect(await p.replies()).toEqual([]);
   });
 
   it('two schedulers at once: every notice sent once, and only one holds the lease', async () => {

@@ -1,14 +1,19 @@
 // The confirmation cycle of the SOP (Surabaya steps 12–15): when a ticket is
 // resolved the reporter is told the result and asked to confirm; without an
 // answer a second notice follows, and then the ticket is closed with reason
-// `no_confirmation` and the reporter told. Each notice is tied to taking a
-// deadline off the ticket atomically, so two schedulers send it once.
+// `no_confirmation` and the reporter told. Each notice hangs on a deadline of
+// the ticket, taken as a lease and cleared once the notice is in the outbox;
+// `router.notify` takes a key of the ticket's version and sends nothing for a
+// key the conversation has already had, so a retry after a crash (or two
+// schedulers at once) sends each notice once. The closing sets the deadline
+// of its own notice (`due.closeNotice`) in the same update, so a crash right
+// after it cannot lose the notice either.
 import type { ConversationRouter } from '../../conversation/router.js';
 import type { Config } from '../../config/schema.js';
 import type { Logger } from '../../observability/logger.js';
 import { TicketError } from '../../tickets/errors.js';
 import type { Ticket } from '../../tickets/model.js';
-import type { TicketService } from '../../tickets/service.js';
+import { dueKey, type TicketService } from '../../tickets/service.js';
 
 export interface ConfirmationDeps {
   readonly tickets: TicketService;
@@ -29,14 +34,18 @@ export async function askForConfirmation({ tickets, router, config }: Confirmati
     const target = reporterOf(ticket);
     if (!target) return;
     const agency = config.agencies.find((a) => a.code === ticket.agency)?.name ?? ticket.agency ?? '';
-    await router.notify(target, (state) => ({
-      state: { ...state, pendingConfirmation: ticket.number },
-      replies: [
-        ...(ticket.result?.attachments ?? []).map((photo) => ({ text: '', photo })),
-        { text: router.text(state, 'confirmation.ask', { number: ticket.number, agency, result: ticket.result?.text ?? '' }), choices: [{ value: 'yes', label: router.text(state, 'yes') }, { value: 'no', label: router.text(state, 'no') }] },
-      ],
-    }));
-    sent++;
+    const ids = await router.notify(
+      target,
+      (state) => ({
+        state: { ...state, pendingConfirmation: ticket.number },
+        replies: [
+          ...(ticket.result?.attachments ?? []).map((photo) => ({ text: '', photo })),
+          { text: router.text(state, 'confirmation.ask', { number: ticket.number, agency, result: ticket.result?.text ?? '' }), choices: [{ value: 'yes', label: router.text(state, 'yes') }, { value: 'no', label: router.text(state, 'no') }] },
+        ],
+      }),
+      { key: dueKey('confirmationAsk', ticket) },
+    );
+    if (ids.length > 0) sent++;
   });
   return sent;
 }
@@ -48,35 +57,50 @@ export async function remindToConfirm({ tickets, router, config }: ConfirmationD
     const target = reporterOf(ticket);
     if (!target) return;
     const days = Math.max(1, Math.round(config.sla.closeAfterReminder / 86_400_000));
-    await router.notify(target, (state) => ({
-      state: { ...state, pendingConfirmation: ticket.number },
-      replies: [{ text: router.text(state, 'confirmation.reminder', { number: ticket.number, days }), choices: [{ value: 'yes', label: router.text(state, 'yes') }, { value: 'no', label: router.text(state, 'no') }] }],
-    }));
-    sent++;
+    const ids = await router.notify(
+      target,
+      (state) => ({
+        state: { ...state, pendingConfirmation: ticket.number },
+        replies: [{ text: router.text(state, 'confirmation.reminder', { number: ticket.number, days }), choices: [{ value: 'yes', label: router.text(state, 'yes') }, { value: 'no', label: router.text(state, 'no') }] }],
+      }),
+      { key: dueKey('confirmationReminder', ticket) },
+    );
+    if (ids.length > 0) sent++;
   });
   return sent;
 }
 
-/** Closes resolved tickets nobody confirmed, and tells the reporter. */
+/**
+ * Closes resolved tickets nobody confirmed, and tells the reporter. Returns
+ * the tickets closed plus the notices of earlier closings a crash left unsent.
+ */
 export async function closeUnconfirmed({ tickets, router, logger }: ConfirmationDeps): Promise<number> {
-  let closed = 0;
+  const closedNow = new Set<string>();
   for (const due of await tickets.due('autoClose', 'resolved')) {
-    let ticket: Ticket;
     try {
-      ticket = await tickets.transition(due.number, 'closeNoConfirmation', {}, { actor: 'system:auto-close' });
+      await tickets.transition(due.number, 'closeNoConfirmation', {}, { actor: 'system:auto-close' });
     } catch (error) {
       // Confirmed, reopened or closed by another instance meanwhile.
       if (!(error instanceof TicketError)) throw error;
       logger.debug({ ticket: due.number, reason: error.code }, 'auto-close skipped');
       continue;
     }
-    closed++;
-    const target = reporterOf(ticket);
-    if (!target) continue;
-    await router.notify(target, (state) => {
-      const { pendingConfirmation, ...rest } = state;
-      return { state: pendingConfirmation === ticket.number ? rest : state, replies: [{ text: router.text(state, 'confirmation.auto_closed', { number: ticket.number }) }] };
-    });
+    closedNow.add(due.number);
   }
-  return closed;
+  // The closing set `due.closeNotice`: tell the reporters of these tickets, and of any whose notice is still owed.
+  let recovered = 0;
+  await tickets.takeEachDue('closeNotice', 'closed', async (ticket: Ticket) => {
+    const target = reporterOf(ticket);
+    if (!target) return;
+    const ids = await router.notify(
+      target,
+      (state) => {
+        const { pendingConfirmation, ...rest } = state;
+        return { state: pendingConfirmation === ticket.number ? rest : state, replies: [{ text: router.text(state, 'confirmation.auto_closed', { number: ticket.number }) }] };
+      },
+      { key: dueKey('autoClosed', ticket) },
+    );
+    if (ids.length > 0 && !closedNow.has(ticket.number)) recovered++;
+  });
+  return closedNow.size + recovered;
 }

@@ -21,6 +21,8 @@ export interface ConversationDoc {
   /** Set while a flow waits for an answer: when the conversation expires. */
   expiresAt?: Date;
   lock?: { owner: string; until: Date };
+  /** The last keys of notices sent by jobs (bounded), so a retried notice is not sent twice. */
+  noticeKeys?: string[];
   /** Set when delivery failed for good (e.g. the person blocked the bot). */
   unreachable?: { reason: string; at: Date };
   createdAt: Date;
@@ -40,6 +42,7 @@ const conversationSchema = new Schema<ConversationDoc>(
     lastActivityAt: Date,
     expiresAt: Date,
     lock: { owner: String, until: Date },
+    noticeKeys: { type: [String], default: undefined },
     unreachable: { reason: String, at: Date },
     createdAt: Date,
     updatedAt: Date,
