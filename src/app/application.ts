@@ -20,7 +20,8 @@ import { setUpConversation } from '../conversation/setup.js';
 import type { OutboxDispatcher } from '../outbox/dispatcher.js';
 import { TicketService } from '../tickets/service.js';
 import { HealthRegistry } from './health.js';
-import { createHttpServer } from './http.js';
+import { Lifecycle } from './lifecycle.js';
+import { closeHttpServer, createHttpServer } from './http.js';
 import { type Mailer, smtpMailer } from '../notifications/mailer.js';
 import { mongoReportStore } from '../storage/report-store.js';
 import { mongoSessionStore } from '../storage/operator-store.js';
@@ -49,18 +50,14 @@ export interface RunningApplication {
 }
 
 export async function startApplication(config: Config, logger: Logger): Promise<RunningApplication> {
-  const cleanups: (() => Promise<void>)[] = [];
-  const stop = async () => {
-    for (const cleanup of cleanups.reverse()) {
-      await cleanup().catch((error: unknown) => { logger.error({ err: error }, 'error while stopping'); });
-    }
-  };
+  const lifecycle = new Lifecycle(logger, config.shutdown.grace);
+  const stop = () => lifecycle.stop();
   try {
     let uri = config.database.uri;
     let databaseKind = 'mongodb';
     if (uri === undefined) {
       const embedded: EmbeddedDatabase = await startEmbeddedDatabase({ dataDir: config.dataDir, logger });
-      cleanups.push(() => embedded.stop());
+      lifecycle.on('close', 'embedded database', () => embedded.stop());
       uri = embedded.uri;
       databaseKind = embedded.kind;
     } else {
@@ -69,7 +66,7 @@ export async function startApplication(config: Config, logger: Logger): Promise<
 
     // A URI that names no database gets `aduan` (connectDatabase decides, for the CLIs too).
     const connection: Connection = await connectDatabase({ uri, timeoutMs: config.database.connectTimeout, logger });
-    cleanups.push(() => connection.close());
+    lifecycle.on('close', 'database connection', () => connection.close());
     const storage = openStorage(connection, config);
     await storage.ensureIndexes();
 
@@ -81,13 +78,18 @@ export async function startApplication(config: Config, logger: Logger): Promise<
     });
 
     const { router, outbox } = setUpConversation(config, storage, tickets, logger, { onProcessed: (ms) => { metrics.messageProcessing.observe(ms / 1_000); } });
-    cleanups.push(() => outbox.idle());
+    // Messages being processed finish first; then the sends they queued.
+    lifecycle.on('drain', 'conversations', () => router.drain());
+    lifecycle.on('drain', 'outbox', () => outbox.stop());
 
     const health = new HealthRegistry();
     const http = createHttpServer({ logger, metrics, health, connection, databaseKind });
-    await webchatRoutes(http, { router, outbox, outboxStore: storage.outbox, attachments: storage.attachments, photoMaxBytes: config.limits.photoMaxBytes });
+    const webchat = await webchatRoutes(http, { router, outbox, outboxStore: storage.outbox, attachments: storage.attachments, photoMaxBytes: config.limits.photoMaxBytes });
+    // Open long polls and event streams would hold the HTTP server open: they end first.
+    lifecycle.on('intake', 'long polls', () => { webchat.endLongPolls(); });
     health.set('webchat', 'up');
     const inbox = await registerInbox(http, { config, storage, tickets, router, logger });
+    lifecycle.on('intake', 'inbox event streams', () => { inbox.events.close(); });
     const { botToken } = config.channels.telegram;
     const telegram = botToken
       ? new TelegramChannel({ config: { ...config.channels.telegram, botToken }, photoMaxBytes: config.limits.photoMaxBytes, router, outbox, attachments: storage.attachments, health, logger })
@@ -112,7 +114,7 @@ export async function startApplication(config: Config, logger: Logger): Promise<
       whatsappWeb = new WhatsAppWebChannel({ client, media, router, outbox, attachments: storage.attachments, health, logger, leases: mongoJobLeases(connection), owner: `${hostname()}:${String(process.pid)}`, onQr: (qr) => { void printQr(qr); } });
       registerQrPage(http, whatsappWeb, inbox.adminPage);
     }
-    cleanups.push(() => http.close());
+    lifecycle.on('intake', 'http', () => closeHttpServer(http));
 
     const mailer = smtpMailer(config.channels.email);
     const reports = mongoReportStore(connection);
@@ -127,11 +129,8 @@ export async function startApplication(config: Config, logger: Logger): Promise<
         })
       : undefined;
     if (mailer && notices) {
-      cleanups.push(() => {
-        mailer.close();
-        return Promise.resolve();
-      });
-      cleanups.push(() => notices.stop());
+      lifecycle.on('close', 'mailer', () => { mailer.close(); });
+      lifecycle.on('drain', 'mail notices', () => notices.stop());
       // The agency learns of its ticket at once; the agencyNotices job queues what a crash left undone.
       const agencyNotices = { tickets, notices, config, logger };
       tickets.onEvent((event) => {
@@ -146,22 +145,22 @@ export async function startApplication(config: Config, logger: Logger): Promise<
     // Messages recorded by a process that died before processing them.
     await router.recover();
     const scheduler = startScheduler({ config, tickets, router, outbox, mailer, notices, reports, attachments: storage.attachments, sessions: mongoSessionStore(connection), logger }, mongoJobLeases(connection));
-    cleanups.push(() => scheduler.stop());
+    lifecycle.on('intake', 'scheduler', () => scheduler.stop());
 
     const url = await http.listen({ port: config.server.port, host: process.env.HOST ?? '0.0.0.0' });
     logger.info({ url, database: databaseKind }, 'Aduan is listening');
     if (telegram) {
       telegram.start();
-      cleanups.push(() => telegram.stop());
+      lifecycle.on('intake', 'telegram', () => telegram.stop());
     }
     if (whatsappWeb) {
       const channel = whatsappWeb;
       channel.start();
-      cleanups.push(() => channel.stop());
+      lifecycle.on('intake', 'whatsapp web', () => channel.stop());
     }
     if (email) {
       email.start();
-      cleanups.push(() => email.stop());
+      lifecycle.on('intake', 'email', () => email.stop());
     }
 
     return { config, storage, tickets, router, outbox, scheduler, http, email, url, stop };

@@ -70,8 +70,20 @@ export interface NotifyOptions {
 /** How many notice keys a conversation remembers. */
 const NOTICE_KEYS_KEPT = 50;
 
+/** The service is stopping: the message was not taken (the channel keeps it and delivers it again). */
+export class RouterStoppedError extends Error {
+  /** A webhook answered 503 is delivered again by the platform (Meta, Telegram). */
+  readonly statusCode = 503;
+  constructor() {
+    super('the service is stopping');
+    this.name = 'RouterStoppedError';
+  }
+}
+
 export class ConversationRouter {
   private readonly ticketMessageListeners: TicketMessageListener[] = [];
+  private readonly active = new Set<Promise<unknown>>();
+  private stopping = false;
   private readonly queue = new KeyedQueue();
   private readonly slots: Semaphore;
   private readonly clock: () => Date;
@@ -88,9 +100,10 @@ export class ConversationRouter {
    * outbox. Messages of one conversation are taken in the order of the calls.
    */
   handle(input: InboundMessage): Promise<{ id: string; duplicate: boolean }> {
+    if (this.stopping) return Promise.reject(new RouterStoppedError());
     const message = inboundMessageSchema.parse(input) as InboundMessage;
     const key = conversationKey(message.channel, message.channelUserId);
-    return this.queue.run(key, () =>
+    return this.track(this.queue.run(key, () =>
       this.slots.run(async () => {
         const started = performance.now();
         const recorded = await this.deps.inbound.record(message, key, this.clock());
@@ -102,7 +115,23 @@ export class ConversationRouter {
         this.deps.onProcessed?.(performance.now() - started);
         return recorded;
       }),
-    );
+    ));
+  }
+
+  /**
+   * Shutdown: takes no new message or notice and waits for those taken (the
+   * caller bounds the wait). A message recorded but not finished is recovered
+   * by the next start.
+   */
+  async drain(): Promise<void> {
+    this.stopping = true;
+    while (this.active.size > 0) await Promise.allSettled([...this.active]);
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.active.add(work);
+    void work.then(() => this.active.delete(work), () => this.active.delete(work));
+    return work;
   }
 
   /** Processes messages that were recorded but never processed (the process died in between). */
@@ -134,8 +163,9 @@ export class ConversationRouter {
    * Resolves with the outbox ids of the messages.
    */
   notify(target: { channel: InboundMessage['channel']; channelUserId: string }, compose: (state: ConversationState) => { replies: OutboundMessage[]; state: ConversationState }, options: NotifyOptions = {}): Promise<string[]> {
+    if (this.stopping) return Promise.reject(new RouterStoppedError());
     const key = conversationKey(target.channel, target.channelUserId);
-    return this.queue.run(key, () =>
+    return this.track(this.queue.run(key, () =>
       this.slots.run(async () => {
         const conversation = await this.acquire(target.channel, target.channelUserId);
         try {
@@ -152,7 +182,7 @@ export class ConversationRouter {
           throw error;
         }
       }),
-    );
+    ));
   }
 
   onTicketMessage(listener: TicketMessageListener): void {
