@@ -3,6 +3,7 @@
 import { connectCliDatabase, loadCliConfig } from './cli-config.js';
 import { setUpConversation } from '../src/conversation/setup.js';
 import { smtpMailer } from '../src/notifications/mailer.js';
+import { configuredNoticeDispatcher } from '../src/notifications/notice-dispatcher.js';
 import { createLogger } from '../src/observability/logger.js';
 import { isJobName, JOBS } from '../src/scheduler/jobs.js';
 import { mongoJobLeases } from '../src/scheduler/lease.js';
@@ -24,10 +25,14 @@ const storage = openStorage(connection, config);
 const tickets = new TicketService(storage.tickets, config);
 const { router, outbox } = setUpConversation(config, storage, tickets, logger);
 const mailer = smtpMailer(config.channels.email);
-const scheduler = startScheduler({ config: { ...config, schedules: {} }, tickets, router, outbox, mailer, reports: mongoReportStore(connection), attachments: storage.attachments, sessions: mongoSessionStore(connection), logger }, mongoJobLeases(connection));
+const reports = mongoReportStore(connection);
+const notices = mailer ? configuredNoticeDispatcher(config, { store: storage.notices, mailer, attachments: storage.attachments, reports, logger }) : undefined;
+const scheduler = startScheduler({ config: { ...config, schedules: {} }, tickets, router, outbox, mailer, notices, reports, attachments: storage.attachments, sessions: mongoSessionStore(connection), logger }, mongoJobLeases(connection));
 const result = await scheduler.runNow(name);
-await outbox.idle();
+// What the job queued is sent before the command ends (a refused mail stays queued for the service's retries).
 await scheduler.stop();
+await outbox.stop();
+await notices?.stop();
 mailer?.close();
 await connection.close();
 console.log(result.ran ? `${name}: ${String(result.handled)} handled` : `${name}: another instance holds the lease; try again later`);

@@ -29,7 +29,7 @@ import { mongoJobLeases } from '../scheduler/lease.js';
 import { type Scheduler, startScheduler } from '../scheduler/scheduler.js';
 import { EmailChannel } from '../channels/email/channel.js';
 import { sendAgencyNotice } from '../notifications/agency-notice.js';
-import { NoticeDispatcher } from '../notifications/notice-dispatcher.js';
+import { configuredNoticeDispatcher } from '../notifications/notice-dispatcher.js';
 import { AgencyReplies } from '../notifications/agency-replies.js';
 import { mongoEmailStore } from '../storage/email-store.js';
 import { mongoAgencyMessageLog } from '../storage/message-store.js';
@@ -119,15 +119,7 @@ export async function startApplication(config: Config, logger: Logger): Promise<
     const mailer = smtpMailer(config.channels.email);
     const reports = mongoReportStore(connection);
     // Every notice by mail goes through the durable mail queue: sent at once, retried on a timer, taken over by the outboxRetry sweep.
-    const notices = mailer
-      ? new NoticeDispatcher(storage.notices, mailer, storage.attachments, logger, {
-          baseBackoffMs: config.outbox.retryBase,
-          maxBackoffMs: config.outbox.retryMax,
-          maxAttempts: config.outbox.maxAttempts,
-          claimMs: config.leases.outboxClaim,
-          onSent: (notice, at) => (notice.kind === 'report' ? reports.markSent(notice.id.slice('report:'.length), at) : Promise.resolve()),
-        })
-      : undefined;
+    const notices = mailer ? configuredNoticeDispatcher(config, { store: storage.notices, mailer, attachments: storage.attachments, reports, logger }) : undefined;
     if (mailer && notices) {
       lifecycle.on('close', 'mailer', () => { mailer.close(); });
       lifecycle.on('drain', 'mail notices', () => notices.stop());

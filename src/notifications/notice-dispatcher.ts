@@ -9,7 +9,9 @@
 // mail but before it was marked sent sends it again after the claim ends; its
 // Message-ID is the same, so mail clients drop the copy.
 import { createHash } from 'node:crypto';
+import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
+import type { ReportStore } from '../storage/report-store.js';
 import type { AttachmentStore } from '../storage/attachments.js';
 import { type Mail, type MailAttachment, type Mailer } from './mailer.js';
 import { mailDomain } from './mail-threading.js';
@@ -216,4 +218,18 @@ function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const response = (error as { response?: unknown }).response;
   return typeof response === 'string' && response !== '' ? response : error.message;
+}
+
+/** The mail queue as the service and `npm run job` run it: retry settings from the configuration; a sent report mail marks its report. */
+export function configuredNoticeDispatcher(
+  config: Pick<Config, 'outbox' | 'leases'>,
+  deps: { readonly store: NoticeStore; readonly mailer: Mailer; readonly attachments: Pick<AttachmentStore, 'read'>; readonly reports: Pick<ReportStore, 'markSent'>; readonly logger: Logger },
+): NoticeDispatcher {
+  return new NoticeDispatcher(deps.store, deps.mailer, deps.attachments, deps.logger, {
+    baseBackoffMs: config.outbox.retryBase,
+    maxBackoffMs: config.outbox.retryMax,
+    maxAttempts: config.outbox.maxAttempts,
+    claimMs: config.leases.outboxClaim,
+    onSent: (notice, at) => (notice.kind === 'report' ? deps.reports.markSent(notice.id.slice('report:'.length), at) : Promise.resolve()),
+  });
 }

@@ -7,7 +7,12 @@ import { promisify } from 'node:util';
 import mongoose from 'mongoose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmbeddedDatabase } from '../../src/storage/embedded-db.js';
+import { ticketModel } from '../../src/storage/models/ticket.js';
+import { openStorage } from '../../src/storage/storage.js';
+import { TicketService } from '../../src/tickets/service.js';
+import { defaultConfig } from '../support/config.js';
 import { useTestDatabase } from '../support/database.js';
+import { SmtpSink } from '../support/smtp-sink.js';
 
 const run = promisify(execFile);
 const db = useTestDatabase(import.meta.filename);
@@ -17,6 +22,23 @@ describe('npm run job', () => {
   it('runs one job now and says what it did', async () => {
     const { stdout } = await run('npm', ['run', '--silent', 'job', '--', 'confirmations'], { cwd: ROOT, env: { ...process.env, MONGODB_URI: `${db.uri.replace(/\/?$/, '/')}${db.name}`, LOG_LEVEL: 'warn' } });
     expect(stdout.trim()).toBe('confirmations: 0 handled');
+  });
+
+  it('sends the mail a job queues before it ends (an SLA reminder)', async () => {
+    const smtp = await new SmtpSink().start();
+    try {
+      const tickets = new TicketService(openStorage(db.connection, defaultConfig()).tickets, defaultConfig());
+      const ticket = await tickets.create({ channel: 'webchat', reporter: { name: 'Rina', channelUserId: 'cli-w1' }, category: 'sampah', description: 'Sampah menumpuk di TPS Jl. Melati.' }, 'reporter');
+      await ticketModel(db.connection).updateOne({ _id: ticket.number }, { $set: { 'due.firstResponseReminder': new Date(Date.now() - 1_000) } });
+      const { stdout } = await run('npm', ['run', '--silent', 'job', '--', 'slaSweep'], {
+        cwd: ROOT,
+        env: { ...process.env, MONGODB_URI: `${db.uri.replace(/\/?$/, '/')}${db.name}`, LOG_LEVEL: 'warn', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), MAIL_FROM: 'Aduan <aduan@kotacontoh.go.id>' },
+      });
+      expect(stdout.trim()).toBe('slaSweep: 1 handled');
+      expect(smtp.mails.filter((m) => m.subject.includes(ticket.number) && m.subject.includes('Pengingat'))).toHaveLength(1);
+    } finally {
+      await smtp.stop();
+    }
   });
 
   it('names the jobs when asked for one that does not exist', async () => {
