@@ -6,7 +6,7 @@ import { smtpMailer } from '../src/notifications/mailer.js';
 import { configuredNoticeDispatcher } from '../src/notifications/notice-dispatcher.js';
 import { createLogger } from '../src/observability/logger.js';
 import { isJobName, JOBS } from '../src/scheduler/jobs.js';
-import { mongoJobLeases } from '../src/scheduler/lease.js';
+import { mongoJobLeases } from '../src/storage/lease-store.js';
 import { startScheduler } from '../src/scheduler/scheduler.js';
 import { mongoSessionStore } from '../src/storage/operator-store.js';
 import { mongoReportStore } from '../src/storage/report-store.js';

@@ -6,10 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { connectCliDatabase, loadCliConfig } from './cli-config.js';
+import type { OperatorRole } from '../src/inbox/auth/roles.js';
 import { addUser, resetPassword, setDisabled, type UserDeps } from '../src/inbox/users.js';
 import { createLogger } from '../src/observability/logger.js';
 import { mongoAuditStore } from '../src/storage/audit-store.js';
-import type { OperatorRole } from '../src/storage/models/operator.js';
 import { mongoOperatorStore, mongoSessionStore } from '../src/storage/operator-store.js';
 
 const USAGE = `usage:

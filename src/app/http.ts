@@ -9,9 +9,9 @@ import Fastify, {
   type RawServerDefault,
 } from 'fastify';
 import type { Connection } from 'mongoose';
+import type { HealthRegistry } from '../observability/health.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { HealthRegistry } from './health.js';
 
 export interface HttpDeps {
   readonly logger: Logger;

@@ -2,9 +2,9 @@
 // and the same audit entries either way (from the API with the caller's
 // address). Disabling or resetting a password ends the operator's sessions at once.
 import type { AuditStore } from '../storage/audit-store.js';
-import { OPERATOR_ROLES, type OperatorRole } from '../storage/models/operator.js';
 import type { OperatorStore, SessionStore } from '../storage/operator-store.js';
 import { hashPassword, passwordProblem } from './auth/password.js';
+import { OPERATOR_ROLES, type OperatorRole } from './auth/roles.js';
 
 export interface UserDeps {
   readonly operators: OperatorStore;

@@ -1,33 +1,12 @@
-// Job leases: before a tick, an instance takes the job's lease with one
-// atomic update; a lease whose holder died expires and is taken over.
-import type { Connection } from 'mongoose';
-import { isDuplicateKeyError } from '../storage/errors.js';
-import { jobLeaseModel } from '../storage/models/job-lease.js';
+// Job leases, the port: before a tick an instance takes the job's lease, so
+// one instance runs each job at a time; a lease whose holder died expires
+// and is taken over. Channels that must have a single reader (the WhatsApp
+// Web session, the IMAP mailbox) hold the same kind of lease. Stored by
+// `storage/lease-store.ts`.
 
 export interface JobLeases {
+  /** Takes or renews the lease for `ms`; false while another owner holds it. */
   take(job: string, owner: string, ms: number): Promise<boolean>;
+  /** Hands the lease back at once, if `owner` still holds it. */
   release(job: string, owner: string): Promise<void>;
-}
-
-export function mongoJobLeases(connection: Connection, clock: () => Date = () => new Date()): JobLeases {
-  const leases = jobLeaseModel(connection);
-  return {
-    async take(job, owner, ms) {
-      const now = clock();
-      try {
-        const doc = await leases.findOneAndUpdate(
-          { _id: job, $or: [{ until: { $lt: now } }, { owner }] },
-          { $set: { owner, until: new Date(now.getTime() + ms), lastRunAt: now } },
-          { upsert: true, returnDocument: 'after' },
-        );
-        return doc.owner === owner;
-      } catch (error) {
-        if (isDuplicateKeyError(error)) return false; // held by another instance
-        throw error;
-      }
-    },
-    async release(job, owner) {
-      await leases.updateOne({ _id: job, owner }, { $set: { until: new Date(0) } });
-    },
-  };
 }

@@ -1,6 +1,6 @@
 // What the report jobs read and write.
 import type { Connection } from 'mongoose';
-import type { Report } from '../scheduler/report.js';
+import type { Report } from '../reports/report.js';
 import type { Ticket } from '../tickets/model.js';
 import { reportModel } from './models/report.js';
 import { ticketModel } from './models/ticket.js';

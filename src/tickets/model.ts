@@ -68,6 +68,9 @@ export interface Due {
   closeNotice?: Date;
 }
 
+/** Every deadline, for the transitions that clear them and the schema that stores them. */
+export const DUE_FIELDS: readonly (keyof Due)[] = ['agencyNotice', 'firstResponse', 'firstResponseReminder', 'followUp', 'followUpReminder', 'confirmationRequest', 'confirmationReminder', 'autoClose', 'closeNotice'];
+
 /** An operator's internal note on a ticket: never sent to the reporter. */
 export interface InternalNote {
   at: Date;

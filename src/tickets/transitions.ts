@@ -3,7 +3,7 @@
 // service applies its result as one conditional update.
 import type { SlaConfig } from '../config/schema.js';
 import { IllegalTransitionError } from './errors.js';
-import type { Actor, AgencyResult, AttachmentRef, CloseReason, Due, HistoryEntry, Ticket, TicketStatus } from './model.js';
+import { type Actor, type AgencyResult, type AttachmentRef, type CloseReason, type Due, DUE_FIELDS, type HistoryEntry, type Ticket, type TicketStatus } from './model.js';
 
 export interface TransitionInputs {
   /** Send to another agency (also after a wrong category); the new agency gets a fresh response deadline. */
@@ -101,9 +101,7 @@ interface Effect {
   inc?: Record<string, number>;
 }
 
-export const DUE_FIELDS: readonly (keyof Due)[] = ['agencyNotice', 'firstResponse', 'firstResponseReminder', 'followUp', 'followUpReminder', 'confirmationRequest', 'confirmationReminder', 'autoClose', 'closeNotice'];
-const ALL_DUE = DUE_FIELDS;
-const dueExcept = (...keep: (keyof Due)[]) => ALL_DUE.filter((d) => !keep.includes(d)).map((d) => `due.${d}`);
+const dueExcept = (...keep: (keyof Due)[]) => DUE_FIELDS.filter((d) => !keep.includes(d)).map((d) => `due.${d}`);
 
 /** Deadline and reminder moment for a target that starts now. */
 function deadline(now: Date, span: number, ratio: number): { due: Date; reminder: Date } {

@@ -7,7 +7,7 @@ import { createLogger } from '../../src/observability/logger.js';
 import type { ConversationRouter } from '../../src/conversation/router.js';
 import { JOBS } from '../../src/scheduler/jobs.js';
 import { askForConfirmation, closeUnconfirmed } from '../../src/scheduler/jobs/confirmation.js';
-import { mongoJobLeases } from '../../src/scheduler/lease.js';
+import { mongoJobLeases } from '../../src/storage/lease-store.js';
 import { startScheduler } from '../../src/scheduler/scheduler.js';
 import { conversationModel } from '../../src/storage/models/conversation.js';
 import { ticketModel } from '../../src/storage/models/ticket.js';

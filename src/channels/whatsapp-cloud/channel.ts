@@ -5,10 +5,10 @@
 // (media included), so a failure makes Meta deliver it again.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { HealthRegistry } from '../../app/health.js';
 import type { Config } from '../../config/schema.js';
 import type { PhotoInput } from '../../conversation/messages.js';
 import type { ConversationRouter } from '../../conversation/router.js';
+import type { HealthRegistry } from '../../observability/health.js';
 import type { Logger } from '../../observability/logger.js';
 import type { OutboxDispatcher } from '../../outbox/dispatcher.js';
 import type { OutboxStore } from '../../outbox/store.js';

@@ -6,10 +6,10 @@
 // a photo being downloaded is not overtaken by the text sent after it, and
 // what arrives during a catch-up waits behind the unread messages.
 // One instance holds the session at a time (a MongoDB lease).
-import type { HealthRegistry } from '../../app/health.js';
 import type { ChannelCapabilities, PhotoInput } from '../../conversation/messages.js';
 import { KeyedQueue } from '../../conversation/keyed-queue.js';
 import type { ConversationRouter } from '../../conversation/router.js';
+import type { HealthRegistry } from '../../observability/health.js';
 import type { Logger } from '../../observability/logger.js';
 import type { OutboxDispatcher } from '../../outbox/dispatcher.js';
 import { DeliveryError, type ChannelSender, photoToSend } from '../../outbox/sender.js';

@@ -1,8 +1,11 @@
 // Who may do what, as data, and what each operator may see. The server
 // checks these on every request; the UI only hides what would be refused.
-import type { OperatorRole } from '../../storage/models/operator.js';
 import type { Ticket } from '../../tickets/model.js';
 import type { TransitionAction } from '../../tickets/transitions.js';
+
+/** Central operator (Admin Pusat), agency operator (Admin Perangkat Daerah), supervisor; the `operators` collection stores one per operator. */
+export const OPERATOR_ROLES = ['admin', 'agency', 'supervisor'] as const;
+export type OperatorRole = (typeof OPERATOR_ROLES)[number];
 
 export interface Operator {
   readonly username: string;

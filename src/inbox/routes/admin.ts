@@ -2,8 +2,8 @@
 // view of the configuration; and, for every role, what the UI needs to know
 // (categories, agencies, canned responses).
 import { z } from 'zod';
-import { OPERATOR_ROLES } from '../../storage/models/operator.js';
 import { operatorOf, requireOperator } from '../auth/guard.js';
+import { OPERATOR_ROLES } from '../auth/roles.js';
 import type { InboxApp, InboxContext } from '../context.js';
 import { ticketNumber, username } from '../schemas.js';
 import { addUser, resetPassword, setDisabled, type UserDeps } from '../users.js';

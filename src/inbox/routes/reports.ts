@@ -2,7 +2,7 @@
 // and the stored daily, monthly and monev reports with their CSV. An agency
 // operator sees its own figures and its own monev reports only.
 import { z } from 'zod';
-import { buildReport } from '../../scheduler/report.js';
+import { buildReport } from '../../reports/report.js';
 import { operatorOf, requireOperator } from '../auth/guard.js';
 import { agencyScope } from '../auth/roles.js';
 import type { InboxApp, InboxContext } from '../context.js';

@@ -6,8 +6,8 @@ import type { Config } from '../../config/schema.js';
 import type { NoticeDispatcher } from '../../notifications/notice-dispatcher.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ReportStore } from '../../storage/report-store.js';
-import { type Period, previousDay, previousMonth } from '../period.js';
-import { buildReport, reportText, ticketsCsv } from '../report.js';
+import { type Period, previousDay, previousMonth } from '../../reports/period.js';
+import { buildReport, reportText, ticketsCsv } from '../../reports/report.js';
 
 export interface ReportDeps {
   readonly reports: ReportStore;

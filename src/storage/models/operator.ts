@@ -1,9 +1,7 @@
 // The `operators` collection: people who log in to the inbox. `_id` is the
 // username, so a login and every request's check are look-ups by key.
 import { type Connection, type Model, Schema } from 'mongoose';
-
-export const OPERATOR_ROLES = ['admin', 'agency', 'supervisor'] as const;
-export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+import { OPERATOR_ROLES, type OperatorRole } from '../../inbox/auth/roles.js';
 
 export interface OperatorDoc {
   _id: string;

@@ -2,8 +2,7 @@
 // queries of the scheduler (status + due dates), the agency inbox (agency +
 // status), the conversation (reporter channel id) and look-ups by number.
 import { type Connection, type Model, Schema } from 'mongoose';
-import { CHANNELS, CLOSE_REASONS, TICKET_STATUSES, type Ticket } from '../../tickets/model.js';
-import { DUE_FIELDS } from '../../tickets/transitions.js';
+import { CHANNELS, CLOSE_REASONS, DUE_FIELDS, TICKET_STATUSES, type Ticket } from '../../tickets/model.js';
 
 const attachment = new Schema(
   {

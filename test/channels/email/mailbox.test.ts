@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Handled, type MailHandler, MailboxWatcher } from '../../../src/channels/email/mailbox.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import { mongoJobLeases } from '../../../src/scheduler/lease.js';
+import { mongoJobLeases } from '../../../src/storage/lease-store.js';
 import { mongoEmailStore } from '../../../src/storage/email-store.js';
 import { useTestDatabase } from '../../support/database.js';
 import { Dovecot } from '../../support/dovecot.js';

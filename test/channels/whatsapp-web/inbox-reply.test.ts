@@ -5,10 +5,10 @@
 // cannot be reached here).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApplication } from '../../../src/app/application.js';
-import { HealthRegistry } from '../../../src/app/health.js';
+import { HealthRegistry } from '../../../src/observability/health.js';
 import { WhatsAppWebChannel } from '../../../src/channels/whatsapp-web/channel.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import { mongoJobLeases } from '../../../src/scheduler/lease.js';
+import { mongoJobLeases } from '../../../src/storage/lease-store.js';
 import { TICKET_NUMBER } from '../../support/conversation.js';
 import { useTestDatabase } from '../../support/database.js';
 import { ADMIN, OperatorSession, startInboxApp } from '../../support/inbox.js';
