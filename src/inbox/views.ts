@@ -4,6 +4,7 @@
 import type { MessageDoc } from '../storage/models/message.js';
 import type { TicketListItem } from '../storage/inbox-store.js';
 import type { AttachmentRef, Ticket } from '../tickets/model.js';
+import { reporterConversation } from '../tickets/reporter.js';
 import { canTransition } from '../tickets/transitions.js';
 import { allowedTransitions, can, type Operator } from './auth/roles.js';
 import { isOverdue } from './overdue.js';
@@ -79,16 +80,9 @@ export function ticketDetail(ticket: Ticket, thread: readonly MessageDoc[], oper
     history: ticket.history,
     notes: ticket.notes ?? [],
     thread: threadView(ticket.number, thread),
-    canReply: can(operator, 'reply') && replyTarget(ticket) !== undefined,
+    canReply: can(operator, 'reply') && reporterConversation(ticket) !== undefined,
     actions: allowedTransitions(operator).filter((a) => canTransition(ticket.status, a) && (a !== 'validate' && a !== 'returnToAgency' ? true : ticket.result !== undefined)),
   };
-}
-
-const PUSH_CHANNELS = new Set(['whatsapp', 'telegram', 'email', 'webchat']);
-
-/** The reporter's conversation, if the ticket came through a channel the bot can write on. */
-export function replyTarget(ticket: Pick<Ticket, 'channel' | 'reporter'>): { channel: Ticket['channel']; channelUserId: string } | undefined {
-  return PUSH_CHANNELS.has(ticket.channel) && ticket.reporter.channelUserId ? { channel: ticket.channel, channelUserId: ticket.reporter.channelUserId } : undefined;
 }
 
 /** Every photo a ticket's viewer may open: the report's, the result's and the thread's. */

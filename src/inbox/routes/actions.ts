@@ -5,6 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { TicketNotFoundError } from '../../tickets/errors.js';
 import type { Ticket } from '../../tickets/model.js';
+import { reporterConversation } from '../../tickets/reporter.js';
 import type { TransitionInputs } from '../../tickets/transitions.js';
 import { visibleTicket } from '../access.js';
 import { operatorOf, requireOperator } from '../auth/guard.js';
@@ -12,7 +13,7 @@ import { actorOf, mayTransition, type Operator } from '../auth/roles.js';
 import type { InboxApp, InboxContext } from '../context.js';
 import { code, expectedVersion, messageText, note, ticketParams } from '../schemas.js';
 import { resolveAction } from '../transitions.js';
-import { replyTarget, ticketDetail } from '../views.js';
+import { ticketDetail } from '../views.js';
 
 const replyBody = z.strictObject({ text: messageText });
 const noteBody = z.strictObject({ text: z.string().trim().min(1).max(4_000) });
@@ -39,7 +40,7 @@ export function actionRoutes(app: InboxApp, ctx: InboxContext): void {
   app.post('/api/tickets/:number/replies', { schema: { tags: ['tickets'], summary: 'Reply to the reporter on their own channel, through the outbox', params: ticketParams, body: replyBody }, preHandler: requireOperator(ctx.authenticator, 'reply') }, async (request, reply) => {
     const operator = operatorOf(request);
     const ticket = await visibleTicket(ctx, operator, request.params.number);
-    const target = replyTarget(ticket);
+    const target = reporterConversation(ticket);
     if (!target) return reply.code(409).send({ error: 'no_channel', message: 'Pelapor tidak dapat dihubungi lewat bot (pengaduan telepon/datang langsung). / The reporter cannot be reached through the bot.' });
     const until = new Date(ctx.clock().getTime() + ctx.config.inbox.replyWindow).toISOString();
     const ids = await ctx.router.notify(

@@ -13,6 +13,7 @@ import type { Config } from '../../config/schema.js';
 import type { Logger } from '../../observability/logger.js';
 import { TicketError } from '../../tickets/errors.js';
 import type { Ticket } from '../../tickets/model.js';
+import { reporterConversation } from '../../tickets/reporter.js';
 import { dueKey, type TicketService } from '../../tickets/service.js';
 
 export interface ConfirmationDeps {
@@ -22,16 +23,11 @@ export interface ConfirmationDeps {
   readonly logger: Logger;
 }
 
-const reporterOf = (ticket: Ticket) =>
-  ticket.reporter.channelUserId && ['whatsapp', 'telegram', 'email', 'webchat'].includes(ticket.channel)
-    ? { channel: ticket.channel, channelUserId: ticket.reporter.channelUserId }
-    : undefined;
-
 /** Asks the reporter of every newly resolved ticket to confirm. */
 export async function askForConfirmation({ tickets, router, config }: ConfirmationDeps): Promise<number> {
   let sent = 0;
   await tickets.takeEachDue('confirmationRequest', 'resolved', async (ticket) => {
-    const target = reporterOf(ticket);
+    const target = reporterConversation(ticket);
     if (!target) return;
     const agency = config.agencies.find((a) => a.code === ticket.agency)?.name ?? ticket.agency ?? '';
     const ids = await router.notify(
@@ -54,7 +50,7 @@ export async function askForConfirmation({ tickets, router, config }: Confirmati
 export async function remindToConfirm({ tickets, router, config }: ConfirmationDeps): Promise<number> {
   let sent = 0;
   await tickets.takeEachDue('confirmationReminder', 'resolved', async (ticket) => {
-    const target = reporterOf(ticket);
+    const target = reporterConversation(ticket);
     if (!target) return;
     const days = Math.max(1, Math.round(config.sla.closeAfterReminder / 86_400_000));
     const ids = await router.notify(
@@ -90,7 +86,7 @@ export async function closeUnconfirmed({ tickets, router, logger }: Confirmation
   // The closing set `due.closeNotice`: tell the reporters of these tickets, and of any whose notice is still owed.
   let recovered = 0;
   await tickets.takeEachDue('closeNotice', 'closed', async (ticket: Ticket) => {
-    const target = reporterOf(ticket);
+    const target = reporterConversation(ticket);
     if (!target) return;
     const ids = await router.notify(
       target,
