@@ -12,8 +12,9 @@ import type { HealthRegistry } from '../../observability/health.js';
 import type { Logger } from '../../observability/logger.js';
 import type { OutboxDispatcher } from '../../outbox/dispatcher.js';
 import type { JobLeases } from '../../scheduler/lease.js';
-import { AttachmentRejectedError, type AttachmentStore } from '../../storage/attachments.js';
+import type { AttachmentStore } from '../../storage/attachments.js';
 import type { EmailStore } from '../../storage/email-store.js';
+import { storeDocument, storePhoto } from '../photo-intake.js';
 import { RateLimit } from '../rate-limit.js';
 import { ignoreReason } from './classify.js';
 import { type Handled, type MailboxSettings, MailboxWatcher } from './mailbox.js';
@@ -167,12 +168,7 @@ export class EmailChannel {
       if (image && attachment.inline && attachment.content.byteLength < MIN_INLINE_IMAGE_BYTES) continue;
       if (!image && attachment.contentType.startsWith('message/')) continue; // a forwarded or bounced mail's body
       const input = { bytes: attachment.content, ...(attachment.filename ? { filename: attachment.filename } : {}), source: 'email' };
-      try {
-        inputs.push({ ref: image ? await this.deps.attachments.saveImage(input) : await this.deps.attachments.saveFile({ ...input, contentType: attachment.contentType }, this.deps.allowedFileTypes) });
-      } catch (error) {
-        if (!(error instanceof AttachmentRejectedError)) throw error;
-        inputs.push({ rejected: error.reason });
-      }
+      inputs.push(image ? await storePhoto(this.deps.attachments, input) : await storeDocument(this.deps.attachments, { ...input, contentType: attachment.contentType }, this.deps.allowedFileTypes));
     }
     return inputs;
   }

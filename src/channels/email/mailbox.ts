@@ -9,6 +9,7 @@ import { ImapFlow } from 'imapflow';
 import type { Logger } from '../../observability/logger.js';
 import type { JobLeases } from '../../scheduler/lease.js';
 import type { EmailStore, MailboxCursor } from '../../storage/email-store.js';
+import { sleep } from '../sleep.js';
 
 export interface MailboxSettings {
   readonly host: string;
@@ -100,7 +101,7 @@ export class MailboxWatcher {
     while (!this.stopping) {
       if (!(await this.deps.leases.take(this.leaseName, this.deps.owner, this.leaseMs).catch(() => false))) {
         this.deps.onState?.('standby', 'another instance reads the mailbox');
-        await this.sleep(this.leaseMs / 3);
+        await this.pause(this.leaseMs / 3);
         continue;
       }
       try {
@@ -110,7 +111,7 @@ export class MailboxWatcher {
         if (this.stopped) break;
         this.deps.onState?.('down', error instanceof Error ? error.message : String(error));
         this.deps.logger.warn({ err: error, retryInMs: backoff }, 'IMAP connection failed; reconnecting');
-        await this.sleep(backoff);
+        await this.pause(backoff);
         backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
       }
     }
@@ -219,11 +220,12 @@ export class MailboxWatcher {
     });
   }
 
-  private sleep(ms: number): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(() => { this.wake = undefined; resolve(); }, ms);
-      this.wake = () => { clearTimeout(timer); this.wake = undefined; resolve(); };
-    });
+  /** Waits, or less if the watcher is stopped or poked meanwhile. */
+  private async pause(ms: number): Promise<void> {
+    if (this.stopped) return;
+    const woken = new AbortController();
+    this.wake = () => { woken.abort(); };
+    await sleep(ms, woken.signal);
+    this.wake = undefined;
   }
 }

@@ -13,7 +13,9 @@ import type { ConversationRouter } from '../../conversation/router.js';
 import type { HealthRegistry } from '../../observability/health.js';
 import type { Logger } from '../../observability/logger.js';
 import type { OutboxDispatcher } from '../../outbox/dispatcher.js';
-import { AttachmentRejectedError, type AttachmentStore } from '../../storage/attachments.js';
+import type { AttachmentStore } from '../../storage/attachments.js';
+import { storePhoto } from '../photo-intake.js';
+import { sleep } from '../sleep.js';
 import { type MediaToFetch, normaliseUpdate } from './normalise.js';
 import { telegramSender } from './sender.js';
 
@@ -186,19 +188,12 @@ export class TelegramChannel {
     const response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
     if (!response.ok) throw new Error(`Telegram file download failed with HTTP ${String(response.status)}`);
     const bytes = new Uint8Array(await response.arrayBuffer());
-    try {
-      return { ref: await this.deps.attachments.saveImage({ bytes, filename: media.filename ?? file.file_path.split('/').pop(), source: 'telegram' }) };
-    } catch (error) {
-      if (error instanceof AttachmentRejectedError) return { rejected: error.reason };
-      throw error;
-    }
+    return storePhoto(this.deps.attachments, { bytes, filename: media.filename ?? file.file_path.split('/').pop(), source: 'telegram' });
   }
 
+  /** Waits, or less if the channel stops meanwhile. */
   private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.abort.signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
-    });
+    return sleep(ms, this.abort.signal);
   }
 
   private state(status: 'starting' | 'up' | 'down' | 'disabled', error?: unknown): void {

@@ -10,7 +10,8 @@ import { conversationKey, type PhotoInput } from '../../conversation/messages.js
 import { type ConversationRouter, RouterStoppedError } from '../../conversation/router.js';
 import type { OutboxDispatcher } from '../../outbox/dispatcher.js';
 import type { OutboxStore } from '../../outbox/store.js';
-import { AttachmentRejectedError, type AttachmentStore } from '../../storage/attachments.js';
+import type { AttachmentStore } from '../../storage/attachments.js';
+import { storePhoto } from '../photo-intake.js';
 import { MESSAGE_ID_PATTERN, normaliseWebchatPost, SESSION_ID_PATTERN, type WebchatPost } from './normalise.js';
 import { RateLimit } from '../rate-limit.js';
 import { webchatSender } from './sender.js';
@@ -157,10 +158,5 @@ async function readPhotoUpload(request: FastifyRequest, deps: WebchatDeps): Prom
   } catch {
     return { post, photo: { rejected: 'too_large' } };
   }
-  try {
-    return { post, photo: { ref: await deps.attachments.saveImage({ bytes, filename: file.filename, source: 'webchat' }) } };
-  } catch (error) {
-    if (error instanceof AttachmentRejectedError) return { post, photo: { rejected: error.reason } };
-    throw error;
-  }
+  return { post, photo: await storePhoto(deps.attachments, { bytes, filename: file.filename, source: 'webchat' }) };
 }

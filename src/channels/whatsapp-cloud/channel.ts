@@ -12,7 +12,8 @@ import type { HealthRegistry } from '../../observability/health.js';
 import type { Logger } from '../../observability/logger.js';
 import type { OutboxDispatcher } from '../../outbox/dispatcher.js';
 import type { OutboxStore } from '../../outbox/store.js';
-import { AttachmentRejectedError, type AttachmentStore } from '../../storage/attachments.js';
+import type { AttachmentStore } from '../../storage/attachments.js';
+import { storePhoto } from '../photo-intake.js';
 import { GraphClient } from './graph.js';
 import { type CloudWebhook, normaliseWebhook } from './normalise.js';
 import { cloudSender } from './sender.js';
@@ -39,12 +40,7 @@ export function registerWhatsAppCloud(http: FastifyInstance, deps: CloudChannelD
   const fetchPhoto = async (mediaId: string): Promise<PhotoInput> => {
     const { bytes, tooLarge } = await graph.downloadMedia(mediaId, deps.photoMaxBytes);
     if (tooLarge) return { rejected: 'too_large' };
-    try {
-      return { ref: await deps.attachments.saveImage({ bytes, source: 'whatsapp' }) };
-    } catch (error) {
-      if (error instanceof AttachmentRejectedError) return { rejected: error.reason };
-      throw error;
-    }
+    return storePhoto(deps.attachments, { bytes, source: 'whatsapp' });
   };
 
   void http.register((scope, _options, done) => {

@@ -14,7 +14,9 @@ import type { Logger } from '../../observability/logger.js';
 import type { OutboxDispatcher } from '../../outbox/dispatcher.js';
 import { DeliveryError, type ChannelSender, photoToSend } from '../../outbox/sender.js';
 import type { JobLeases } from '../../scheduler/lease.js';
-import { AttachmentRejectedError, type AttachmentStore } from '../../storage/attachments.js';
+import type { AttachmentStore } from '../../storage/attachments.js';
+import { storePhoto } from '../photo-intake.js';
+import { sleep } from '../sleep.js';
 import { normaliseWebMessage, type WebMessageLike } from './normalise.js';
 
 /** The part of whatsapp-web.js's `Message` the adapter uses, media included. */
@@ -240,12 +242,7 @@ export class WhatsAppWebChannel {
     // downloadMedia() gives nothing when the media has expired on the phone.
     const media = await raw.downloadMedia().catch(() => undefined);
     if (!media) return { rejected: 'download_failed' };
-    try {
-      return { ref: await this.deps.attachments.saveImage({ bytes: Buffer.from(media.data, 'base64'), ...(media.filename ? { filename: media.filename } : {}), source: 'whatsapp' }) };
-    } catch (error) {
-      if (error instanceof AttachmentRejectedError) return { rejected: error.reason };
-      throw error;
-    }
+    return storePhoto(this.deps.attachments, { bytes: Buffer.from(media.data, 'base64'), ...(media.filename ? { filename: media.filename } : {}), source: 'whatsapp' });
   }
 
   private sender(): ChannelSender {
@@ -275,20 +272,4 @@ export class WhatsAppWebChannel {
         }),
     };
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted === true) {
-      resolve();
-      return;
-    }
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
