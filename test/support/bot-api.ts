@@ -1,9 +1,13 @@
 // A small Telegram Bot API server for tests, on a loopback port: the subset
 // Aduan uses (getMe, getUpdates with long polling and offsets, sendMessage,
 // sendPhoto, getFile and file download, setWebhook, deleteWebhook), with
-// scripted failures. Updates are confirmed the way Telegram does it: asking
-// with an offset forgets every update before it.
+// scripted failures and a general fault hook. Updates are confirmed the way
+// Telegram does it: asking with an offset forgets every update before it.
+// With `floodControl` on, a 429 with retry_after is a limit on the bot, as on
+// the real Bot API: every send before the time is up is refused with 429 too
+// (and recorded in `intoFloodWindow`).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { dropConnection, type Fault, sleep } from './faults.js';
 import { closeServer, listenOnLoopback } from './loopback.js';
 
 export interface SentMessage {
@@ -12,7 +16,24 @@ export interface SentMessage {
   readonly text?: string;
   readonly replyMarkup?: unknown;
   readonly photo?: Buffer;
+  /** When the Bot API took it (Date.now()). */
+  readonly at?: number;
 }
+
+/** A send that arrived while the bot was told to wait (429 retry_after). */
+export interface FloodViolation {
+  readonly method: string;
+  readonly chatId: string;
+  readonly at: number;
+  /** When the 429 that opened the window was answered. */
+  readonly windowOpenedAt: number;
+  readonly windowEndsAt: number;
+}
+
+/** Decides a fault for one call (after its parameters are read), or none. */
+export type BotApiFaults = (method: string, params: Record<string, unknown>) => Fault | undefined;
+
+const SEND_METHODS = new Set(['sendMessage', 'sendPhoto']);
 
 interface Failure {
   readonly status: number;
@@ -32,6 +53,12 @@ export class FakeBotApi {
   private waiters: (() => void)[] = [];
   private server: Server | undefined;
   url = '';
+  /** Faults injected into calls, decided per call; scripted `fail()` responses come first. */
+  faults: BotApiFaults | undefined;
+  /** A 429 with retry_after makes every send wait that long (the real Bot API's flood control). */
+  floodControl = false;
+  readonly intoFloodWindow: FloodViolation[] = [];
+  private flood: { openedAt: number; until: number } | undefined;
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => { void this.route(req, res); });
@@ -109,7 +136,29 @@ export class FakeBotApi {
       return;
     }
     const params = await this.params(req, url);
+    if (this.floodControl && SEND_METHODS.has(method) && this.flood && Date.now() < this.flood.until) {
+      const { openedAt, until } = this.flood;
+      this.intoFloodWindow.push({ method, chatId: String(params.chat_id), at: Date.now(), windowOpenedAt: openedAt, windowEndsAt: until });
+      const retryAfter = Math.ceil((until - Date.now()) / 1_000);
+      this.reply(res, 429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${String(retryAfter)}`, parameters: { retry_after: retryAfter } });
+      return;
+    }
+    const fault = this.faults?.(method, params);
+    if (fault?.kind === 'drop') {
+      dropConnection(res);
+      return;
+    }
+    if (fault?.kind === 'status') {
+      const retryAfter = (fault.body.parameters as { retry_after?: number } | undefined)?.retry_after;
+      if (fault.status === 429 && retryAfter !== undefined) {
+        const until = Date.now() + retryAfter * 1_000;
+        if (!this.flood || this.flood.until < until) this.flood = { openedAt: Date.now(), until };
+      }
+      this.reply(res, fault.status, fault.body);
+      return;
+    }
     const [status, body] = this.answer(method, params, await (method === 'getUpdates' ? this.getUpdates(params) : Promise.resolve([])));
+    if (fault?.kind === 'slow') await sleep(fault.ms);
     this.reply(res, status, body);
   }
 
@@ -122,10 +171,10 @@ export class FakeBotApi {
       case 'getUpdates':
         return ok(updates);
       case 'sendMessage':
-        this.sent.push({ method, chatId: text('chat_id'), text: text('text'), replyMarkup: parseJson(params.reply_markup) });
+        this.sent.push({ method, chatId: text('chat_id'), text: text('text'), replyMarkup: parseJson(params.reply_markup), at: Date.now() });
         return ok({ message_id: this.messageId++, date: 0, chat: { id: Number(params.chat_id), type: 'private' }, text: params.text });
       case 'sendPhoto':
-        this.sent.push({ method, chatId: text('chat_id'), photo: params.photo as Buffer });
+        this.sent.push({ method, chatId: text('chat_id'), photo: params.photo as Buffer, at: Date.now() });
         return ok({ message_id: this.messageId++, date: 0, chat: { id: Number(params.chat_id), type: 'private' }, photo: [] });
       case 'getFile': {
         const stored = this.files.get(text('file_id'));
@@ -176,6 +225,7 @@ export class FakeBotApi {
 
 
   private reply(res: ServerResponse, status: number, body: unknown): void {
+    if (res.destroyed) return;
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   }
 }
