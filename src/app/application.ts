@@ -30,9 +30,7 @@ import { type Scheduler, startScheduler } from '../scheduler/scheduler.js';
 import { EmailChannel } from '../channels/email/channel.js';
 import { sendAgencyNotice } from '../notifications/agency-notice.js';
 import { configuredNoticeDispatcher } from '../notifications/notice-dispatcher.js';
-import { AgencyReplies } from '../notifications/agency-replies.js';
 import { mongoEmailStore } from '../storage/email-store.js';
-import { mongoAgencyMessageLog } from '../storage/message-store.js';
 
 export interface RunningApplication {
   readonly config: Config;
@@ -131,7 +129,7 @@ export async function startApplication(config: Config, logger: Logger): Promise<
         }
       });
     }
-    const email = mailer ? emailChannel(config, { mailer, connection, storage, tickets, router, outbox, health, logger }) : undefined;
+    const email = mailer ? emailChannel(config, { mailer, connection, storage, router, outbox, health, logger }) : undefined;
     if (config.channels.email.imap.host && !mailer) logger.warn('IMAP_HOST is set but SMTP_HOST or MAIL_FROM is not: the email channel stays off (it could not answer)');
 
     // Messages recorded by a process that died before processing them.
@@ -165,12 +163,12 @@ export async function startApplication(config: Config, logger: Logger): Promise<
 /** The email channel when IMAP_HOST is set (and SMTP, checked by the caller). */
 function emailChannel(
   config: Config,
-  deps: { mailer: Mailer; connection: Connection; storage: Storage; tickets: TicketService; router: ConversationRouter; outbox: OutboxDispatcher; health: HealthRegistry; logger: Logger },
+  deps: { mailer: Mailer; connection: Connection; storage: Storage; router: ConversationRouter; outbox: OutboxDispatcher; health: HealthRegistry; logger: Logger },
 ): EmailChannel | undefined {
   const { imap, mailbox, pollInterval, maxMessageSize, allowedFileTypes, rateLimit } = config.channels.email;
   if (!imap.host) return undefined;
   if (!imap.user || !imap.password) throw new Error('IMAP_HOST is set: IMAP_USER and IMAP_PASSWORD are needed too');
-  const { mailer, connection, storage, tickets, router, outbox, health, logger } = deps;
+  const { mailer, connection, storage, router, outbox, health, logger } = deps;
   return new EmailChannel({
     mailbox: { host: imap.host, port: imap.port, secure: imap.secure, user: imap.user, password: imap.password, mailbox, pollIntervalMs: pollInterval, maxMessageBytes: maxMessageSize },
     mailer,
@@ -180,7 +178,6 @@ function emailChannel(
     router,
     outbox,
     attachments: storage.attachments,
-    agencyReplies: new AgencyReplies({ tickets, log: mongoAgencyMessageLog(connection), logger }),
     agencies: config.agencies,
     allowedFileTypes,
     rateLimit: { messages: rateLimit.messages, perMs: rateLimit.per },

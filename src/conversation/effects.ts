@@ -1,27 +1,16 @@
 // The effects a flow asks for at its action steps: open the ticket, tell a
-// ticket's status, answer a question. They talk to the ticket service and
-// the FAQ; the router decides when they run and what happens after.
+// ticket's status, answer a question. The engine stays pure; the flow
+// handler carries these out and continues the flow after them.
 import type { Logger } from '../observability/logger.js';
-import { TicketNotFoundError } from '../tickets/errors.js';
 import type { Ticket } from '../tickets/model.js';
 import type { TicketService } from '../tickets/service.js';
+import type { RouterConfig, TurnContext } from './context.js';
 import type { Effect } from './engine.js';
 import type { Faq } from './faq.js';
-import type { InboundMessage, OutboundMessage } from './messages.js';
-import type { RecordedInbound } from './ports.js';
-import type { RouterConfig } from './router.js';
+import type { OutboundMessage } from './messages.js';
 import type { ConversationState } from './state.js';
+import { statusReply } from './ticket-lookup.js';
 import type { Texts, TextVars } from './texts.js';
-
-export interface EffectSource {
-  readonly message: InboundMessage;
-  readonly recorded: RecordedInbound;
-  readonly session: number;
-  /** The message is being processed again after a crash: its ticket may exist already. */
-  readonly recovering: boolean;
-  /** The phone number the channel vouches for, if any. */
-  readonly knownPhone: string | undefined;
-}
 
 export interface EffectResult {
   readonly ok: boolean;
@@ -41,31 +30,32 @@ export interface EffectDeps {
 export class FlowEffects {
   constructor(private readonly deps: EffectDeps) {}
 
-  async perform(action: Effect['action'], state: ConversationState, source: EffectSource): Promise<EffectResult> {
-    const { message } = source;
+  /** `state` is the flow's state at the action step; the context gives the message and the session. */
+  async perform(action: Effect['action'], state: ConversationState, ctx: TurnContext): Promise<EffectResult> {
     switch (action) {
       case 'show_status':
-        return { ok: true, replies: [await this.statusReply(state.data.ticket_number ?? '', state, message, source.knownPhone)] };
+        return { ok: true, replies: [await statusReply(ctx, state.data.ticket_number ?? '')] };
       case 'answer_faq': {
         const answer = this.deps.faq.answer(state.data.question ?? '', state.locale);
         return { ok: true, replies: answer ? [{ text: answer }, { text: this.t(state, 'faq.follow_up') }] : [{ text: this.t(state, 'faq.no_match') }] };
       }
       case 'create_ticket':
-        return this.createTicket(state, source);
+        return this.createTicket(state, ctx);
     }
   }
 
-  private async createTicket(state: ConversationState, { message, recorded, session, recovering }: EffectSource): Promise<EffectResult> {
+  private async createTicket(state: ConversationState, ctx: TurnContext): Promise<EffectResult> {
     const { data } = state;
+    const { message, recorded } = ctx;
     try {
       // Only a reprocessed message can have opened its ticket already (the process died after creating it).
-      const existing = recovering ? await this.deps.tickets.findByIntakeMessage(recorded.id) : null;
+      const existing = ctx.recovering ? await this.deps.tickets.findByIntakeMessage(recorded.id) : null;
       const ticket =
         existing ??
         (await this.deps.tickets.create(
           {
             channel: message.channel,
-            intake: { messageId: recorded.id, conversationKey: recorded.conversationKey, session },
+            intake: { messageId: recorded.id, conversationKey: recorded.conversationKey, session: ctx.session },
             reporter: {
               ...(data.name ? { name: data.name } : {}),
               ...(data.phone ? { phone: data.phone } : {}),
@@ -95,60 +85,6 @@ export class FlowEffects {
     }
     const agency = this.deps.config.agencies.find((a) => a.code === ticket.agency);
     return this.t(state, 'created', { number: ticket.number, agency: agency?.name ?? ticket.agency ?? '' });
-  }
-
-  /** The ticket, when it exists and was reported from this very channel account. */
-  async ownTicket(number: string, message: InboundMessage): Promise<Ticket | undefined> {
-    try {
-      const ticket = await this.deps.tickets.get(number);
-      return ticket.channel === message.channel && ticket.reporter.channelUserId === message.channelUserId ? ticket : undefined;
-    } catch (error) {
-      if (error instanceof TicketNotFoundError) return undefined;
-      throw error;
-    }
-  }
-
-  /** The status of a ticket, only when it is the asker's own: same channel account, or the same phone number. */
-  async statusReply(number: string, state: ConversationState, message: InboundMessage, knownPhone: string | undefined): Promise<OutboundMessage> {
-    let ticket: Ticket | undefined;
-    try {
-      ticket = await this.deps.tickets.get(number);
-    } catch (error) {
-      if (!(error instanceof TicketNotFoundError)) throw error;
-    }
-    const knownPhones = [state.profile?.phone, knownPhone].filter(Boolean);
-    const own =
-      ticket &&
-      ((ticket.channel === message.channel && ticket.reporter.channelUserId === message.channelUserId) ||
-        (ticket.reporter.phone !== undefined && knownPhones.includes(ticket.reporter.phone)));
-    if (!ticket || !own) return { text: this.t(state, 'status.not_found', { number }) };
-    const category = this.deps.config.categories.find((c) => c.code === ticket.category);
-    const agency = this.deps.config.agencies.find((a) => a.code === ticket.agency);
-    const date = new Intl.DateTimeFormat(state.locale === 'id' ? 'id-ID' : 'en-GB', { dateStyle: 'long', timeZone: this.deps.config.city.timezone }).format(ticket.createdAt);
-    return {
-      text: this.t(state, 'status.found', {
-        number: ticket.number,
-        category: category ? (category.name[state.locale] ?? category.name.id) : ticket.category,
-        date,
-        status: this.t(state, `status.labels.${ticket.status}`),
-        agency: agency ? this.t(state, 'status.agency', { agency: agency.name }) : '',
-      }),
-    };
-  }
-
-  /** The reporter's answer to "has the problem been solved?": yes closes the ticket, no reopens it with their words. */
-  async confirmResolution(number: string, solved: boolean, words: string, state: ConversationState): Promise<OutboundMessage> {
-    try {
-      const ticket = solved
-        ? await this.deps.tickets.transition(number, 'confirm', {}, { actor: 'reporter' })
-        : await this.deps.tickets.transition(number, 'reopen', {}, { actor: 'reporter', note: words.trim() || 'belum selesai' });
-      const agency = this.deps.config.agencies.find((a) => a.code === ticket.agency);
-      return { text: this.t(state, solved ? 'confirmation.thanks' : 'confirmation.reopened', { number, agency: agency?.name ?? ticket.agency ?? '' }) };
-    } catch (error) {
-      // Closed meanwhile (by the auto-close job or an operator): say where it stands.
-      this.deps.logger.warn({ err: error }, 'confirmation answer could not be applied');
-      return { text: this.t(state, 'confirmation.too_late', { number }) };
-    }
   }
 
   private t(state: ConversationState, key: string, vars?: TextVars): string {

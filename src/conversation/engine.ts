@@ -7,7 +7,7 @@ import type { AttachmentRef } from '../tickets/model.js';
 import * as answers from './answers.js';
 import type { Flow, FlowAction, FlowStep } from './flow.js';
 import type { ChannelCapabilities, Choice, InboundMessage, OutboundMessage } from './messages.js';
-import { answersToQuestions, type Candidates, type Fact, findCoordinates, findPhone, labelledFacts, withoutLabelledLines } from './one-shot.js';
+import { OneShotIntake } from './one-shot-intake.js';
 import { type ConversationState, type FlowData, idleState } from './state.js';
 import type { Texts, TextVars } from './texts.js';
 
@@ -37,8 +37,21 @@ const DEFAULT_MAX_RETRIES = 3;
 /** The step of a one-shot report while it waits for the facts it lacks. */
 export const ONE_SHOT_STEP = 'one_shot';
 
-export class FlowEngine {
-  constructor(private readonly flow: Flow, private readonly ctx: EngineContext) {}
+/** What the one-shot intake uses of the engine: entering steps, validating answers, taking photos, texts. */
+export interface StepRunner {
+  enter(stepId: string, state: ConversationState, replies: OutboundMessage[], origin: string): Outcome;
+  validate(step: FlowStep, message: InboundMessage, state: ConversationState): answers.Answer<unknown>;
+  addPhotos(current: readonly AttachmentRef[], incoming: NonNullable<InboundMessage['photos']>, replies: OutboundMessage[], state: ConversationState, options?: { quiet?: boolean }): AttachmentRef[];
+  say(key: string, state: ConversationState): string;
+  t(state: ConversationState, key: string, vars?: TextVars): string;
+}
+
+export class FlowEngine implements StepRunner {
+  private readonly oneShot: OneShotIntake;
+
+  constructor(private readonly flow: Flow, private readonly ctx: EngineContext) {
+    this.oneShot = new OneShotIntake(flow, ctx, this);
+  }
 
   /** Starts the flow (at its start or at a given step) with what the channel already knows. */
   start(state: ConversationState, known: Partial<FlowData>, at = this.flow.start): Outcome {
@@ -53,100 +66,14 @@ export class FlowEngine {
     return this.leave(step, state, [], stepId);
   }
 
-  /**
-   * A report that arrives in one piece (an email): everything it says is
-   * taken at once and whatever is missing is asked for in one reply.
-   */
+  /** A report that arrives in one piece (an email): see one-shot-intake.ts. */
   startOneShot(state: ConversationState, known: Partial<FlowData>, message: InboundMessage): Outcome {
-    const oneShot = this.flow.one_shot;
-    if (!oneShot) return this.start(state, known);
-    const replies: OutboundMessage[] = [];
-    const text = message.text ?? '';
-    const labelled = labelledFacts(text);
-    const candidates: Candidates = {
-      ...(message.sender?.name ? { name: message.sender.name } : {}),
-      ...(findPhone(text) === undefined ? {} : { phone: findPhone(text) }),
-      category: text,
-      description: withoutLabelledLines(text).slice(0, this.ctx.limits.descriptionMaxChars),
-      ...labelled,
-    };
-    const coordinates = findCoordinates(text);
-    let next: ConversationState = { ...state, flow: this.flow.id, step: ONE_SHOT_STEP, data: { ...known }, retries: 0 };
-    next = this.takeFacts(next, message, candidates, replies);
-    if (next.data.location === undefined && coordinates) next = { ...next, data: { ...next.data, location: coordinates } };
-    // A returning reporter's identity fills what this message does not say.
-    const { profile } = next;
-    const fromProfile = { ...(profile?.name ? { name: profile.name } : {}), ...(profile?.phone ? { phone: profile.phone } : {}), ...(profile?.address ? { address: profile.address } : {}) };
-    next = { ...next, data: { ...fromProfile, ...next.data } };
-    return this.afterFacts(next, replies);
-  }
-
-  private answerOneShot(state: ConversationState, message: InboundMessage): Outcome {
-    const replies: OutboundMessage[] = [];
-    const asked = this.missingFacts(state);
-    const text = message.text ?? '';
-    const candidates = answersToQuestions(text, asked);
-    if (asked.includes('phone') && candidates.phone === undefined) {
-      const phone = findPhone(text);
-      if (phone !== undefined) candidates.phone = phone;
-    }
-    let next = this.takeFacts(state, message, candidates, replies);
-    const coordinates = findCoordinates(text);
-    if (next.data.location === undefined && coordinates) next = { ...next, data: { ...next.data, location: coordinates } };
-    return this.afterFacts({ ...next, retries: state.retries + 1 }, replies);
-  }
-
-  /** Keeps every candidate the flow's own validation accepts, and the photos. */
-  private takeFacts(state: ConversationState, message: InboundMessage, candidates: Candidates, replies: OutboundMessage[]): ConversationState {
-    let data: FlowData = { ...state.data };
-    if (message.photos?.length) data = { ...data, photos: this.addPhotos(data.photos ?? [], message.photos, replies, state, { quiet: true }) };
-    if (message.location && data.location === undefined) {
-      const location = answers.answerLocation(message);
-      if (location.ok) data = { ...data, location: location.value };
-    }
-    for (const fact of this.missingFacts({ ...state, data })) {
-      const step = this.flow.storing(fact);
-      const candidate = candidates[fact];
-      if (!step || candidate === undefined) continue;
-      const coordinates = fact === 'location' ? findCoordinates(candidate) : undefined;
-      if (coordinates) {
-        data = { ...data, location: coordinates };
-        continue;
-      }
-      const result = this.validate(step, { ...message, text: candidate, photos: [] }, state);
-      if (result.ok) data = { ...data, [fact]: result.value };
-    }
-    return { ...state, data };
-  }
-
-  private afterFacts(state: ConversationState, replies: OutboundMessage[]): Outcome {
-    const oneShot = this.flow.one_shot;
-    const missing = this.missingFacts(state);
-    if (!oneShot || missing.length > 0) return { state: { ...state, step: ONE_SHOT_STEP }, replies: [...replies, this.askFacts(missing, state)] };
-    const ready = { ...state, retries: 0 };
-    if (oneShot.summary) replies.push({ text: this.say(oneShot.summary, ready) });
-    return this.enter(oneShot.then, ready, replies, ONE_SHOT_STEP);
-  }
-
-  private missingFacts(state: ConversationState): Fact[] {
-    return (this.flow.one_shot?.facts ?? []).filter((fact) => state.data[fact] === undefined);
-  }
-
-  /** One message listing every missing fact as a line to fill in. */
-  private askFacts(missing: readonly Fact[], state: ConversationState): OutboundMessage {
-    const lines = missing.map((fact) => {
-      const line = this.t(state, `one_shot.fact.${fact}`);
-      if (fact !== 'category') return line;
-      const list = this.ctx.categories.map((c, i) => `   ${String(i + 1)}. ${c.name[state.locale] ?? c.name.id}`).join('\n');
-      return `${line}\n${list}`;
-    });
-    const intro = state.retries > 0 ? 'one_shot.still_missing' : 'one_shot.missing';
-    return { text: [this.t(state, intro), lines.join('\n'), this.t(state, 'one_shot.how')].join('\n\n') };
+    return this.oneShot.start(state, known, message);
   }
 
   answer(state: ConversationState, message: InboundMessage): Outcome {
     if (state.step === undefined) return this.start(state, {});
-    if (state.step === ONE_SHOT_STEP) return this.answerOneShot(state, message);
+    if (state.step === ONE_SHOT_STEP) return this.oneShot.answer(state, message);
     const step = this.flow.step(state.step);
     const replies: OutboundMessage[] = [];
     let data = state.data;
@@ -168,7 +95,7 @@ export class FlowEngine {
     return target === undefined ? this.leave(step, next, replies, step.id) : this.enter(target, next, replies, step.id);
   }
 
-  private validate(step: FlowStep, message: InboundMessage, state: ConversationState): answers.Answer<unknown> {
+  validate(step: FlowStep, message: InboundMessage, state: ConversationState): answers.Answer<unknown> {
     const { limits } = this.ctx;
     switch (step.ask) {
       case 'text':
@@ -207,7 +134,7 @@ export class FlowEngine {
     return this.retry(step, state, { retry: answers.clean(message.text) === '' ? 'retry.empty' : 'retry.photo' }, replies);
   }
 
-  private addPhotos(current: readonly AttachmentRef[], incoming: NonNullable<InboundMessage['photos']>, replies: OutboundMessage[], state: ConversationState, { quiet = false } = {}): AttachmentRef[] {
+  addPhotos(current: readonly AttachmentRef[], incoming: NonNullable<InboundMessage['photos']>, replies: OutboundMessage[], state: ConversationState, { quiet = false } = {}): AttachmentRef[] {
     const max = this.ctx.limits.photosPerTicket;
     const photos = [...current];
     let added = 0;
@@ -257,7 +184,7 @@ export class FlowEngine {
     return next === undefined ? { state: this.finish(state), replies } : this.enter(next, state, replies, origin);
   }
 
-  private enter(stepId: string, state: ConversationState, replies: OutboundMessage[], origin: string): Outcome {
+  enter(stepId: string, state: ConversationState, replies: OutboundMessage[], origin: string): Outcome {
     const step = this.flow.step(stepId);
     if (step.when === 'has_profile' && !state.profile?.name) return this.leave(step, state, replies, origin);
     if (step.skip_if_known && state.data[step.skip_if_known] !== undefined) return this.leave(step, state, replies, origin);
@@ -287,7 +214,7 @@ export class FlowEngine {
   }
 
   promptFor(state: ConversationState): OutboundMessage[] {
-    if (state.step === ONE_SHOT_STEP) return [this.askFacts(this.missingFacts(state), state)];
+    if (state.step === ONE_SHOT_STEP) return [this.oneShot.prompt(state)];
     return state.step === undefined ? [] : this.prompt(this.flow.step(state.step), state);
   }
 
@@ -304,7 +231,7 @@ export class FlowEngine {
     return (step.choices ?? []).map((c) => ({ value: c.value, label: this.t(state, c.label) }));
   }
 
-  private say(key: string, state: ConversationState): string {
+  say(key: string, state: ConversationState): string {
     const { data, profile } = state;
     const none = this.t(state, 'summary_none');
     const category = this.ctx.categories.find((c) => c.code === data.category);
@@ -326,7 +253,7 @@ export class FlowEngine {
     });
   }
 
-  private t(state: ConversationState, key: string, vars?: TextVars): string {
+  t(state: ConversationState, key: string, vars?: TextVars): string {
     return this.ctx.texts.t(state.locale, key, vars);
   }
 }

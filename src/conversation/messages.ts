@@ -24,6 +24,8 @@ export interface InboundMessage {
   readonly unsupported?: string;
   /** The person answers a message the bot sent about this ticket (an email reply in its thread). */
   readonly replyTo?: { readonly ticketNumber: string };
+  /** Written by this agency (its answer to a ticket notice), not by a citizen: the channel knows the address. */
+  readonly agency?: string;
 }
 
 export interface Choice {
@@ -73,6 +75,7 @@ export const inboundMessageSchema = z.object({
   sender: z.object({ phone: z.string().optional(), email: z.string().optional(), name: z.string().optional() }).optional(),
   unsupported: z.string().optional(),
   replyTo: z.object({ ticketNumber: z.string().min(1).max(40) }).optional(),
+  agency: z.string().min(1).max(40).optional(),
 });
 
 export function conversationKey(channel: Channel, channelUserId: string): string {

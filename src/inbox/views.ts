@@ -52,7 +52,8 @@ function threadMessage(number: string, m: MessageDoc) {
     direction: m.direction,
     at: m.at,
     text: m.text ?? '',
-    author: m.author ?? (m.direction === 'in' ? 'reporter' : 'bot'),
+    // An agency's answer by email is theirs, not the reporter's.
+    author: m.author ?? (m.agency ? `agency:${m.agency}` : m.direction === 'in' ? 'reporter' : 'bot'),
     photos: (m.photos ?? []).map(photoView(number)),
     ...(m.location ? { location: m.location } : {}),
     ...(m.unsupported ? { unsupported: m.unsupported } : {}),

@@ -70,58 +70,7 @@ function toRecordedInbound(doc: MessageDoc): RecordedInbound {
       ...(doc.sender ? { sender: doc.sender } : {}),
       ...(doc.unsupported === undefined ? {} : { unsupported: doc.unsupported }),
       ...(doc.replyTo ? { replyTo: { ticketNumber: doc.replyTo.ticketNumber } } : {}),
-    },
-  };
-}
-
-/** A message an agency sent about a ticket (a reply to its notice by email): part of the ticket's thread. */
-export interface AgencyMessage {
-  readonly channel: MessageDoc['channel'];
-  readonly messageId: string;
-  readonly agency: string;
-  readonly ticketNumber: string;
-  readonly from: string;
-  readonly name?: string;
-  readonly text: string;
-  readonly photos: NonNullable<MessageDoc['photos']>;
-  readonly at: Date;
-}
-
-export interface AgencyMessageLog {
-  has(channel: MessageDoc['channel'], messageId: string): Promise<boolean>;
-  /** Adds it to the thread; false when it was recorded before. */
-  record(message: AgencyMessage): Promise<boolean>;
-}
-
-export function mongoAgencyMessageLog(connection: Connection): AgencyMessageLog {
-  const messages = messageModel(connection);
-  return {
-    async has(channel, messageId) {
-      return (await messages.exists({ _id: inboundId(channel, messageId) })) !== null;
-    },
-    async record({ channel, messageId, agency, ticketNumber, from, name, text, photos, at }) {
-      try {
-        await messages.create({
-          _id: inboundId(channel, messageId),
-          conversationKey: `agency:${agency}`,
-          channel,
-          channelUserId: from,
-          direction: 'in',
-          messageId,
-          at,
-          text,
-          ...(photos.length ? { photos } : {}),
-          sender: { email: from, ...(name ? { name } : {}) },
-          agency,
-          ticketNumber,
-          status: 'processed',
-          processedAt: at,
-        });
-        return true;
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-        return false;
-      }
+      ...(doc.agency ? { agency: doc.agency } : {}),
     },
   };
 }

@@ -5,7 +5,6 @@
 import type { AgencyConfig } from '../../config/schema.js';
 import type { InboundMessage, PhotoInput } from '../../conversation/messages.js';
 import type { ConversationRouter } from '../../conversation/router.js';
-import type { AgencyReplies } from '../../notifications/agency-replies.js';
 import { mailAddress, mailDomain, matchThread } from '../../notifications/mail-threading.js';
 import type { Mailer } from '../../notifications/mailer.js';
 import type { HealthRegistry } from '../../observability/health.js';
@@ -31,7 +30,6 @@ export interface EmailChannelDeps {
   readonly router: ConversationRouter;
   readonly outbox: OutboxDispatcher;
   readonly attachments: AttachmentStore;
-  readonly agencyReplies: AgencyReplies;
   readonly agencies: readonly AgencyConfig[];
   readonly allowedFileTypes: readonly string[];
   readonly rateLimit: { readonly messages: number; readonly perMs: number };
@@ -107,18 +105,19 @@ export class EmailChannel {
         this.deps.logger.warn({ from, messageId: mail.messageId }, 'reply to an agency notice from an address no agency has; left flagged for a person');
         return 'for_a_person';
       }
-      const outcome = await this.deps.agencyReplies.record({
+      // Through the inbound log and the conversation chain like every message (its agency-reply handler).
+      const handled = await this.deps.router.handle({
         channel: 'email',
+        channelUserId: from,
         messageId: mail.messageId,
-        agency,
-        ticketNumber: thread.ticketNumber,
-        from,
-        ...(mail.from?.name ? { name: mail.from.name } : {}),
-        text: newText(mail.text),
-        photos: (await this.attachmentsOf(mail.attachments)).flatMap((p) => ('ref' in p ? [p.ref] : [])),
         at: new Date(),
+        text: newText(mail.text),
+        photos: await this.attachmentsOf(mail.attachments),
+        sender: { email: from, ...(mail.from?.name ? { name: mail.from.name } : {}) },
+        replyTo: { ticketNumber: thread.ticketNumber },
+        agency,
       });
-      return outcome === 'unknown_ticket' ? 'for_a_person' : 'stored';
+      return handled.setAside === undefined ? 'stored' : 'for_a_person';
     }
 
     if (!this.limit.allow(from)) {

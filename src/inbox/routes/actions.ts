@@ -2,6 +2,7 @@
 // an internal note, transfer it to another agency, move it through the life
 // cycle. Each is checked against the role and recorded in the audit trail.
 import type { FastifyRequest } from 'fastify';
+import { operatorMessage } from '../../conversation/handlers/operator-chat.js';
 import { z } from 'zod';
 import { TicketNotFoundError } from '../../tickets/errors.js';
 import type { Ticket } from '../../tickets/model.js';
@@ -42,15 +43,8 @@ export function actionRoutes(app: InboxApp, ctx: InboxContext): void {
     const ticket = await visibleTicket(ctx, operator, request.params.number);
     const target = reporterConversation(ticket);
     if (!target) return reply.code(409).send({ error: 'no_channel', message: 'Pelapor tidak dapat dihubungi lewat bot (pengaduan telepon/datang langsung). / The reporter cannot be reached through the bot.' });
-    const until = new Date(ctx.clock().getTime() + ctx.config.inbox.replyWindow).toISOString();
-    const ids = await ctx.router.notify(
-      target,
-      (state) => ({
-        state: { ...state, operatorChat: { ticket: ticket.number, until } },
-        replies: [{ text: ctx.router.text(state, ctx.router.isOneShot(target.channel) ? 'operator.reply_by_mail' : 'operator.reply', { number: ticket.number, text: request.body.text }) }],
-      }),
-      { ticketNumber: ticket.number, author: `operator:${operator.username}` },
-    );
+    const until = new Date(ctx.clock().getTime() + ctx.config.inbox.replyWindow);
+    const ids = await ctx.router.notify(target, operatorMessage(ticket.number, request.body.text, until), { ticketNumber: ticket.number, author: `operator:${operator.username}` });
     // The text itself stays out of the audit trail: it is in the thread, and may hold personal data.
     await audit(request, operator, 'reply', ticket.number, { messageId: ids[0] ?? null, length: request.body.text.length });
     ctx.events.publish({ type: 'reply', number: ticket.number, ...(ticket.agency ? { agency: ticket.agency } : {}) });

@@ -8,6 +8,7 @@
 // schedulers at once) sends each notice once. The closing sets the deadline
 // of its own notice (`due.closeNotice`) in the same update, so a crash right
 // after it cannot lose the notice either.
+import { askConfirmation, closedUnconfirmed, remindConfirmation } from '../../conversation/handlers/confirmation.js';
 import type { ConversationRouter } from '../../conversation/router.js';
 import type { Config } from '../../config/schema.js';
 import type { Logger } from '../../observability/logger.js';
@@ -30,17 +31,7 @@ export async function askForConfirmation({ tickets, router, config }: Confirmati
     const target = reporterConversation(ticket);
     if (!target) return;
     const agency = config.agencies.find((a) => a.code === ticket.agency)?.name ?? ticket.agency ?? '';
-    const ids = await router.notify(
-      target,
-      (state) => ({
-        state: { ...state, pendingConfirmation: ticket.number },
-        replies: [
-          ...(ticket.result?.attachments ?? []).map((photo) => ({ text: '', photo })),
-          { text: router.text(state, 'confirmation.ask', { number: ticket.number, agency, result: ticket.result?.text ?? '' }), choices: [{ value: 'yes', label: router.text(state, 'yes') }, { value: 'no', label: router.text(state, 'no') }] },
-        ],
-      }),
-      { key: dueKey('confirmationAsk', ticket) },
-    );
+    const ids = await router.notify(target, askConfirmation(ticket, agency), { key: dueKey('confirmationAsk', ticket) });
     if (ids.length > 0) sent++;
   });
   return sent;
@@ -53,14 +44,7 @@ export async function remindToConfirm({ tickets, router, config }: ConfirmationD
     const target = reporterConversation(ticket);
     if (!target) return;
     const days = Math.max(1, Math.round(config.sla.closeAfterReminder / 86_400_000));
-    const ids = await router.notify(
-      target,
-      (state) => ({
-        state: { ...state, pendingConfirmation: ticket.number },
-        replies: [{ text: router.text(state, 'confirmation.reminder', { number: ticket.number, days }), choices: [{ value: 'yes', label: router.text(state, 'yes') }, { value: 'no', label: router.text(state, 'no') }] }],
-      }),
-      { key: dueKey('confirmationReminder', ticket) },
-    );
+    const ids = await router.notify(target, remindConfirmation(ticket, days), { key: dueKey('confirmationReminder', ticket) });
     if (ids.length > 0) sent++;
   });
   return sent;
@@ -88,14 +72,7 @@ export async function closeUnconfirmed({ tickets, router, logger }: Confirmation
   await tickets.takeEachDue('closeNotice', 'closed', async (ticket: Ticket) => {
     const target = reporterConversation(ticket);
     if (!target) return;
-    const ids = await router.notify(
-      target,
-      (state) => {
-        const { pendingConfirmation, ...rest } = state;
-        return { state: pendingConfirmation === ticket.number ? rest : state, replies: [{ text: router.text(state, 'confirmation.auto_closed', { number: ticket.number }) }] };
-      },
-      { key: dueKey('autoClosed', ticket) },
-    );
+    const ids = await router.notify(target, closedUnconfirmed(ticket), { key: dueKey('autoClosed', ticket) });
     if (ids.length > 0 && !closedNow.has(ticket.number)) recovered++;
   });
   return closedNow.size + recovered;

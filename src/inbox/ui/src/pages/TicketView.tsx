@@ -94,7 +94,7 @@ export function TicketView({ number, me, meta, live }: { number: string; me: Me;
             <ol class="thread" ref={thread}>
               {ticket.thread.map((m) => (
                 <li class={`msg msg--${m.direction}${m.author.startsWith('operator:') ? ' msg--operator' : ''}`} key={m.id}>
-                  <span class="who">{m.direction === 'in' ? t('reporter') : m.author === 'bot' ? t('bot') : m.author.replace('operator:', '')}</span>
+                  <span class="who">{m.author.startsWith('agency:') ? m.author.slice('agency:'.length) : m.direction === 'in' ? t('reporter') : m.author === 'bot' ? t('bot') : m.author.replace('operator:', '')}</span>
                   {m.text && <p>{m.text}</p>}
                   {m.photos.length > 0 && <Photos photos={m.photos} />}
                   {m.location && <p class="coords">📍 {m.location.latitude.toFixed(6)}, {m.location.longitude.toFixed(6)}{m.location.address ? ` — ${m.location.address}` : ''}</p>}
