@@ -1,36 +1,31 @@
 // Composes the service from its parts: database, storage, ticket service,
-// HTTP. No I/O happens before start(); stop() undoes start() in reverse.
-import { hostname } from 'node:os';
+// conversation and outbox, HTTP with the channels (./channels.ts) and the
+// inbox, mail notices, scheduler. No I/O happens before start(); each part
+// registers with the lifecycle what undoes it.
 import type { FastifyInstance } from 'fastify';
 import type { Connection } from 'mongoose';
 import type { Config } from '../config/schema.js';
-import type { Logger } from '../observability/logger.js';
-import { HealthRegistry } from '../observability/health.js';
-import { createMetrics } from '../observability/metrics.js';
-import { connectDatabase } from '../storage/connect.js';
-import { type EmbeddedDatabase, startEmbeddedDatabase } from '../storage/embedded-db.js';
-import { openStorage, type Storage } from '../storage/storage.js';
-import { TelegramChannel } from '../channels/telegram/channel.js';
-import { registerWhatsAppCloud } from '../channels/whatsapp-cloud/channel.js';
-import { WhatsAppWebChannel } from '../channels/whatsapp-web/channel.js';
-import { createWhatsAppWebClient, printQr, registerQrPage } from '../channels/whatsapp-web/setup.js';
-import { webchatRoutes } from '../channels/webchat/routes.js';
-import { registerInbox } from '../inbox/register.js';
 import type { ConversationRouter } from '../conversation/router.js';
 import { setUpConversation } from '../conversation/setup.js';
-import type { OutboxDispatcher } from '../outbox/dispatcher.js';
-import { TicketService } from '../tickets/service.js';
-import { Lifecycle } from './lifecycle.js';
-import { closeHttpServer, createHttpServer } from './http.js';
-import { type Mailer, smtpMailer } from '../notifications/mailer.js';
-import { mongoReportStore } from '../storage/report-store.js';
-import { mongoSessionStore } from '../storage/operator-store.js';
-import { mongoJobLeases } from '../storage/lease-store.js';
-import { type Scheduler, startScheduler } from '../scheduler/scheduler.js';
-import { EmailChannel } from '../channels/email/channel.js';
+import { registerInbox } from '../inbox/register.js';
 import { sendAgencyNotice } from '../notifications/agency-notice.js';
+import { smtpMailer } from '../notifications/mailer.js';
 import { configuredNoticeDispatcher } from '../notifications/notice-dispatcher.js';
-import { mongoEmailStore } from '../storage/email-store.js';
+import { HealthRegistry } from '../observability/health.js';
+import type { Logger } from '../observability/logger.js';
+import { createMetrics } from '../observability/metrics.js';
+import type { OutboxDispatcher } from '../outbox/dispatcher.js';
+import { type Scheduler, startScheduler } from '../scheduler/scheduler.js';
+import { connectDatabase } from '../storage/connect.js';
+import { type EmbeddedDatabase, startEmbeddedDatabase } from '../storage/embedded-db.js';
+import { mongoJobLeases } from '../storage/lease-store.js';
+import { mongoSessionStore } from '../storage/operator-store.js';
+import { mongoReportStore } from '../storage/report-store.js';
+import { openStorage, type Storage } from '../storage/storage.js';
+import { TicketService } from '../tickets/service.js';
+import { CHANNELS, type ChannelContext, type WiredChannel } from './channels.js';
+import { closeHttpServer, createHttpServer } from './http.js';
+import { Lifecycle } from './lifecycle.js';
 
 export interface RunningApplication {
   readonly config: Config;
@@ -40,8 +35,6 @@ export interface RunningApplication {
   readonly outbox: OutboxDispatcher;
   readonly scheduler: Scheduler;
   readonly http: FastifyInstance;
-  /** The email channel, when IMAP and SMTP are configured. */
-  readonly email: EmailChannel | undefined;
   /** The address the HTTP server listens on, e.g. http://127.0.0.1:3000. */
   readonly url: string;
   stop(): Promise<void>;
@@ -80,46 +73,22 @@ export async function startApplication(config: Config, logger: Logger): Promise<
     lifecycle.on('drain', 'conversations', () => router.drain());
     lifecycle.on('drain', 'outbox', () => outbox.stop());
 
+    const mailer = smtpMailer(config.channels.email);
+    if (mailer) lifecycle.on('close', 'mailer', () => { mailer.close(); });
     const health = new HealthRegistry();
     const http = createHttpServer({ logger, metrics, health, connection, databaseKind });
-    const webchat = await webchatRoutes(http, { router, outbox, outboxStore: storage.outbox, attachments: storage.attachments, photoMaxBytes: config.limits.photoMaxBytes });
-    // Open long polls and event streams would hold the HTTP server open: they end first.
-    lifecycle.on('intake', 'long polls', () => { webchat.endLongPolls(); });
-    health.set('webchat', 'up');
+    // The web chat's entry comes first: its multipart settings are the ones the inbox finds registered.
+    const channels = await wireChannels({ config, connection, storage, router, outbox, mailer, http, health, logger }, lifecycle);
     const inbox = await registerInbox(http, { config, storage, tickets, router, logger });
+    // Open event streams would hold the HTTP server open: they end first.
     lifecycle.on('intake', 'inbox event streams', () => { inbox.events.close(); });
-    const { botToken } = config.channels.telegram;
-    const telegram = botToken
-      ? new TelegramChannel({ config: { ...config.channels.telegram, botToken }, photoMaxBytes: config.limits.photoMaxBytes, router, outbox, attachments: storage.attachments, health, logger })
-      : undefined;
-    telegram?.registerRoutes(http);
-    const { token: cloudToken, phoneNumberId } = config.channels.whatsappCloud;
-    if (cloudToken && phoneNumberId) {
-      registerWhatsAppCloud(http, {
-        config: { ...config.channels.whatsappCloud, token: cloudToken, phoneNumberId },
-        photoMaxBytes: config.limits.photoMaxBytes,
-        router,
-        outbox,
-        outboxStore: storage.outbox,
-        attachments: storage.attachments,
-        health,
-        logger,
-      });
-    }
-    let whatsappWeb: WhatsAppWebChannel | undefined;
-    if (config.channels.whatsappWeb.enabled) {
-      const { client, media } = await createWhatsAppWebClient(config, connection);
-      whatsappWeb = new WhatsAppWebChannel({ client, media, router, outbox, attachments: storage.attachments, health, logger, leases: mongoJobLeases(connection), owner: `${hostname()}:${String(process.pid)}`, onQr: (qr) => { void printQr(qr); } });
-      registerQrPage(http, whatsappWeb, inbox.adminPage);
-    }
+    for (const { wired } of channels) wired.adminPages?.(http, inbox.adminPage);
     lifecycle.on('intake', 'http', () => closeHttpServer(http));
 
-    const mailer = smtpMailer(config.channels.email);
     const reports = mongoReportStore(connection);
     // Every notice by mail goes through the durable mail queue: sent at once, retried on a timer, taken over by the outboxRetry sweep.
     const notices = mailer ? configuredNoticeDispatcher(config, { store: storage.notices, mailer, attachments: storage.attachments, reports, logger }) : undefined;
-    if (mailer && notices) {
-      lifecycle.on('close', 'mailer', () => { mailer.close(); });
+    if (notices) {
       lifecycle.on('drain', 'mail notices', () => notices.stop());
       // The agency learns of its ticket at once; the agencyNotices job queues what a crash left undone.
       const agencyNotices = { tickets, notices, config, logger };
@@ -129,8 +98,6 @@ export async function startApplication(config: Config, logger: Logger): Promise<
         }
       });
     }
-    const email = mailer ? emailChannel(config, { mailer, connection, storage, router, outbox, health, logger }) : undefined;
-    if (config.channels.email.imap.host && !mailer) logger.warn('IMAP_HOST is set but SMTP_HOST or MAIL_FROM is not: the email channel stays off (it could not answer)');
 
     // Messages recorded by a process that died before processing them.
     await router.recover();
@@ -139,50 +106,31 @@ export async function startApplication(config: Config, logger: Logger): Promise<
 
     const url = await http.listen({ port: config.server.port, host: process.env.HOST ?? '0.0.0.0' });
     logger.info({ url, database: databaseKind }, 'Aduan is listening');
-    if (telegram) {
-      telegram.start();
-      lifecycle.on('intake', 'telegram', () => telegram.stop());
-    }
-    if (whatsappWeb) {
-      const channel = whatsappWeb;
-      channel.start();
-      lifecycle.on('intake', 'whatsapp web', () => channel.stop());
-    }
-    if (email) {
-      email.start();
-      lifecycle.on('intake', 'email', () => email.stop());
+    for (const { name, wired } of channels) {
+      if (!wired.start) continue;
+      wired.start();
+      if (wired.stop) lifecycle.on('intake', name, wired.stop);
     }
 
-    return { config, storage, tickets, router, outbox, scheduler, http, email, url, stop };
+    return { config, storage, tickets, router, outbox, scheduler, http, url, stop };
   } catch (error) {
     await stop();
     throw error;
   }
 }
 
-/** The email channel when IMAP_HOST is set (and SMTP, checked by the caller). */
-function emailChannel(
-  config: Config,
-  deps: { mailer: Mailer; connection: Connection; storage: Storage; router: ConversationRouter; outbox: OutboxDispatcher; health: HealthRegistry; logger: Logger },
-): EmailChannel | undefined {
-  const { imap, mailbox, pollInterval, maxMessageSize, allowedFileTypes, rateLimit } = config.channels.email;
-  if (!imap.host) return undefined;
-  if (!imap.user || !imap.password) throw new Error('IMAP_HOST is set: IMAP_USER and IMAP_PASSWORD are needed too');
-  const { mailer, connection, storage, router, outbox, health, logger } = deps;
-  return new EmailChannel({
-    mailbox: { host: imap.host, port: imap.port, secure: imap.secure, user: imap.user, password: imap.password, mailbox, pollIntervalMs: pollInterval, maxMessageBytes: maxMessageSize },
-    mailer,
-    store: mongoEmailStore(connection),
-    leases: mongoJobLeases(connection),
-    owner: `${hostname()}:${String(process.pid)}`,
-    router,
-    outbox,
-    attachments: storage.attachments,
-    agencies: config.agencies,
-    allowedFileTypes,
-    rateLimit: { messages: rateLimit.messages, perMs: rateLimit.per },
-    cityName: config.city.name,
-    health,
-    logger,
-  });
+/**
+ * Wires the channels whose settings are present, in the table's order, with
+ * their routes on the HTTP server before it listens. A channel that has
+ * nothing to start (the web chat's long polls) can be stopped from now on.
+ */
+async function wireChannels(ctx: ChannelContext, lifecycle: Lifecycle): Promise<{ name: string; wired: WiredChannel }[]> {
+  const channels: { name: string; wired: WiredChannel }[] = [];
+  for (const entry of CHANNELS) {
+    const wired = await entry.wire(ctx);
+    if (!wired) continue;
+    if (!wired.start && wired.stop) lifecycle.on('intake', entry.name, wired.stop);
+    channels.push({ name: entry.name, wired });
+  }
+  return channels;
 }
