@@ -140,24 +140,31 @@ export class OutboxDispatcher {
   private async deliverInOrder(key: string, records: readonly OutboundRecord[], claimed: boolean): Promise<void> {
     const lane = this.lanes.get(key);
     if (lane) {
-      await this.holdBehind(lane, records);
+      await this.holdBehind(lane, records, claimed);
       return;
     }
     for (const [i, record] of records.entries()) {
       const outcome = await this.deliver(record, claimed);
       if (outcome.kind === 'done') continue;
       const waiting: Lane = { waiting: [record], retryAt: outcome.at };
-      await this.holdBehind(waiting, records.slice(i + 1), outcome.reason);
+      await this.holdBehind(waiting, records.slice(i + 1), claimed, outcome.reason);
       await this.wait(key, waiting);
       return;
     }
   }
 
-  /** Followers retry after the message they follow, never before it; another instance leaves them alone meanwhile. */
-  private async holdBehind(lane: Lane, records: readonly OutboundRecord[], reason = 'waiting for an earlier message'): Promise<void> {
+  /**
+   * Records join a waiting conversation in their order (an earlier one the sweep took over from a dead
+   * instance goes first, not behind the later one that waits for it). Records this instance holds are
+   * handed back for the sweep of others to leave alone meanwhile; records it does not hold are only
+   * remembered: whoever claims them first sends them, in order either way.
+   */
+  private async holdBehind(lane: Lane, records: readonly OutboundRecord[], claimed: boolean, reason = 'waiting for an earlier message'): Promise<void> {
     for (const record of records) {
+      if (lane.waiting.some((r) => r.id === record.id)) continue;
       lane.waiting.push(record);
-      await this.store.reschedule(record.id, new Date(lane.retryAt + this.holdMs + lane.waiting.length), reason);
+      lane.waiting.sort((a, b) => a.seq - b.seq);
+      if (claimed && record.claimedUntil) await this.store.reschedule(record.id, new Date(lane.retryAt + this.holdMs + record.seq), reason, { claim: record.claimedUntil });
     }
   }
 
@@ -191,11 +198,12 @@ export class OutboxDispatcher {
       ? { at: now + this.baseBackoffMs, reason: 'no sender for the channel' }
       : await this.heldBack(record, now);
     if (held) {
-      await this.store.reschedule(record.id, new Date(held.at + this.holdMs), held.reason, alreadyClaimed);
+      if (alreadyClaimed && record.claimedUntil) await this.store.reschedule(record.id, new Date(held.at + this.holdMs), held.reason, { claim: record.claimedUntil, refund: true });
       return { kind: 'wait', ...held };
     }
     const claimed = alreadyClaimed ? record : await this.store.claim(record.id, new Date(now + this.claimMs), new Date(now));
-    if (!claimed || !sender) return DONE; // delivered or being delivered elsewhere
+    // Claimed by another instance meanwhile, or already sent (a sweep's stale list): not ours to send.
+    if (!claimed || !sender) return DONE;
     try {
       const { providerMessageId } = await sender.send(claimed.channelUserId, claimed.message, { id: claimed.id, ...(claimed.ticketNumber ? { ticketNumber: claimed.ticketNumber } : {}) });
       await this.store.markSent(claimed.id, this.clock(), providerMessageId);
@@ -230,7 +238,7 @@ export class OutboxDispatcher {
     const limited = error instanceof DeliveryError ? error : undefined;
     const delay = limited?.retryAfterMs ?? this.backoff(record.attempts);
     if (limited?.pause !== undefined && limited.retryAfterMs !== undefined) this.pauses.pause(limited.pause, record.channel, record.channelUserId, now + delay);
-    await this.store.reschedule(record.id, new Date(now + delay + this.holdMs), reason);
+    if (record.claimedUntil) await this.store.reschedule(record.id, new Date(now + delay + this.holdMs), reason, { claim: record.claimedUntil });
     this.logger.info({ channel: record.channel, attempts: record.attempts, retryInMs: delay, reason }, 'outbound message will be retried');
     return { kind: 'wait', at: now + delay, reason };
   }

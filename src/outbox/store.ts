@@ -18,6 +18,8 @@ export interface NewOutbound {
 export interface OutboundRecord extends NewOutbound {
   readonly id: string;
   readonly attempts: number;
+  /** While it is being sent: until when the sender's claim holds (also names the claim, see `reschedule`). */
+  readonly claimedUntil?: Date;
 }
 
 /**
@@ -33,8 +35,12 @@ export interface OutboxStore {
   /** Takes a pending (or abandoned) entry for delivery until `until`; null if someone else has it or it is done. */
   claim(id: string, until: Date, now: Date): Promise<OutboundRecord | null>;
   markSent(id: string, now: Date, providerMessageId?: string): Promise<void>;
-  /** Back to pending until `at`. `refund`: it was claimed but not tried (held back), so the claim's attempt does not count. */
-  reschedule(id: string, at: Date, error: string, refund?: boolean): Promise<void>;
+  /**
+   * Back to pending until `at`. With `claim` (the caller's claimedUntil) only while that claim still holds;
+   * without, only an entry that is pending: a sent entry, or one another sender holds, is never brought back.
+   * `refund`: it was claimed but not tried (held back), so the claim's attempt does not count.
+   */
+  reschedule(id: string, at: Date, error: string, options?: { readonly claim?: Date; readonly refund?: boolean }): Promise<void>;
   /** Whether a conversation's entry is done with (sent, failed for good, or never stored). */
   settled(conversationKey: string, seq: number): Promise<boolean>;
   markFailed(id: string, error: string): Promise<void>;

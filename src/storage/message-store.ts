@@ -132,8 +132,9 @@ export function mongoOutboxStore(connection: Connection): OutboxStore {
       await messages.updateOne({ _id: id }, { $set: { status: 'sent', sentAt: now, ...(providerMessageId ? { providerMessageId } : {}) }, $unset: { claimedUntil: 1, nextAttemptAt: 1 } });
     },
 
-    async reschedule(id, at, error, refund = false) {
-      await messages.updateOne({ _id: id }, { $set: { status: 'pending', nextAttemptAt: at, lastError: error }, $unset: { claimedUntil: 1 }, ...(refund ? { $inc: { attempts: -1 } } : {}) });
+    async reschedule(id, at, error, { claim, refund = false } = {}) {
+      const holder = claim ? { status: 'sending' as const, claimedUntil: claim } : { status: 'pending' as const };
+      await messages.updateOne({ _id: id, ...holder }, { $set: { status: 'pending', nextAttemptAt: at, lastError: error }, $unset: { claimedUntil: 1 }, ...(refund ? { $inc: { attempts: -1 } } : {}) });
     },
 
     async settled(conversationKey, seq) {
@@ -187,6 +188,7 @@ function toOutbound(doc: MessageDoc): OutboundRecord {
     session: doc.session,
     seq: doc.seq ?? 0,
     attempts: doc.attempts,
+    ...(doc.status === 'sending' && doc.claimedUntil ? { claimedUntil: doc.claimedUntil } : {}),
     ...(doc.ticketNumber ? { ticketNumber: doc.ticketNumber } : {}),
     message: {
       text: doc.text ?? '',

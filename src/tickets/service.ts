@@ -16,7 +16,10 @@ export type TicketEvent =
 
 export type TicketListener = (event: TicketEvent) => void;
 
-/** How long a taken deadline stays away before it comes due again (its action failed or its process died). */
+/**
+ * How long a taken deadline stays away before it comes due again (its action failed or its process died),
+ * unless the configuration says (`leases.job`: the deadlines are taken by jobs, and held as long as a job's run).
+ */
 export const DUE_LEASE_MS = 5 * 60_000;
 
 /**
@@ -28,6 +31,7 @@ export const dueKey = (kind: string, ticket: Pick<Ticket, 'number' | 'version'>)
 
 export type TicketServiceConfig = Pick<Config, 'categories' | 'agencies' | 'forwarding' | 'sla' | 'limits' | 'ticketNumber'> & {
   readonly city: Pick<Config['city'], 'timezone'>;
+  readonly leases?: Pick<Config['leases'], 'job'>;
 };
 
 export interface TransitionOptions {
@@ -114,7 +118,7 @@ export class TicketService {
 
   /**
    * Handles every due deadline of one kind, a batch at a time. Each is taken
-   * as a lease (moved `DUE_LEASE_MS` ahead in one atomic update, so one caller
+   * as a lease (moved `leases.job` ahead in one atomic update, so one caller
    * gets it), handed to `act`, and removed once `act` has succeeded. If `act`
    * throws or the process dies, the deadline comes due again when the lease
    * ends and `act` runs again: `act` must be idempotent. Key what it does by
@@ -145,7 +149,7 @@ export class TicketService {
   /** The same for one ticket (e.g. right after it was created); false when it is not due or someone else holds it. */
   async takeDue(number: string, field: keyof Due, status: TicketStatus, act: (ticket: Ticket) => Promise<void>): Promise<boolean> {
     const now = this.clock();
-    const leaseUntil = new Date(now.getTime() + DUE_LEASE_MS);
+    const leaseUntil = new Date(now.getTime() + (this.config.leases?.job ?? DUE_LEASE_MS));
     const ticket = await this.store.takeDue(number, field, status, now, leaseUntil);
     if (!ticket) return false;
     await act(ticket);

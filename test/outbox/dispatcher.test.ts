@@ -11,6 +11,7 @@ import { openStorage } from '../../src/storage/storage.js';
 import { PHONE_CHANNEL } from '../support/conversation.js';
 import { defaultConfig } from '../support/config.js';
 import { useTestDatabase } from '../support/database.js';
+import { until } from '../support/until.js';
 
 const db = useTestDatabase(import.meta.filename);
 const logger = createLogger({ level: 'silent' });
@@ -115,5 +116,64 @@ describe('OutboxDispatcher', () => {
     await outbox.enqueue(entries('u5', 'satu', 'dua'));
     await outbox.idle();
     expect(channel.delivered).toEqual(['u5:satu', 'u5:dua']);
+  });
+});
+
+describe('OutboxDispatcher on the real clock, with retry timers', () => {
+  const live = (channel: ChannelSender, claimMs = 30_000) => {
+    const storage = openStorage(db.connection, defaultConfig());
+    const outbox = new OutboxDispatcher(storage.outbox, logger, { baseBackoffMs: 200, maxAttempts: 5, claimMs });
+    outbox.register(channel);
+    return { outbox, storage };
+  };
+
+  it('a reply waiting for an earlier one that a dead instance held goes out after it, once the sweep takes that over (no livelock)', async () => {
+    const channel = new ScriptedChannel();
+    const { outbox, storage } = live(channel);
+    // The dead instance claimed #1 briefly and died; the new one queues #2 meanwhile.
+    await storage.outbox.enqueue(entries('v1', 'satu'), new Date(), { kind: 'claimed', claimedUntil: new Date(Date.now() + 300) });
+    await outbox.enqueue([{ ...entries('v1', 'x', 'dua')[1] } as NewOutbound]);
+    await outbox.idle();
+    expect(channel.delivered).toEqual([]); // #2 waits for #1
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await outbox.sweep(); // takes over #1
+    await until('both to go out', () => channel.delivered.length === 2, 5_000);
+    expect(channel.delivered).toEqual(['v1:satu', 'v1:dua']);
+    await outbox.stop();
+  });
+
+  it('a stale sweep never brings back a message that went out meanwhile', async () => {
+    // "satu" is on the wire longer than its claim; the sweep finds it abandoned and waits for the conversation's
+    // turn; meanwhile "satu" is marked sent and "dua" fails once. The sweep's stale copy must not send "satu" again.
+    const sent: string[] = [];
+    let release: () => void = () => undefined;
+    let failDua = true;
+    const slow: ChannelSender = {
+      channel: 'telegram',
+      capabilities: PHONE_CHANNEL,
+      delivery: 'push',
+      send: async (_to, message) => {
+        if (message.text === 'dua' && failDua) {
+          failDua = false;
+          throw new Error('502 Bad Gateway');
+        }
+        sent.push(message.text);
+        if (sent.length === 1) await new Promise<void>((resolve) => { release = resolve; });
+        return {};
+      },
+    };
+    const { outbox, storage } = live(slow, 200);
+    await outbox.enqueue(entries('v2', 'satu', 'dua'));
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the claim ran out while "satu" is on the wire
+    const sweeping = outbox.sweep();
+    release();
+    await sweeping;
+    await until('"dua" to go out', () => sent.includes('dua'), 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(sent).toEqual(['satu', 'dua']);
+    expect((await stored('v2', 1))?.status).toBe('sent');
+    expect((await stored('v2', 2))?.status).toBe('sent');
+    await outbox.stop();
+    expect(await storage.outbox.due(new Date(Date.now() + 120_000), 10)).toEqual([]);
   });
 });
