@@ -31,6 +31,8 @@ export interface TelegramChannelDeps {
 
 const ALLOWED_UPDATES = ['message', 'edited_message'] as const;
 const POLL_TIMEOUT_S = 50;
+/** Tries for a photo before the person is asked to send it again (0.5 s, 1 s, 2 s apart). */
+const PHOTO_ATTEMPTS = 4;
 /** The public Bot API serves files up to 20 MB to bots. */
 const BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024;
 
@@ -132,9 +134,10 @@ export class TelegramChannel {
         continue;
       }
       // Retry the batch until every update is stored; only then move the offset past it.
+      const handled = new Set<number>();
       for (let attempt = 1; !this.stopped(); attempt++) {
         try {
-          await this.handleBatch(updates);
+          await this.handleBatch(updates, handled);
           const last = updates.at(-1);
           if (last) this.offset = last.update_id + 1;
           break;
@@ -147,18 +150,27 @@ export class TelegramChannel {
     }
   }
 
-  /** Chats in parallel, each chat's updates in their order. */
-  private async handleBatch(updates: readonly Update[]): Promise<void> {
+  /**
+   * Chats in parallel, each chat's updates in their order. A chat whose update fails stops there; the other
+   * chats go on, and a retry of the batch skips what is `handled` already (no photo is fetched twice).
+   */
+  private async handleBatch(updates: readonly Update[], handled: Set<number>): Promise<void> {
     const byChat = new Map<string, Update[]>();
     for (const update of updates) {
+      if (handled.has(update.update_id)) continue;
       const chat = chatOf(update);
       byChat.set(chat, [...(byChat.get(chat) ?? []), update]);
     }
-    await Promise.all(
+    const results = await Promise.allSettled(
       [...byChat.values()].map(async (chatUpdates) => {
-        for (const update of chatUpdates) await this.handleUpdate(update);
+        for (const update of chatUpdates) {
+          await this.handleUpdate(update);
+          handled.add(update.update_id);
+        }
       }),
     );
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   private async handleUpdate(update: Update): Promise<void> {
@@ -169,8 +181,28 @@ export class TelegramChannel {
     await this.deps.router.handle(photo ? { ...normalised.message, photos: [photo] } : normalised.message);
   }
 
-  /** Downloads a photo and stores it; transient failures throw, so the update is retried. */
+  /**
+   * Downloads a photo and stores it. A transient failure is tried again a few times; after that the person
+   * is told the photo could not be fetched (and can send it again) rather than every chat of the bot
+   * waiting behind it: Telegram gives no later update before this one is confirmed.
+   */
   private async fetchPhoto(media: MediaToFetch): Promise<PhotoInput> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.fetchPhotoOnce(media);
+      } catch (error) {
+        if (attempt >= PHOTO_ATTEMPTS || this.stopped()) {
+          if (this.stopped()) throw error; // not confirmed: the next start fetches it again
+          this.deps.logger.warn({ reason: this.redact(error), attempts: attempt }, 'Telegram photo could not be downloaded; the person is asked to send it again');
+          return { rejected: 'download_failed' };
+        }
+        await this.pause(500 * 2 ** (attempt - 1));
+      }
+    }
+  }
+
+  /** One try; transient failures throw. */
+  private async fetchPhotoOnce(media: MediaToFetch): Promise<PhotoInput> {
     if (media.size !== undefined && (media.size > this.deps.photoMaxBytes || media.size > BOT_API_DOWNLOAD_LIMIT)) return { rejected: 'too_large' };
     let file;
     try {

@@ -6,6 +6,7 @@ import type { RunningApplication } from '../../../src/app/application.js';
 import { startTestApp } from '../../support/app.js';
 import { FakeBotApi } from '../../support/bot-api.js';
 import { useTestDatabase } from '../../support/database.js';
+import { fakeJpeg } from '../../support/images.js';
 import { until } from '../../support/until.js';
 
 const db = useTestDatabase(import.meta.filename);
@@ -30,10 +31,11 @@ async function start(): Promise<RunningApplication> {
 function watchCalls(): { calls: { method: string; at: number }[]; stop: () => void } {
   const calls: { method: string; at: number }[] = [];
   let seen = api.calls.length;
-  const timer = setInterval(() => {
+  const look = () => {
     for (; seen < api.calls.length; seen++) calls.push({ method: api.calls[seen] ?? '', at: Date.now() });
-  }, 2);
-  return { calls, stop: () => { clearInterval(timer); } };
+  };
+  const timer = setInterval(look, 2);
+  return { calls, stop: () => { clearInterval(timer); look(); } };
 }
 
 const start_ = { text: '/start', entities: [{ type: 'bot_command', offset: 0, length: 6 }] };
@@ -84,5 +86,23 @@ describe('Telegram sends that fail', () => {
     // 7201's answer to /start came before its answer to "halo".
     expect(api.textsTo(7201).slice(0, api.textsTo(7202).length)).toEqual(api.textsTo(7202));
     expect(api.textsTo(7201).length).toBeGreaterThan(api.textsTo(7202).length);
+  });
+
+  it('a photo Telegram will not hand over is given up after a few tries (the person is asked again), and other chats are not held up', async () => {
+    await start();
+    await until('the channel to poll', () => api.calls.includes('getUpdates'));
+    const error = { status: 500, body: { ok: false, error_code: 500, description: 'Internal Server Error' } };
+    api.fail('getFile', error, error, error, error, error, error, error, error);
+    api.addFile('broken-photo', fakeJpeg(2_000, 1));
+    api.push(api.message(7301, start_));
+    await until('the menu', () => api.textsTo(7301).some((t) => t.includes('Silakan pilih layanan')));
+    api.push(api.message(7301, { photo: [{ file_id: 'broken-photo', file_unique_id: 'u1', width: 800, height: 600, file_size: 2_000 }] }));
+    await until('the photo to be tried', () => api.calls.includes('getFile'));
+    const started = Date.now();
+    api.push(api.message(7302, start_));
+    await until('the other chat to be answered', () => api.textsTo(7302).some((t) => t.includes('Silakan pilih layanan')), 8_000);
+    await until('the person to be asked for the photo again', () => api.textsTo(7301).some((t) => t.includes('foto gagal diterima')), 8_000);
+    expect(Date.now() - started).toBeLessThan(8_000);
+    expect(api.calls.filter((c) => c === 'getFile')).toHaveLength(4);
   });
 });
