@@ -5,14 +5,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApplication } from '../../src/app/application.js';
-import { launchChromium } from '../support/chromium.js';
+import { launchChromium, screenshotPath } from '../support/chromium.js';
 import { useTestDatabase } from '../support/database.js';
 import { fakeJpeg } from '../support/images.js';
 import { ADMIN, addOperators, OperatorSession, startInboxApp } from '../support/inbox.js';
 import { WebchatCitizen } from '../support/webchat.js';
 
 const db = useTestDatabase(import.meta.filename);
-const screenshot = (name: string) => new URL(`../../docs/screenshots/inbox-${name}.png`, import.meta.url).pathname;
+const screenshot = (name: string) => screenshotPath(`inbox-${name}`);
 let app: RunningApplication;
 let browser: Browser;
 let citizen: WebchatCitizen;

@@ -5,12 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApplication } from '../../../src/app/application.js';
 import { ticketModel } from '../../../src/storage/models/ticket.js';
 import { startTestApp } from '../../support/app.js';
-import { launchChromium } from '../../support/chromium.js';
+import { launchChromium, screenshotPath } from '../../support/chromium.js';
 import { useTestDatabase } from '../../support/database.js';
 import { fakeJpeg } from '../../support/images.js';
 
 const db = useTestDatabase(import.meta.filename);
-const SCREENSHOT = new URL('../../../docs/screenshots/webchat.png', import.meta.url).pathname;
+const SCREENSHOT = screenshotPath('webchat');
 let app: RunningApplication;
 let browser: Browser;
 
