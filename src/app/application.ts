@@ -11,6 +11,7 @@ import { registerInbox } from '../inbox/register.js';
 import { sendAgencyNotice } from '../notifications/agency-notice.js';
 import { smtpMailer } from '../notifications/mailer.js';
 import { configuredNoticeDispatcher } from '../notifications/notice-dispatcher.js';
+import { keepReportersInformed } from '../notifications/milestones.js';
 import { HealthRegistry } from '../observability/health.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
@@ -69,6 +70,8 @@ export async function startApplication(config: Config, logger: Logger): Promise<
     });
 
     const { router, outbox } = setUpConversation(config, storage, tickets, logger, { onProcessed: (ms) => { metrics.messageProcessing.observe(ms / 1_000); } });
+    // The reporter hears each milestone of their ticket at once; the milestones job sends what a crash left unsent.
+    keepReportersInformed({ tickets, router, config, logger });
     // Messages being processed finish first; then the sends they queued.
     lifecycle.on('drain', 'conversations', () => router.drain());
     lifecycle.on('drain', 'outbox', () => outbox.stop());

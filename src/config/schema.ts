@@ -39,6 +39,9 @@ const email = z.email({ error: 'expected an email address' });
 
 const localizedText = z.strictObject({ id: z.string().min(1), en: z.string().min(1).optional() }, { error: 'expected texts per language, e.g. {id: ..., en: ...}' });
 
+/** A WhatsApp message template approved by Meta: its name and language code (`id`, `en_US`). */
+const waTemplate = z.strictObject({ name: z.string().min(1), language: z.string().min(2) });
+
 const person = z.strictObject({
   name: z.string().min(1),
   email: email.optional(),
@@ -88,6 +91,8 @@ export const configSchema = z
     /** The central operators (Admin Pusat), copied on every escalation. */
     centralOperators: z.strictObject({ emails: z.array(email).default([]) }),
     forwarding: z.record(z.string(), z.strictObject({ name: z.string().min(1), url: z.url() })),
+    /** Which milestones of a ticket the reporter is told about on their own channel (README, "Kept informed"). */
+    milestones: z.strictObject({ takenUp: z.boolean(), transferred: z.boolean(), forwarded: z.boolean(), resultReady: z.boolean() }),
     sla: z.strictObject({
       firstResponse: duration,
       firstResponseReminderRatio: z.number().gt(0).lt(1),
@@ -149,6 +154,20 @@ export const configSchema = z
         apiRoot: z.url(),
         /** An approved template for messages outside the 24-hour customer window; one body parameter receives the text. */
         followUpTemplate: z.strictObject({ name: z.string().min(1), language: z.string().min(2) }).optional(),
+        /**
+         * Approved templates for the late messages outside the 24-hour window, by the message's kind, with
+         * the parameters README lists; a kind without one goes as `followUp` (else `followUpTemplate`), its text the one parameter.
+         */
+        templates: z
+          .strictObject({
+            followUp: waTemplate.optional(),
+            confirmationRequest: waTemplate.optional(),
+            confirmationReminder: waTemplate.optional(),
+            autoClosed: waTemplate.optional(),
+            milestone: waTemplate.optional(),
+            operatorReply: waTemplate.optional(),
+          })
+          .optional(),
       }),
       email: z.strictObject({
         imap: z.strictObject({

@@ -33,8 +33,17 @@ export interface Choice {
   readonly label: string;
 }
 
+/**
+ * Messages nobody's message asked for, sent when the person may have been silent for days: outside
+ * WhatsApp's 24-hour window each goes as its own approved template (README, WhatsApp Cloud API).
+ */
+export const NOTICE_KINDS = ['confirmationRequest', 'confirmationReminder', 'autoClosed', 'milestone', 'operatorReply'] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
 export interface OutboundMessage {
   readonly text: string;
+  /** A late message: its kind and the parameters of its template, in the template's order. */
+  readonly notice?: { readonly kind: NoticeKind; readonly params: readonly string[] };
   readonly choices?: readonly Choice[];
   readonly photo?: AttachmentRef;
   /** Ask the channel to offer a "share my phone number" or "share location" button where it can. */

@@ -35,8 +35,11 @@ export interface ConversationState {
   profile?: Profile;
   /** A question outside any flow that waits for a yes/no: has this ticket's problem been solved? */
   pendingConfirmation?: string;
-  /** An operator wrote to the person about this ticket: until `until` (ISO time) their messages join its thread. */
-  operatorChat?: { ticket: string; until: string };
+  /**
+   * An operator wrote to the person about this ticket: until `until` (ISO time) their messages join its thread;
+   * `acknowledged` once their first answer to that operator message was thanked.
+   */
+  operatorChat?: { ticket: string; until: string; acknowledged?: boolean };
 }
 
 export const idleState = (locale: Locale, profile?: Profile, pendingConfirmation?: string): ConversationState => ({

@@ -14,6 +14,7 @@ import type { ReportStore } from '../storage/report-store.js';
 import type { SessionStore } from '../storage/operator-store.js';
 import type { AttachmentStore } from '../storage/attachments.js';
 import { sendDueAgencyNotices } from '../notifications/agency-notice.js';
+import { sendDueMilestones } from '../notifications/milestones.js';
 
 export interface JobContext {
   readonly config: Config;
@@ -63,6 +64,8 @@ export const JOBS = {
     schedule: 'confirmationSweep',
     run: async (context) => (await askForConfirmation(context)) + (await remindToConfirm(context)) + (await closeUnconfirmed(context)),
   },
+  /** Milestone messages to reporters that the fast path (right after the transition) did not send. */
+  milestones: { schedule: 'milestoneSweep', run: (context) => sendDueMilestones(context) },
 } as const satisfies Record<string, Job>;
 
 export type JobName = keyof typeof JOBS;

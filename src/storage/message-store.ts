@@ -1,6 +1,6 @@
 // The inbound log and the outbox on the `messages` collection.
 import type { Connection } from 'mongoose';
-import type { PhotoInput } from '../conversation/messages.js';
+import type { NoticeKind, PhotoInput } from '../conversation/messages.js';
 import type { InboundLog, RecordedInbound } from '../conversation/ports.js';
 import type { OutboundRecord, OutboxStore } from '../outbox/store.js';
 import { isDuplicateKeyError } from './errors.js';
@@ -97,6 +97,7 @@ export function mongoOutboxStore(connection: Connection): OutboxStore {
         ...(e.message.choices ? { choices: e.message.choices } : {}),
         ...(e.message.request ? { request: e.message.request } : {}),
         ...(e.message.photo ? { photos: [e.message.photo] } : {}),
+        ...(e.message.notice ? { notice: { kind: e.message.notice.kind, params: [...e.message.notice.params] } } : {}),
         ...(e.ticketNumber ? { ticketNumber: e.ticketNumber } : {}),
         ...(e.author ? { author: e.author } : {}),
         ...(delivery.kind === 'delivered'
@@ -195,6 +196,7 @@ function toOutbound(doc: MessageDoc): OutboundRecord {
       ...(doc.choices?.length ? { choices: doc.choices } : {}),
       ...(doc.request ? { request: doc.request } : {}),
       ...(photo ? { photo } : {}),
+      ...(doc.notice ? { notice: { kind: doc.notice.kind as NoticeKind, params: doc.notice.params } } : {}),
     },
   };
 }

@@ -66,10 +66,19 @@ export interface Due {
   autoClose?: Date;
   /** Tell the reporter that the ticket was closed for want of an answer (set by that closing, so a crash cannot lose it). */
   closeNotice?: Date;
+  /**
+   * Tell the reporter the milestone the last transition reached (taken up, transferred, forwarded, result
+   * ready): set by that transition, so a crash right after it cannot lose the message; cleared by the next.
+   */
+  milestone?: Date;
 }
 
 /** Every deadline, for the transitions that clear them and the schema that stores them. */
-export const DUE_FIELDS: readonly (keyof Due)[] = ['agencyNotice', 'firstResponse', 'firstResponseReminder', 'followUp', 'followUpReminder', 'confirmationRequest', 'confirmationReminder', 'autoClose', 'closeNotice'];
+export const DUE_FIELDS: readonly (keyof Due)[] = ['agencyNotice', 'firstResponse', 'firstResponseReminder', 'followUp', 'followUpReminder', 'confirmationRequest', 'confirmationReminder', 'autoClose', 'closeNotice', 'milestone'];
+
+/** The moments a reporter is told about on their own channel (README, "Kept informed"), each switchable in `milestones`. */
+export const MILESTONE_KINDS = ['takenUp', 'transferred', 'forwarded', 'resultReady'] as const;
+export type MilestoneKind = (typeof MILESTONE_KINDS)[number];
 
 /** An operator's internal note on a ticket: never sent to the reporter. */
 export interface InternalNote {

@@ -3,7 +3,7 @@
 // service applies its result as one conditional update.
 import type { SlaConfig } from '../config/schema.js';
 import { IllegalTransitionError } from './errors.js';
-import { type Actor, type AgencyResult, type AttachmentRef, type CloseReason, type Due, DUE_FIELDS, type HistoryEntry, type Ticket, type TicketStatus } from './model.js';
+import { type Actor, type AgencyResult, type AttachmentRef, type CloseReason, type Due, DUE_FIELDS, type HistoryEntry, type MilestoneKind, type Ticket, type TicketStatus } from './model.js';
 
 export interface TransitionInputs {
   /** Send to another agency (also after a wrong category); the new agency gets a fresh response deadline. */
@@ -49,6 +49,33 @@ export const TRANSITIONS: Readonly<Record<TransitionAction, TransitionRule>> = {
 
 export const TRANSITION_ACTIONS = Object.keys(TRANSITIONS) as TransitionAction[];
 
+/**
+ * The transitions the reporter hears about on their own channel, and as what. The others tell the
+ * reporter themselves (validate: the confirmation question carries the result; confirm, reopen by the
+ * reporter: the answer to their own message; closeNoConfirmation: its own notice) or are the city's
+ * internal business (returnToAgency; reject and a reopen by an operator are left to the operator's reply).
+ * `submitResult` says only that a result is in and being checked: its text waits for the validation,
+ * since the central operator may still send it back.
+ */
+export const MILESTONES: Readonly<Partial<Record<TransitionAction, MilestoneKind>>> = {
+  respond: 'takenUp',
+  route: 'transferred',
+  forward: 'forwarded',
+  submitResult: 'resultReady',
+};
+
+/** The milestone a ticket's last transition reached. Its `due.milestone` lives only until the next transition, so this is the one owed. */
+export function milestoneOf(ticket: Pick<Ticket, 'history'>): MilestoneKind | undefined {
+  const last = ticket.history.at(-1);
+  return last ? MILESTONES[last.action as TransitionAction] : undefined;
+}
+
+/** Whether this transition is a milestone for the reporter: a transfer to the agency it already has (a category corrected) is not. */
+function reachesMilestone<A extends TransitionAction>(ticket: Pick<Ticket, 'agency'>, action: A, input: TransitionInputs[A]): boolean {
+  if (MILESTONES[action] === undefined) return false;
+  return action !== 'route' || (input as TransitionInputs['route']).agency !== ticket.agency;
+}
+
 /** Dotted-path changes to one ticket, applied atomically with the expected status and version. */
 export interface TicketChange {
   readonly status: TicketStatus;
@@ -70,7 +97,7 @@ export function canTransition(status: TicketStatus, action: TransitionAction): b
 }
 
 export function planTransition<A extends TransitionAction>(
-  ticket: Pick<Ticket, 'number' | 'status' | 'result'>,
+  ticket: Pick<Ticket, 'number' | 'status' | 'result'> & Partial<Pick<Ticket, 'agency'>>,
   action: A,
   input: TransitionInputs[A],
   ctx: TransitionContext,
@@ -86,10 +113,12 @@ export function planTransition<A extends TransitionAction>(
   const effect = EFFECTS[action](input as never, ctx);
   const history: HistoryEntry = { at: ctx.now, actor: ctx.actor, action, from: ticket.status, to: rule.to };
   if (ctx.note?.trim()) history.note = ctx.note.trim();
+  // The reporter's message is owed from this very update on (every effect clears `due.milestone` otherwise).
+  const milestone = reachesMilestone(ticket, action, input);
   return {
     status: rule.to,
-    set: { ...effect.set },
-    unset: effect.unset ?? [],
+    set: { ...effect.set, ...(milestone ? { 'due.milestone': ctx.now } : {}) },
+    unset: (effect.unset ?? []).filter((path) => !(milestone && path === 'due.milestone')),
     inc: effect.inc ?? {},
     history,
   };

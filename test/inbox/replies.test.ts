@@ -27,13 +27,16 @@ describe('replies from the inbox', () => {
     expect(message?.text).toContain(`Pesan dari petugas tentang laporan ${number}`);
     expect(message?.text).toContain('apakah selokan yang dimaksud di sisi utara jalan?');
 
-    // The citizen answers: no menu from the bot, the answer is in the ticket's thread.
-    expect(await citizen.say('Iya pak, sisi utara dekat masjid')).toBe('');
+    // The citizen answers: no menu from the bot but a short thanks, once; the answer is in the ticket's thread.
+    expect(await citizen.say('Iya pak, sisi utara dekat masjid')).toBe('Terima kasih, pesan Anda sudah kami teruskan ke petugas.');
+    expect(await citizen.say('Yang ada warung kopinya')).toBe('');
     const { body } = await operator.get<Thread>(`/api/tickets/${number}`);
-    const tail = body.thread.slice(-2);
+    const tail = body.thread.slice(-4);
     expect(tail).toEqual([
       expect.objectContaining({ direction: 'out', author: 'operator:admin', delivery: 'sent', id: sent.body.id }),
       expect.objectContaining({ direction: 'in', author: 'reporter', text: 'Iya pak, sisi utara dekat masjid', delivery: 'received' }),
+      expect.objectContaining({ direction: 'out', author: 'bot', text: 'Terima kasih, pesan Anda sudah kami teruskan ke petugas.' }),
+      expect.objectContaining({ direction: 'in', author: 'reporter', text: 'Yang ada warung kopinya' }),
     ]);
     // The intake conversation is the start of the same thread.
     expect(body.thread[0]).toMatchObject({ direction: 'in', text: 'halo' });

@@ -50,6 +50,18 @@ describe('planTransition', () => {
     });
   });
 
+  it('owes the reporter a milestone message in the same update: taken up, transferred elsewhere, forwarded, result ready; no other', () => {
+    const milestones = TRANSITION_ACTIONS.filter((action) => {
+      const from = Object.keys(LEGAL[action])[0] as TicketStatus;
+      const plan = planTransition({ number: 'X', status: from, result: withResult, agency: 'DPUPR' }, action, INPUTS[action] as never, { actor: 'operator:siti', now, sla, note: 'alasan' });
+      expect(plan.set['due.milestone'] === undefined).toBe(plan.unset.includes('due.milestone')); // set, or cleared: never an older one left owed
+      return plan.set['due.milestone'] !== undefined;
+    });
+    expect(milestones.sort()).toEqual(['forward', 'respond', 'route', 'submitResult']);
+    const sameAgency = planTransition({ number: 'X', status: 'open', agency: 'DLH' }, 'route', { agency: 'DLH', category: 'sampah' }, { actor: 'operator:siti', now, sla });
+    expect(sameAgency.unset).toContain('due.milestone'); // a corrected category, not a transfer
+  });
+
   it('refuses validation without a result, and a reopen or rejection without a reason', () => {
     expect(() => planTransition({ number: 'X', status: 'in_progress' }, 'validate', {}, { actor: 'operator:siti', now, sla })).toThrow(/has not submitted a result/);
     expect(() => planTransition({ number: 'X', status: 'resolved' }, 'reopen', {}, { actor: 'reporter', now, sla, note: '  ' })).toThrow(/reason is required/);

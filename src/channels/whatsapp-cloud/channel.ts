@@ -16,7 +16,7 @@ import type { AttachmentStore } from '../../storage/attachments.js';
 import { storePhoto } from '../photo-intake.js';
 import { GraphClient } from './graph.js';
 import { type CloudWebhook, normaliseWebhook } from './normalise.js';
-import { cloudSender } from './sender.js';
+import { cloudSender, lateTemplates } from './sender.js';
 
 export const WHATSAPP_WEBHOOK_PATH = '/webhooks/whatsapp';
 
@@ -33,7 +33,7 @@ export interface CloudChannelDeps {
 
 export function registerWhatsAppCloud(http: FastifyInstance, deps: CloudChannelDeps): void {
   const graph = new GraphClient(deps.config.apiRoot, deps.config.token, deps.config.phoneNumberId);
-  deps.outbox.register(cloudSender(graph, deps.attachments, deps.config.followUpTemplate ? { template: deps.config.followUpTemplate } : {}));
+  deps.outbox.register(cloudSender(graph, deps.attachments, { templates: lateTemplates(deps.config) }));
   if (!deps.config.appSecret || !deps.config.verifyToken) deps.logger.warn('WhatsApp Cloud API: set WHATSAPP_CLOUD_APP_SECRET and WHATSAPP_CLOUD_VERIFY_TOKEN to receive messages');
   deps.health.set('whatsappCloud', 'up', { detail: { webhook: WHATSAPP_WEBHOOK_PATH } });
 

@@ -1,8 +1,10 @@
 // Delivers outbound messages through the Cloud API: text, choices as reply
 // buttons (≤ 3) or a list (≤ 10), photos uploaded as media. Outside the
-// 24-hour customer window WhatsApp only accepts templates: the configured
-// follow-up template carries the text instead.
-import type { ChannelCapabilities, OutboundMessage } from '../../conversation/messages.js';
+// 24-hour customer window WhatsApp only accepts templates: a late notice goes
+// as the template of its kind with its parameters, anything else (or a kind
+// without one) as the follow-up template with the text as its parameter.
+import type { Config } from '../../config/schema.js';
+import type { ChannelCapabilities, NoticeKind, OutboundMessage } from '../../conversation/messages.js';
 import type { PauseScope } from '../../outbox/pauses.js';
 import { DeliveryError, type ChannelSender, photoToSend } from '../../outbox/sender.js';
 import { splitText } from '../../outbox/split-text.js';
@@ -29,8 +31,43 @@ const RATE_LIMITS: ReadonlyMap<number, { readonly pause: PauseScope; readonly ms
   [131048, { pause: 'channel', ms: 30_000 }], // spam rate limit
 ]);
 
+export interface WaTemplate {
+  readonly name: string;
+  readonly language: string;
+}
+
+/** Approved templates by the kind of late message; `followUp` for the rest. */
+export type LateTemplates = Partial<Record<NoticeKind | 'followUp', WaTemplate>>;
+
 export interface CloudSenderOptions {
-  readonly template?: { readonly name: string; readonly language: string };
+  readonly templates?: LateTemplates;
+}
+
+/** The configured templates; `followUpTemplate` stays the follow-up template unless `templates.followUp` names another. */
+export function lateTemplates(config: Pick<Config['channels']['whatsappCloud'], 'followUpTemplate' | 'templates'>): LateTemplates {
+  const followUp = config.templates?.followUp ?? config.followUpTemplate;
+  return { ...config.templates, ...(followUp ? { followUp } : {}) };
+}
+
+/**
+ * The template a message goes as outside the window, or undefined when none fits. Meta refuses a
+ * parameter with a line break, a tab or more than four spaces in a row (132018), and an empty one.
+ */
+export function templateFor(message: OutboundMessage, templates: LateTemplates): Record<string, unknown> | undefined {
+  const own = message.notice ? templates[message.notice.kind] : undefined;
+  const chosen = own && message.notice ? { template: own, params: message.notice.params } : templates.followUp && { template: templates.followUp, params: [message.text] };
+  if (!chosen) return undefined;
+  const parameters = chosen.params.map((text) => ({ type: 'text', text: templateParameter(text) }));
+  return { name: chosen.template.name, language: { code: chosen.template.language }, components: [{ type: 'body', parameters }] };
+}
+
+/** A template's body is at most 1,024 characters with its parameters: one parameter gets this many. */
+const PARAMETER_LIMIT = 700;
+
+function templateParameter(text: string): string {
+  const flat = text.replace(/\s*[\r\n\t]+\s*/g, ' ').replace(/ {4,}/g, '   ').trim();
+  if (flat === '') return '-';
+  return flat.length > PARAMETER_LIMIT ? `${flat.slice(0, PARAMETER_LIMIT - 1)}…` : flat;
 }
 
 export function cloudSender(graph: GraphClient, attachments: AttachmentStore, options: CloudSenderOptions): ChannelSender {
@@ -56,15 +93,16 @@ export function cloudSender(graph: GraphClient, attachments: AttachmentStore, op
       try {
         return { providerMessageId: await send(to, message) };
       } catch (error) {
-        if (error instanceof GraphError && error.code === OUTSIDE_WINDOW && options.template) {
-          try {
-            const id = await graph.sendMessage({ to, type: 'template', template: { name: options.template.name, language: { code: options.template.language }, components: [{ type: 'body', parameters: [{ type: 'text', text: message.text.slice(0, 1_000) }] }] } });
-            return { providerMessageId: id };
-          } catch (templateError) {
-            throw toDeliveryError(templateError);
-          }
+        if (!(error instanceof GraphError && error.code === OUTSIDE_WINDOW)) throw toDeliveryError(error);
+        // A template carries no photo: a photo of its own cannot reach the person until they write again.
+        if (message.text === '') throw new DeliveryError('outside the 24-hour window: a photo cannot go as a template', true);
+        const template = templateFor(message, options.templates ?? {});
+        if (!template) throw toDeliveryError(error);
+        try {
+          return { providerMessageId: await graph.sendMessage({ to, type: 'template', template }) };
+        } catch (templateError) {
+          throw toDeliveryError(templateError);
         }
-        throw toDeliveryError(error);
       }
     },
   };

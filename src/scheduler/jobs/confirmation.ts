@@ -7,8 +7,11 @@
 // key the conversation has already had, so a retry after a crash (or two
 // schedulers at once) sends each notice once. The closing sets the deadline
 // of its own notice (`due.closeNotice`) in the same update, so a crash right
-// after it cannot lose the notice either.
+// after it cannot lose the notice either. Each notice is marked with its kind
+// and template parameters: outside WhatsApp's 24-hour window (a week after
+// the report, typically) it goes as that kind's template.
 import { askConfirmation, closedUnconfirmed, remindConfirmation } from '../../conversation/handlers/confirmation.js';
+import { asLateNotice } from '../../conversation/notice-template.js';
 import type { ConversationRouter } from '../../conversation/router.js';
 import type { Config } from '../../config/schema.js';
 import type { Logger } from '../../observability/logger.js';
@@ -31,7 +34,8 @@ export async function askForConfirmation({ tickets, router, config }: Confirmati
     const target = reporterConversation(ticket);
     if (!target) return;
     const agency = config.agencies.find((a) => a.code === ticket.agency)?.name ?? ticket.agency ?? '';
-    const ids = await router.notify(target, askConfirmation(ticket, agency), { key: dueKey('confirmationAsk', ticket) });
+    const notice = asLateNotice(askConfirmation(ticket, agency), 'confirmationRequest', [ticket.number, agency, ticket.result?.text ?? '']);
+    const ids = await router.notify(target, notice, { key: dueKey('confirmationAsk', ticket) });
     if (ids.length > 0) sent++;
   });
   return sent;
@@ -44,7 +48,8 @@ export async function remindToConfirm({ tickets, router, config }: ConfirmationD
     const target = reporterConversation(ticket);
     if (!target) return;
     const days = Math.max(1, Math.round(config.sla.closeAfterReminder / 86_400_000));
-    const ids = await router.notify(target, remindConfirmation(ticket, days), { key: dueKey('confirmationReminder', ticket) });
+    const notice = asLateNotice(remindConfirmation(ticket, days), 'confirmationReminder', [ticket.number, days]);
+    const ids = await router.notify(target, notice, { key: dueKey('confirmationReminder', ticket) });
     if (ids.length > 0) sent++;
   });
   return sent;
@@ -72,7 +77,7 @@ export async function closeUnconfirmed({ tickets, router, logger }: Confirmation
   await tickets.takeEachDue('closeNotice', 'closed', async (ticket: Ticket) => {
     const target = reporterConversation(ticket);
     if (!target) return;
-    const ids = await router.notify(target, closedUnconfirmed(ticket), { key: dueKey('autoClosed', ticket) });
+    const ids = await router.notify(target, asLateNotice(closedUnconfirmed(ticket), 'autoClosed', [ticket.number]), { key: dueKey('autoClosed', ticket) });
     if (ids.length > 0 && !closedNow.has(ticket.number)) recovered++;
   });
   return closedNow.size + recovered;

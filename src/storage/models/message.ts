@@ -25,6 +25,8 @@ export interface MessageDoc {
   text?: string;
   choices?: { value: string; label: string }[];
   request?: 'contact' | 'location';
+  /** A late notice's kind and template parameters (see OutboundMessage.notice). */
+  notice?: { kind: string; params: string[] };
   photos?: AttachmentRef[];
   photoRejections?: string[];
   location?: { latitude: number; longitude: number; address?: string };
@@ -68,6 +70,7 @@ const messageSchema = new Schema<MessageDoc>(
     text: String,
     choices: { type: [new Schema({ value: String, label: String }, { _id: false })], default: undefined },
     request: String,
+    notice: { type: new Schema({ kind: String, params: [String] }, { _id: false }), default: undefined },
     photos: { type: [attachment], default: undefined },
     photoRejections: { type: [String], default: undefined },
     location: { type: new Schema({ latitude: Number, longitude: Number, address: String }, { _id: false }), default: undefined },

@@ -39,7 +39,7 @@ async function say(user: number, text: string, expected: string): Promise<string
 }
 
 describe('replies from the inbox on Telegram', () => {
-  it('reach the reporter, and their answer reaches the operator without the bot answering it', async () => {
+  it('reach the reporter, and their answer reaches the operator with one short thanks from the bot', async () => {
     const user = 7101;
     await say(user, 'halo', 'Silakan pilih layanan');
     await say(user, '1', 'nama lengkap');
@@ -69,14 +69,16 @@ describe('replies from the inbox on Telegram', () => {
     const thread = async () => (await operator.get<Thread>(`/api/tickets/${number}`)).body.thread;
     await until('the answer in the thread', async () => (await thread()).some((m) => m.text === answer), 20_000);
     await until('the reply no longer queued', async () => (await thread()).find((m) => m.id === sent.body.id)?.delivery !== 'queued', 20_000);
-    expect((await thread()).slice(-2)).toEqual([
+    await until('the thanks in the thread', async () => (await thread()).at(-1)?.direction === 'out', 20_000);
+    expect((await thread()).slice(-3)).toEqual([
       expect.objectContaining({ direction: 'out', author: 'operator:admin', delivery: 'sent', id: sent.body.id }),
       expect.objectContaining({ direction: 'in', author: 'reporter', text: answer, delivery: 'received' }),
+      expect.objectContaining({ direction: 'out', author: 'bot', text: 'Terima kasih, pesan Anda sudah kami teruskan ke petugas.' }),
     ]);
 
-    // The bot did not answer it: the next thing the citizen gets is the menu they ask for now
-    // (a conversation's messages are handled and sent in order, so an answer would come first).
+    // The bot thanked once and said nothing more: the next thing the citizen gets is the menu they ask for now
+    // (a conversation's messages are handled and sent in order, so another answer would come first).
     await say(user, 'menu', 'Silakan pilih layanan');
-    expect(api.sent.filter((m) => m.chatId === String(user)).slice(before).map((m) => m.text)).toEqual([expect.stringContaining('Selamat datang'), 'Silakan pilih layanan:']);
+    expect(api.sent.filter((m) => m.chatId === String(user)).slice(before).map((m) => m.text)).toEqual(['Terima kasih, pesan Anda sudah kami teruskan ke petugas.', expect.stringContaining('Selamat datang'), 'Silakan pilih layanan:']);
   });
 });

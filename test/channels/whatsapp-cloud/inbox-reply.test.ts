@@ -108,18 +108,20 @@ describe('replies from the inbox on WhatsApp (Cloud API)', () => {
     const before = graph.textsTo(from).length;
     await send(from, { type: 'text', text: { body: 'Sisi kiri, dekat tiang listrik' } });
     await until('the answer in the thread', async () => (await thread(number)).some((m) => m.text === 'Sisi kiri, dekat tiang listrik'), 20_000);
+    await until('the thanks in the thread', async () => (await thread(number)).at(-1)?.direction === 'out', 20_000);
     await status(from, sent.wamid, 'read');
-    expect((await thread(number)).slice(-2)).toEqual([
+    expect((await thread(number)).slice(-3)).toEqual([
       expect.objectContaining({ id: sent.id, direction: 'out', author: 'operator:admin', delivery: 'read' }),
       expect.objectContaining({ direction: 'in', author: 'reporter', text: 'Sisi kiri, dekat tiang listrik', delivery: 'received' }),
+      expect.objectContaining({ direction: 'out', author: 'bot', text: 'Terima kasih, pesan Anda sudah kami teruskan ke petugas.' }),
     ]);
     // Meta's webhooks come more than once and out of order: a late "delivered" does not undo "read".
     await status(from, sent.wamid, 'delivered');
     expect(await deliveryOf(number, sent.id)).toBe('read');
 
-    // The bot did not answer it: the next thing the citizen gets is the menu they ask for now.
+    // The bot thanked once and said nothing more: the next thing the citizen gets is the menu they ask for now.
     await say(from, 'menu', 'Silakan pilih layanan');
-    expect(graph.textsTo(from).slice(before)).toEqual([expect.stringContaining('Selamat datang'), 'Silakan pilih layanan:']);
+    expect(graph.textsTo(from).slice(before)).toEqual(['Terima kasih, pesan Anda sudah kami teruskan ke petugas.', expect.stringContaining('Selamat datang'), 'Silakan pilih layanan:']);
   });
 
   it('shows a reply WhatsApp could not deliver as failed, with the reason', async () => {

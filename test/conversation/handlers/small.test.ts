@@ -60,12 +60,15 @@ describe('expiry handler', () => {
 
 describe('operator chat handler', () => {
   const texts = loadTexts(LOCALES_DIR);
-  it('puts an answer within the window into the ticket\'s thread, silently; after the window, passes on', async () => {
+  it('puts an answer within the window into the ticket\'s thread, thanked once; after the window, passes on', async () => {
     const { state } = operatorMessage('ADU-2612-00009', 'Mohon kirim foto lokasinya.', new Date(Date.now() + 60_000))(idleState('id'), { t: (k, v) => texts.t('id', k, v), capabilities: WEB_CHAT });
     const within = await runHandler(operatorChat, inbound({ text: 'Baik, ini fotonya besok.' }), { state });
     expect(within.passed).toBe(false);
     expect(within.ctx.ticketNumber).toBe('ADU-2612-00009');
-    expect(within.ctx.replies).toEqual([]);
+    expect(within.ctx.replies).toEqual([{ text: 'Terima kasih, pesan Anda sudah kami teruskan ke petugas.' }]);
+    const more = await runHandler(operatorChat, inbound({ text: 'Sekitar jam 9.' }), { state: within.ctx.state });
+    expect(more.ctx.ticketNumber).toBe('ADU-2612-00009');
+    expect(more.ctx.replies).toEqual([]); // the same answer, a line later: no second thanks
     const later = await runHandler(operatorChat, inbound({ text: 'halo' }), { state, now: new Date(Date.now() + 120_000) });
     expect(later.passed).toBe(true);
     const command = await runHandler(operatorChat, inbound({ text: 'menu' }), { state });
