@@ -24,9 +24,22 @@ export class TicketNotFoundError extends TicketError {
   }
 }
 
+/**
+ * Why a transition that the status allows was still refused, as a code callers can translate
+ * (the inbox shows it in the operator's language); the message keeps the English sentence for logs.
+ */
+export const TRANSITION_REFUSALS = {
+  note_required: 'a note with the reason is required',
+  result_missing: 'the agency has not submitted a result',
+  result_text_required: 'the result needs a text',
+  same_agency: 'the ticket is already with that agency',
+} as const;
+
+export type TransitionRefusal = keyof typeof TRANSITION_REFUSALS;
+
 export class IllegalTransitionError extends TicketError {
-  constructor(readonly number: string, readonly action: string, readonly status: TicketStatus, reason?: string) {
-    super(TICKET_ERROR_CODES.ILLEGAL_TRANSITION, `cannot ${action} ticket ${number} while it is ${status}${reason ? `: ${reason}` : ''}`);
+  constructor(readonly number: string, readonly action: string, readonly status: TicketStatus, readonly reason?: TransitionRefusal) {
+    super(TICKET_ERROR_CODES.ILLEGAL_TRANSITION, `cannot ${action} ticket ${number} while it is ${status}${reason ? `: ${TRANSITION_REFUSALS[reason]}` : ''}`);
   }
 }
 
@@ -37,8 +50,23 @@ export class ConcurrentUpdateError extends TicketError {
   }
 }
 
+/**
+ * One field's problem: `problem` a code callers show in their own words (see tickets/issues.ts),
+ * `limit` the bound that was crossed or the unknown value, `message` the English sentence.
+ */
+export interface InputIssue {
+  readonly field: string;
+  readonly problem: string;
+  readonly message: string;
+  readonly limit?: string | number;
+}
+
 export class InvalidTicketInputError extends TicketError {
-  constructor(readonly problems: readonly string[]) {
+  readonly problems: readonly string[];
+
+  constructor(readonly issues: readonly InputIssue[]) {
+    const problems = issues.map((i) => `${i.field}: ${i.message}`);
     super(TICKET_ERROR_CODES.INVALID_INPUT, `invalid ticket input: ${problems.join('; ')}`);
+    this.problems = problems;
   }
 }

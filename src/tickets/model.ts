@@ -42,6 +42,9 @@ export interface HistoryEntry {
   from: TicketStatus | null;
   to: TicketStatus;
   note?: string;
+  /** The agency the ticket went to (creation, transfer), and the one it came from (transfer). */
+  agency?: string;
+  fromAgency?: string;
 }
 
 /** The agency's follow-up result, waiting for the central operator's validation. */

@@ -5,6 +5,7 @@
 import type { Config } from '../config/schema.js';
 import { ConcurrentUpdateError, IllegalTransitionError, InvalidTicketInputError, TicketNotFoundError } from './errors.js';
 import { type NewTicketInput, newTicketSchema } from './input.js';
+import { issueOf } from './issues.js';
 import type { Actor, Due, HistoryEntry, Ticket, TicketStatus } from './model.js';
 import { formatTicketNumber, ticketPeriod } from './numbers.js';
 import type { TicketStore } from './store.js';
@@ -65,11 +66,11 @@ export class TicketService {
   async create(input: NewTicketInput, actor: Actor): Promise<Ticket> {
     const parsed = this.inputSchema.safeParse(input);
     if (!parsed.success) {
-      throw new InvalidTicketInputError(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`));
+      throw new InvalidTicketInputError(parsed.error.issues.map((i) => issueOf(i)));
     }
     const data = parsed.data;
     const category = this.config.categories.find((c) => c.code === data.category);
-    if (!category) throw new InvalidTicketInputError([`category: unknown category "${data.category}"`]);
+    if (!category) throw new InvalidTicketInputError([{ field: 'category', problem: 'unknown_category', limit: data.category, message: `unknown category "${data.category}"` }]);
 
     const now = this.clock();
     const period = ticketPeriod(now, this.config.city.timezone);
@@ -96,6 +97,8 @@ export class TicketService {
       ticket.agency = category.agency;
       ticket.due = { ...firstResponseDue(now, this.config.sla), agencyNotice: now };
       created.note = `agency ${category.agency}`;
+      // The same as data, so views name the agency instead of showing this English note.
+      created.agency = category.agency;
     } else if (category.forwardTo !== undefined) {
       // Outside the city's authority: recorded, and handed on at once.
       ticket.status = 'forwarded';
@@ -187,17 +190,17 @@ export class TicketService {
   private checkInput(action: TransitionAction, input: TransitionInputs[TransitionAction], status: TicketStatus, number: string): void {
     if (action === 'route' && 'agency' in input) {
       if (!this.config.agencies.some((a) => a.code === input.agency)) {
-        throw new InvalidTicketInputError([`agency: unknown agency "${input.agency}"`]);
+        throw new InvalidTicketInputError([{ field: 'agency', problem: 'unknown_agency', limit: input.agency, message: `unknown agency "${input.agency}"` }]);
       }
       if (input.category !== undefined && !this.config.categories.some((c) => c.code === input.category)) {
-        throw new InvalidTicketInputError([`category: unknown category "${input.category}"`]);
+        throw new InvalidTicketInputError([{ field: 'category', problem: 'unknown_category', limit: input.category, message: `unknown category "${input.category}"` }]);
       }
     }
     if (action === 'forward' && 'forwardTo' in input && !(input.forwardTo in this.config.forwarding)) {
-      throw new InvalidTicketInputError([`forwardTo: unknown forwarding channel "${input.forwardTo}"`]);
+      throw new InvalidTicketInputError([{ field: 'forwardTo', problem: 'unknown_forwarding', limit: input.forwardTo, message: `unknown forwarding channel "${input.forwardTo}"` }]);
     }
     if (action === 'submitResult' && 'text' in input && input.text.trim() === '') {
-      throw new IllegalTransitionError(number, action, status, 'the result needs a text');
+      throw new IllegalTransitionError(number, action, status, 'result_text_required');
     }
   }
 

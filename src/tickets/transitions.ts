@@ -105,14 +105,19 @@ export function planTransition<A extends TransitionAction>(
   const rule = TRANSITIONS[action];
   if (!rule.from.includes(ticket.status)) throw new IllegalTransitionError(ticket.number, action, ticket.status);
   if (rule.needsResult === true && !ticket.result) {
-    throw new IllegalTransitionError(ticket.number, action, ticket.status, 'the agency has not submitted a result');
+    throw new IllegalTransitionError(ticket.number, action, ticket.status, 'result_missing');
   }
   if (rule.needsNote === true && !ctx.note?.trim()) {
-    throw new IllegalTransitionError(ticket.number, action, ticket.status, 'a note with the reason is required');
+    throw new IllegalTransitionError(ticket.number, action, ticket.status, 'note_required');
   }
   const effect = EFFECTS[action](input as never, ctx);
   const history: HistoryEntry = { at: ctx.now, actor: ctx.actor, action, from: ticket.status, to: rule.to };
   if (ctx.note?.trim()) history.note = ctx.note.trim();
+  // A transfer names both agencies, so the history can say "from DISHUB to DPUPR" without replaying the ticket.
+  if (action === 'route') {
+    history.agency = (input as TransitionInputs['route']).agency;
+    if (ticket.agency !== undefined) history.fromAgency = ticket.agency;
+  }
   // The reporter's message is owed from this very update on (every effect clears `due.milestone` otherwise).
   const milestone = reachesMilestone(ticket, action, input);
   return {

@@ -55,6 +55,11 @@ describe('operator inbox in the browser', () => {
     await page.goto(`${app.url}/inbox/`);
     await page.getByRole('button', { name: 'Masuk' }).waitFor();
     await page.screenshot({ path: screenshot('login') });
+    await page.getByLabel('Nama pengguna').fill(ADMIN.username);
+    await page.getByLabel('Kata sandi').fill('bukan-kata-sandinya');
+    await page.getByRole('button', { name: 'Masuk' }).click();
+    // One language at a time, not "… / Wrong username or password.".
+    expect(await page.getByRole('alert').textContent()).toBe('Nama pengguna atau kata sandi salah.');
     await logIn(page, ADMIN.username, ADMIN.password);
     await expect.poll(() => page.locator('table.tickets tr').count()).toBe(2);
     await page.screenshot({ path: screenshot('list') });
@@ -81,7 +86,12 @@ describe('operator inbox in the browser', () => {
     await citizen.say('Lajur kiri, dekat halte');
     // No reload: the answer comes over the event stream.
     await page.locator('.msg--in', { hasText: 'Lajur kiri, dekat halte' }).waitFor({ timeout: 10_000 });
+    // Words, not codes: the history says who did what, and a refusal says what to do, in the operator's language.
+    expect(await page.locator('.history li').first().textContent()).toContain('Dibuat oleh pelapor, untuk Dinas Pekerjaan Umum dan Penataan Ruang');
+    expect(await page.locator('header .who').textContent()).toContain('Administrator · Admin Pusat');
     await page.screenshot({ path: screenshot('ticket'), fullPage: true });
+    await page.getByRole('button', { name: 'Tolak', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: 'Tulis alasannya di "Catatan / alasan" dulu, lalu tekan "Tolak" lagi.' }).waitFor();
 
     await page.getByRole('link', { name: 'Dasbor' }).click();
     await page.locator('svg.chart').waitFor();
@@ -112,9 +122,10 @@ describe('operator inbox in the browser', () => {
     await page.locator('.status', { hasText: 'Sedang ditindaklanjuti' }).first().waitFor();
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('button', { name: 'Submit result' }).waitFor();
+    expect(await page.locator('.history li').nth(1).textContent()).toContain('Taken up by Budi (DPUPR) (DPUPR operator); follow-up started');
     await page.goto(`${app.url}/inbox/#/t/${rubbish}`);
     await page.locator('.error').waitFor();
-    expect(await page.locator('.error').textContent()).toContain('not found');
+    expect(await page.locator('.error').textContent()).toBe('Ticket not found.');
     await context.close();
   });
 
@@ -144,12 +155,13 @@ describe('operator inbox in the browser', () => {
     await kabid.getByRole('button', { name: 'Nonaktifkan' }).waitFor();
 
     await page.getByRole('link', { name: 'Jejak audit' }).click();
-    await page.locator('table.audit', { hasText: 'user_disable' }).waitFor();
-    expect(await page.locator('table.audit tr', { hasText: 'user_add' }).filter({ hasText: 'dishub.rina' }).count()).toBe(1);
+    await page.locator('table.audit', { hasText: 'Menonaktifkan Kabid Pengaduan (Pimpinan)' }).waitFor();
+    expect(await page.locator('table.audit tr', { hasText: 'Menambah operator Rina (Dishub) (Operator DISHUB) sebagai Operator OPD Dinas Perhubungan' }).count()).toBe(1);
+    expect(await page.locator('table.audit').textContent()).not.toMatch(/user_add|operator:admin/);
     await page.screenshot({ path: screenshot('audit') });
     await page.getByLabel('Nomor tiket').fill(road);
     await page.getByLabel('Nomor tiket').press('Enter');
-    await expect.poll(() => page.locator('table.audit tr', { hasText: 'user_add' }).count()).toBe(0);
+    await expect.poll(() => page.locator('table.audit td[data-action=user_add]').count()).toBe(0);
     const tickets = await page.locator('table.audit tbody tr td:nth-child(4)').allTextContents();
     expect(tickets.length).toBeGreaterThan(0);
     expect(new Set(tickets)).toEqual(new Set([road]));

@@ -5,7 +5,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Config } from '../../config/schema.js';
 import type { SessionDoc } from '../../storage/models/session.js';
 import type { OperatorStore, SessionStore } from '../../storage/operator-store.js';
-import { hashPassword, passwordProblem, verifyPassword } from './password.js';
+import { hashPassword, passwordProblemCode, verifyPassword } from './password.js';
 import type { Operator } from './roles.js';
 import { newToken, tokenId } from './tokens.js';
 
@@ -16,7 +16,7 @@ export type LoginResult =
 export type PasswordChange =
   | { readonly ok: true }
   | { readonly ok: false; readonly reason: 'wrong_password' | 'locked' }
-  | { readonly ok: false; readonly reason: 'weak'; readonly problem: string };
+  | { readonly ok: false; readonly reason: 'weak'; readonly problem: 'too_short' | 'too_long' | 'unchanged' };
 
 export interface Authenticated {
   readonly operator: Operator;
@@ -88,9 +88,9 @@ export class Authenticator {
       await this.operators.recordFailure(username, this.config.loginMaxAttempts, new Date(now.getTime() + this.config.lockout));
       return { ok: false, reason: 'wrong_password' };
     }
-    const weak = passwordProblem(next);
+    const weak = passwordProblemCode(next);
     if (weak) return { ok: false, reason: 'weak', problem: weak };
-    if (current === next) return { ok: false, reason: 'weak', problem: 'the new password must differ from the current one' };
+    if (current === next) return { ok: false, reason: 'weak', problem: 'unchanged' };
     await this.operators.setPassword(username, await hashPassword(next, this.config.passwordCost), now);
     await this.sessions.deleteFor(username, { except: keepSession });
     return { ok: true };

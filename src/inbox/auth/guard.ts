@@ -3,6 +3,7 @@
 // without its CSRF token, and checks the route's permission.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Authenticated, type Authenticator, csrfMatches } from './authenticator.js';
+import { refuse } from '../errors.js';
 import { can, type Operator, type Permission } from './roles.js';
 
 export const SESSION_COOKIE = 'aduan_session';
@@ -28,16 +29,16 @@ export function requireOperator(authenticator: Authenticator, permission: Permis
     const presented = presentedToken(request);
     const auth = presented ? await authenticator.authenticate(presented.token) : null;
     if (!presented || !auth) {
-      await reply.code(401).send({ error: 'unauthenticated', message: 'Silakan masuk terlebih dahulu. / Please log in.' });
+      await refuse(reply, 'unauthenticated');
       return;
     }
     // A bearer token is never sent by a browser on its own, so only cookie sessions can be forged across sites.
     if (presented.kind === 'cookie' && !SAFE_METHODS.has(request.method) && !csrfMatches(headerValue(request.headers[CSRF_HEADER]), auth.session.csrf)) {
-      await reply.code(403).send({ error: 'csrf', message: 'Token CSRF tidak ada atau salah. / Missing or wrong CSRF token.' });
+      await refuse(reply, 'csrf');
       return;
     }
     if (!can(auth.operator, permission)) {
-      await reply.code(403).send({ error: 'forbidden', message: 'Peran Anda tidak mengizinkan tindakan ini. / Your role does not allow this.' });
+      await refuse(reply, 'forbidden', { permission });
       return;
     }
     request.auth = auth;

@@ -33,8 +33,18 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 /** Rules every new password meets: long enough to resist guessing, short enough to hash quickly. */
+export const PASSWORD_RULE = { min: 10, max: 200 } as const;
+
+/** What is wrong with a new password, as a code (for the UI's sentence). */
+export function passwordProblemCode(password: string): 'too_short' | 'too_long' | undefined {
+  if (password.length < PASSWORD_RULE.min) return 'too_short';
+  if (password.length > PASSWORD_RULE.max) return 'too_long';
+  return undefined;
+}
+
 export function passwordProblem(password: string): string | undefined {
-  if (password.length < 10) return 'at least 10 characters';
-  if (password.length > 200) return 'at most 200 characters';
+  const code = passwordProblemCode(password);
+  if (code === 'too_short') return `at least ${String(PASSWORD_RULE.min)} characters`;
+  if (code === 'too_long') return `at most ${String(PASSWORD_RULE.max)} characters`;
   return undefined;
 }

@@ -9,12 +9,13 @@ import type { Ticket } from '../../tickets/model.js';
 import { reporterConversation } from '../../tickets/reporter.js';
 import type { TransitionInputs } from '../../tickets/transitions.js';
 import { visibleTicket } from '../access.js';
+import { detailFor } from '../detail.js';
 import { operatorOf, requireOperator } from '../auth/guard.js';
 import { actorOf, mayTransition, type Operator } from '../auth/roles.js';
 import type { InboxApp, InboxContext } from '../context.js';
+import { refuse } from '../errors.js';
 import { code, expectedVersion, messageText, note, ticketParams } from '../schemas.js';
 import { resolveAction } from '../transitions.js';
-import { ticketDetail } from '../views.js';
 
 const replyBody = z.strictObject({ text: messageText });
 const noteBody = z.strictObject({ text: z.string().trim().min(1).max(4_000) });
@@ -36,13 +37,13 @@ const transitionBody = z.strictObject({
 export function actionRoutes(app: InboxApp, ctx: InboxContext): void {
   const audit = (request: FastifyRequest, operator: Operator, action: string, ticket: string, detail?: Record<string, unknown>) =>
     ctx.audit.record({ at: ctx.clock(), actor: `operator:${operator.username}`, action, ticket, ...(detail ? { detail } : {}), ip: request.ip });
-  const detail = async (ticket: Ticket, operator: Operator) => ticketDetail(ticket, await ctx.inbox.thread(ticket, 1_000), operator, ctx.clock());
+  const detail = (ticket: Ticket, operator: Operator) => detailFor(ctx, ticket, operator);
 
   app.post('/api/tickets/:number/replies', { schema: { tags: ['tickets'], summary: 'Reply to the reporter on their own channel, through the outbox', params: ticketParams, body: replyBody }, preHandler: requireOperator(ctx.authenticator, 'reply') }, async (request, reply) => {
     const operator = operatorOf(request);
     const ticket = await visibleTicket(ctx, operator, request.params.number);
     const target = reporterConversation(ticket);
-    if (!target) return reply.code(409).send({ error: 'no_channel', message: 'Pelapor tidak dapat dihubungi lewat bot (pengaduan telepon/datang langsung). / The reporter cannot be reached through the bot.' });
+    if (!target) return refuse(reply, 'no_channel');
     const until = new Date(ctx.clock().getTime() + ctx.config.inbox.replyWindow);
     const ids = await ctx.router.notify(target, operatorMessage(ticket.number, request.body.text, until), { ticketNumber: ticket.number, author: `operator:${operator.username}` });
     // The text itself stays out of the audit trail: it is in the thread, and may hold personal data.
@@ -75,11 +76,11 @@ export function actionRoutes(app: InboxApp, ctx: InboxContext): void {
     const body = request.body;
     const ticket = await visibleTicket(ctx, operator, request.params.number);
     const action = resolveAction(body.to, ticket.status);
-    if (!action) return reply.code(400).send({ error: 'bad_request', message: `to: unknown status or action "${body.to}"` });
-    if (!mayTransition(operator, action)) return reply.code(403).send({ error: 'forbidden', message: `Peran Anda tidak boleh melakukan "${action}". / Your role may not "${action}".` });
+    if (!action) return refuse(reply, 'unknown_action', { to: body.to });
+    if (!mayTransition(operator, action)) return refuse(reply, 'forbidden', { action });
     let input: TransitionInputs[typeof action];
     if (action === 'route') {
-      if (!body.agency) return reply.code(400).send({ error: 'bad_request', message: 'agency: required to route the ticket' });
+      if (!body.agency) return refuse(reply, 'validation', { issues: [{ field: 'agency', problem: 'required' }] });
       input = { agency: body.agency, ...(body.category ? { category: body.category } : {}) };
     } else if (action === 'forward') {
       const forwardTo = body.forwardTo ?? Object.keys(ctx.config.forwarding)[0] ?? '';

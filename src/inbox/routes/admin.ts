@@ -1,12 +1,20 @@
 // Administration (role `admin`): operators, the audit trail and a read-only
 // view of the configuration; and, for every role, what the UI needs to know
 // (categories, agencies, canned responses).
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { operatorOf, requireOperator } from '../auth/guard.js';
 import { OPERATOR_ROLES } from '../auth/roles.js';
 import type { InboxApp, InboxContext } from '../context.js';
+import { refuse } from '../errors.js';
+import { peopleOf } from '../people.js';
 import { ticketNumber, username } from '../schemas.js';
-import { addUser, resetPassword, setDisabled, type UserDeps } from '../users.js';
+import { addUser, resetPassword, setDisabled, type UserDeps, type UserResult } from '../users.js';
+
+/** A refused user change as the API's error: its code, and the field's issue for the UI's sentence. */
+function refuseUser(reply: FastifyReply, result: Exclude<UserResult, { ok: true }>): FastifyReply {
+  return refuse(reply, result.code, result.issue ? { issues: [result.issue] } : undefined);
+}
 
 const newOperator = z.strictObject({ username, name: z.string().trim().min(1).max(120), role: z.enum(OPERATOR_ROLES), agency: z.string().max(64).optional(), password: z.string().min(1).max(200) });
 const usernameParams = z.strictObject({ username });
@@ -29,31 +37,33 @@ export function adminRoutes(app: InboxApp, ctx: InboxContext, users: UserDeps): 
 
   app.post('/api/operators', { schema: { tags: ['admin'], summary: 'Add an operator', body: newOperator }, preHandler: requireOperator(ctx.authenticator, 'operators') }, async (request, reply) => {
     const result = await addUser(users, request.body, actor(operatorOf(request).username), request.ip);
-    return result.ok ? reply.code(201).send({ ok: true }) : reply.code(400).send({ error: 'bad_request', message: result.problem });
+    return result.ok ? reply.code(201).send({ ok: true }) : refuseUser(reply, result);
   });
 
   app.post('/api/operators/:username/disable', { schema: { tags: ['admin'], summary: 'Disable an operator: their sessions end at once', params: usernameParams }, preHandler: requireOperator(ctx.authenticator, 'operators') }, async (request, reply) => {
     // An admin locking themselves out could leave the city without one; another admin (or the CLI) does it.
     if (request.params.username === operatorOf(request).username) {
-      return reply.code(400).send({ error: 'bad_request', message: 'Anda tidak dapat menonaktifkan akun Anda sendiri. / You cannot disable your own account.' });
+      return refuse(reply, 'self_disable');
     }
     const result = await setDisabled(users, request.params.username, true, actor(operatorOf(request).username), request.ip);
-    return result.ok ? { ok: true } : reply.code(404).send({ error: 'not_found', message: result.problem });
+    return result.ok ? { ok: true } : refuseUser(reply, result);
   });
 
   app.post('/api/operators/:username/enable', { schema: { tags: ['admin'], summary: 'Enable an operator again', params: usernameParams }, preHandler: requireOperator(ctx.authenticator, 'operators') }, async (request, reply) => {
     const result = await setDisabled(users, request.params.username, false, actor(operatorOf(request).username), request.ip);
-    return result.ok ? { ok: true } : reply.code(404).send({ error: 'not_found', message: result.problem });
+    return result.ok ? { ok: true } : refuseUser(reply, result);
   });
 
   app.post('/api/operators/:username/password', { schema: { tags: ['admin'], summary: 'Set a new password (ends the operator\'s sessions)', params: usernameParams, body: z.strictObject({ password: z.string().min(1).max(200) }) }, preHandler: requireOperator(ctx.authenticator, 'operators') }, async (request, reply) => {
     const result = await resetPassword(users, request.params.username, request.body.password, actor(operatorOf(request).username), request.ip);
-    return result.ok ? { ok: true } : reply.code(400).send({ error: 'bad_request', message: result.problem });
+    return result.ok ? { ok: true } : refuseUser(reply, result);
   });
 
-  app.get('/api/audit', { schema: { tags: ['admin'], summary: 'The audit trail, newest first (page with `before` = the last entry\'s `at`), or one ticket\'s', querystring: auditQuery }, preHandler: requireOperator(ctx.authenticator, 'audit') }, async (request) => ({
-    entries: request.query.ticket ? await ctx.audit.forTicket(request.query.ticket) : await ctx.audit.recent(request.query.limit, request.query.before ? new Date(request.query.before) : undefined),
-  }));
+  app.get('/api/audit', { schema: { tags: ['admin'], summary: 'The audit trail, newest first (page with `before` = the last entry\'s `at`), or one ticket\'s; `people` names the operators in it', querystring: auditQuery }, preHandler: requireOperator(ctx.authenticator, 'audit') }, async (request) => {
+    const entries = request.query.ticket ? await ctx.audit.forTicket(request.query.ticket) : await ctx.audit.recent(request.query.limit, request.query.before ? new Date(request.query.before) : undefined);
+    const named = entries.flatMap((e) => [e.actor, ...(typeof e.detail?.username === 'string' ? [`operator:${e.detail.username}`] : [])]);
+    return { entries, people: await peopleOf(ctx.operators, named) };
+  });
 
   app.get('/api/config', { schema: { tags: ['admin'], summary: 'The running configuration, without secrets' }, preHandler: requireOperator(ctx.authenticator, 'config') }, () => {
     const { city, agencies, categories, sla, schedules, limits, conversation, outbox, forwarding, inbox, ticketNumber: numbers } = ctx.config;

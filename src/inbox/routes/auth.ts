@@ -3,10 +3,12 @@
 // for a bearer token instead.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { PASSWORD_RULE } from '../auth/password.js';
 import { LoginThrottle } from '../auth/throttle.js';
 import { presentedToken, requireOperator, SESSION_COOKIE } from '../auth/guard.js';
 import { allowedTransitions, can, type Operator, type Permission } from '../auth/roles.js';
 import type { InboxApp, InboxContext } from '../context.js';
+import { refuse } from '../errors.js';
 
 const PERMISSIONS: readonly Permission[] = ['read', 'reply', 'note', 'assign', 'create', 'reports', 'operators', 'config', 'audit'];
 
@@ -30,16 +32,14 @@ export function authRoutes(app: InboxApp, ctx: InboxContext): void {
   app.post('/api/auth/login', { schema: { tags: ['auth'], summary: 'Log in (cookie session, or a bearer token with "bearer": true)', body: loginBody } }, async (request, reply) => {
     const { username, password, bearer } = request.body;
     if (perAddress.blocked(request.ip)) {
-      return reply.code(429).header('retry-after', '60').send({ error: 'rate_limited', message: 'Terlalu banyak percobaan masuk. Coba lagi sebentar lagi. / Too many login attempts; try again in a minute.' });
+      return refuse(reply.header('retry-after', '60'), 'rate_limited');
     }
     const result = await ctx.authenticator.login(username, password, bearer === true ? 'bearer' : 'cookie');
     const at = ctx.clock();
     if (!result.ok) {
       perAddress.fail(request.ip);
       await ctx.audit.record({ at, actor: `login:${username}`, action: result.reason === 'locked' ? 'login_locked' : 'login_failed', ip: request.ip });
-      return result.reason === 'locked'
-        ? reply.code(423).send({ error: 'locked', message: 'Akun dikunci sementara karena terlalu banyak percobaan gagal. / The account is locked for a while after too many failed attempts.' })
-        : reply.code(401).send({ error: 'invalid_credentials', message: 'Nama pengguna atau kata sandi salah. / Wrong username or password.' });
+      return refuse(reply, result.reason === 'locked' ? 'locked' : 'invalid_credentials');
     }
     await ctx.audit.record({ at, actor: `operator:${username}`, action: 'login', detail: { kind: bearer === true ? 'bearer' : 'cookie' }, ip: request.ip });
     const body = { operator: whoAmI(result.operator), csrfToken: result.csrf, expiresAt: result.expiresAt };
@@ -66,11 +66,9 @@ export function authRoutes(app: InboxApp, ctx: InboxContext): void {
       await ctx.audit.record({ at, actor: `operator:${username}`, action: 'password_change', ip: request.ip });
       return { ok: true };
     }
-    if (result.reason === 'weak') return reply.code(400).send({ error: 'bad_request', message: `Kata sandi baru ditolak / New password refused: ${result.problem}` });
+    if (result.reason === 'weak') return refuse(reply, 'weak_password', { problem: result.problem, ...PASSWORD_RULE });
     await ctx.audit.record({ at, actor: `operator:${username}`, action: result.reason === 'locked' ? 'login_locked' : 'password_change_failed', ip: request.ip });
-    return result.reason === 'locked'
-      ? reply.code(423).send({ error: 'locked', message: 'Akun dikunci sementara karena terlalu banyak percobaan gagal. / The account is locked for a while after too many failed attempts.' })
-      : reply.code(403).send({ error: 'wrong_password', message: 'Kata sandi saat ini salah. / The current password is wrong.' });
+    return refuse(reply, result.reason === 'locked' ? 'locked' : 'wrong_password');
   });
 
   app.get('/api/auth/me', { schema: { tags: ['auth'], summary: 'The logged-in operator, their permissions and CSRF token' }, preHandler: requireOperator(ctx.authenticator) }, (request) => {

@@ -3,14 +3,16 @@
 import type { MultipartFile } from '@fastify/multipart';
 import { z } from 'zod';
 import { AttachmentRejectedError } from '../../storage/attachments.js';
+import { issueOf } from '../../tickets/issues.js';
 import type { AttachmentRef } from '../../tickets/model.js';
 import { visibleTicket } from '../access.js';
+import { detailFor } from '../detail.js';
 import { operatorOf, requireOperator } from '../auth/guard.js';
 import { actorOf, mayTransition } from '../auth/roles.js';
 import type { InboxApp, InboxContext } from '../context.js';
-import { notFound } from '../errors.js';
+import { invalid, notFound, refuse } from '../errors.js';
 import { ticketNumber } from '../schemas.js';
-import { ticketDetail, ticketPhotoIds } from '../views.js';
+import { ticketPhotoIds } from '../views.js';
 
 const photoParams = z.strictObject({ number: ticketNumber, fileId: z.string().regex(/^[0-9a-f]{24}$/) });
 
@@ -30,9 +32,9 @@ export function photoRoutes(app: InboxApp, ctx: InboxContext): void {
     preHandler: requireOperator(ctx.authenticator),
   }, async (request, reply) => {
     const operator = operatorOf(request);
-    if (!mayTransition(operator, 'submitResult')) return reply.code(403).send({ error: 'forbidden', message: 'Peran Anda tidak boleh mengirim hasil. / Your role may not post a result.' });
+    if (!mayTransition(operator, 'submitResult')) return refuse(reply, 'forbidden', { action: 'submitResult' });
     const ticket = await visibleTicket(ctx, operator, request.params.number);
-    if (!request.isMultipart()) return reply.code(415).send({ error: 'unsupported_media_type', message: 'expected multipart/form-data' });
+    if (!request.isMultipart()) return refuse(reply, 'multipart_required');
     const fields: Record<string, string> = {};
     const photos: AttachmentRef[] = [];
     const { photoMaxBytes, photosPerTicket } = ctx.config.limits;
@@ -42,29 +44,30 @@ export function photoRoutes(app: InboxApp, ctx: InboxContext): void {
         continue;
       }
       const problem = await storePhoto(ctx, part, photos);
-      if (problem) return reply.code(400).send({ error: 'bad_photo', message: problem });
+      if (problem) return refuse(reply, 'bad_photo', problem);
     }
     const parsed = z.strictObject({ text: z.string().trim().min(1).max(4_000), note: z.string().trim().max(2_000).optional(), expectedVersion: z.coerce.number().int().nonnegative().optional() }).safeParse(fields);
-    if (!parsed.success) return reply.code(400).send({ error: 'bad_request', message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+    if (!parsed.success) return invalid(reply, parsed.error.issues.map((i) => issueOf(i)));
     const { text, note, expectedVersion } = parsed.data;
     const updated = await ctx.tickets.transition(ticket.number, 'submitResult', { text, attachments: photos }, { actor: actorOf(operator), ...(note ? { note } : {}), ...(expectedVersion === undefined ? {} : { expectedVersion }) });
     await ctx.audit.record({ at: ctx.clock(), actor: `operator:${operator.username}`, action: 'transition', ticket: ticket.number, detail: { action: 'submitResult', photos: photos.length }, ip: request.ip });
-    return ticketDetail(updated, await ctx.inbox.thread(updated, 1_000), operator, ctx.clock());
+    return detailFor(ctx, updated, operator);
   });
 }
 
-async function storePhoto(ctx: InboxContext, part: MultipartFile, photos: AttachmentRef[]): Promise<string | undefined> {
+/** Stores one photo of the result; what was wrong with it otherwise, as the UI's details (the file's name and why). */
+async function storePhoto(ctx: InboxContext, part: MultipartFile, photos: AttachmentRef[]): Promise<{ filename: string; reason: string; limit?: number } | undefined> {
   let bytes: Buffer;
   try {
     bytes = await part.toBuffer();
   } catch {
-    return `${part.filename}: larger than ${String(ctx.config.limits.photoMaxBytes)} bytes`;
+    return { filename: part.filename, reason: 'too_large', limit: ctx.config.limits.photoMaxBytes };
   }
   try {
     photos.push(await ctx.attachments.saveImage({ bytes, filename: part.filename, source: 'inbox' }));
     return undefined;
   } catch (error) {
-    if (error instanceof AttachmentRejectedError) return `${part.filename}: ${error.message}`;
+    if (error instanceof AttachmentRejectedError) return { filename: part.filename, reason: error.reason };
     throw error;
   }
 }

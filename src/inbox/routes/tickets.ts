@@ -4,13 +4,13 @@ import { z } from 'zod';
 import { normalisePhone } from '../../conversation/phone.js';
 import { CHANNELS, TICKET_STATUSES } from '../../tickets/model.js';
 import { visibleTicket } from '../access.js';
+import { detailFor } from '../detail.js';
 import { operatorOf, requireOperator } from '../auth/guard.js';
 import { actorOf, agencyScope } from '../auth/roles.js';
 import type { InboxApp, InboxContext } from '../context.js';
+import { invalid, refuse } from '../errors.js';
 import { code, ticketNumber, ticketParams } from '../schemas.js';
-import { ticketDetail, ticketSummary } from '../views.js';
-
-const THREAD_LIMIT = 1_000;
+import { ticketSummary } from '../views.js';
 
 const listQuery = z.strictObject({
   status: z.enum(TICKET_STATUSES).optional(),
@@ -61,7 +61,7 @@ export function ticketRoutes(app: InboxApp, ctx: InboxContext): void {
     const operator = operatorOf(request);
     const { status, agency, category, channel, overdue, q, cursor, limit } = request.query;
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
-    if (cursor !== undefined && !after) return reply.code(400).send({ error: 'bad_request', message: 'cursor: not a cursor this API gave' });
+    if (cursor !== undefined && !after) return refuse(reply, 'bad_cursor');
     const scope = agencyScope(operator);
     // An agency operator asking for another agency's tickets gets none, not an error that confirms anything.
     if (scope !== undefined && agency !== undefined && agency !== scope) return { tickets: [], next: null };
@@ -78,8 +78,7 @@ export function ticketRoutes(app: InboxApp, ctx: InboxContext): void {
   app.get('/api/tickets/:number', { schema: { tags: ['tickets'], summary: 'One ticket: details, conversation thread, photo URLs, history, notes, the actions open to you', params: ticketParams }, preHandler: guard }, async (request) => {
     const operator = operatorOf(request);
     const ticket = await visibleTicket(ctx, operator, request.params.number);
-    const thread = await ctx.inbox.thread(ticket, THREAD_LIMIT);
-    return ticketDetail(ticket, thread, operator, ctx.clock());
+    return detailFor(ctx, ticket, operator);
   });
 
   app.post('/api/tickets', { schema: { tags: ['tickets'], summary: 'A complaint taken by phone or at the counter', body: newComplaint }, preHandler: requireOperator(ctx.authenticator, 'create') }, async (request, reply) => {
@@ -88,10 +87,10 @@ export function ticketRoutes(app: InboxApp, ctx: InboxContext): void {
     let phone: string | undefined;
     if (reporter.phone !== undefined && reporter.phone !== '') {
       phone = normalisePhone(reporter.phone);
-      if (!phone) return reply.code(400).send({ error: 'bad_request', message: 'reporter.phone: expected a phone number like 0812 3456 7890' });
+      if (!phone) return invalid(reply, [{ field: 'reporter.phone', problem: 'phone' }]);
     }
     const ticket = await ctx.tickets.create({ ...rest, reporter: { ...reporter, ...(phone ? { phone } : {}) } }, actorOf(operator));
     await ctx.audit.record({ at: ctx.clock(), actor: `operator:${operator.username}`, action: 'create_ticket', ticket: ticket.number, detail: { channel: ticket.channel, category: ticket.category }, ip: request.ip });
-    return reply.code(201).send(ticketDetail(ticket, [], operator, ctx.clock()));
+    return reply.code(201).send(await detailFor(ctx, ticket, operator));
   });
 }

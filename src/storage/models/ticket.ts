@@ -23,6 +23,8 @@ const historyEntry = new Schema(
     from: { type: String, enum: [...TICKET_STATUSES, null] },
     to: { type: String, enum: TICKET_STATUSES, required: true },
     note: String,
+    agency: String,
+    fromAgency: String,
   },
   { _id: false },
 );

@@ -1,11 +1,14 @@
 // The inbox API from the browser: the session cookie goes along by itself,
 // the CSRF token is added to every change.
+import type { HistoryEntry, People } from './words.js';
+
 let csrfToken: string | null = null;
 
 export const setCsrf = (token: string | null): void => { csrfToken = token; };
 
+/** A refusal of the API: its stable `code` and `details`, which errors.ts turns into the operator's language. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly details: Readonly<Record<string, unknown>> = {}) {
     super(message);
   }
 }
@@ -17,8 +20,8 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const init: RequestInit = { method, headers, credentials: 'same-origin' };
   if (body !== undefined) init.body = body instanceof FormData ? body : JSON.stringify(body);
   const response = await fetch(path, init);
-  const data = (await response.json().catch(() => ({}))) as { error?: string; message?: string };
-  if (!response.ok) throw new ApiError(response.status, data.error ?? 'error', data.message ?? response.statusText);
+  const data = (await response.json().catch(() => ({}))) as { error?: string; code?: string; message?: string; details?: Record<string, unknown> };
+  if (!response.ok) throw new ApiError(response.status, data.code ?? data.error ?? (response.status >= 500 ? 'internal' : 'bad_request'), data.message ?? response.statusText, data.details);
   return data as T;
 }
 
@@ -59,6 +62,8 @@ export interface ThreadMessage {
   text: string;
   author: string;
   photos: Photo[];
+  /** A voice note the reporter sent, to listen to. */
+  voice?: Photo;
   location?: { latitude: number; longitude: number; address?: string };
   delivery?: string;
   error?: string;
@@ -69,7 +74,9 @@ export interface TicketDetail extends TicketRow {
   location: { latitude?: number; longitude?: number; address?: string } | null;
   photos: Photo[];
   result: { text: string; at: string; by: string; photos: Photo[] } | null;
-  history: { at: string; actor: string; action: string; from: string | null; to: string; note?: string }[];
+  history: HistoryEntry[];
+  /** The operators named in the history, notes, thread and result. */
+  people: People;
   notes: { at: string; author: string; text: string }[];
   thread: ThreadMessage[];
   canReply: boolean;

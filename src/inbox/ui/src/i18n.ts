@@ -33,6 +33,7 @@ const TEXTS = {
   location: ['Lokasi', 'Location'],
   noLocation: ['Tidak ada lokasi', 'No location'],
   photos: ['Foto', 'Photos'],
+  voiceNote: ['Pesan suara dari pelapor', 'Voice message from the reporter'],
   conversation: ['Percakapan', 'Conversation'],
   history: ['Riwayat', 'History'],
   notes: ['Catatan internal', 'Internal notes'],
@@ -75,7 +76,7 @@ const TEXTS = {
   changePassword: ['Ganti kata sandi', 'Change password'],
   operators: ['Operator', 'Operators'],
   role: ['Peran', 'Role'],
-  role_admin: ['Admin pusat', 'Central admin'],
+  role_admin: ['Admin Pusat', 'Central admin'],
   role_agency: ['Operator OPD', 'Agency operator'],
   role_supervisor: ['Pimpinan (lihat saja)', 'Supervisor (read only)'],
   state: ['Keadaan', 'State'],
@@ -108,6 +109,10 @@ const TEXTS = {
   conversationSettings: ['Percakapan dan batas', 'Conversation and limits'],
   inboxSettings: ['Kota, pengiriman, kotak masuk', 'City, delivery, inbox'],
   bot: ['Bot', 'Bot'],
+  email: ['Email', 'Email'],
+  message: ['Pesan', 'Message'],
+  agency: ['OPD', 'Agency'],
+  newOperatorPasswordRule: ['Minimal 10 karakter. Berikan kata sandi ini kepada operator secara langsung; ia menggantinya sendiri di "Akun saya" saat pertama masuk.', 'At least 10 characters. Give this password to the operator in person; they change it themselves under "My account" at the first login.'],
 } satisfies Record<string, [string, string]>;
 
 export type TextKey = keyof typeof TEXTS;
@@ -149,3 +154,8 @@ export const label = (code: string): string => LABELS[code]?.[lang === 'id' ? 0 
 export const localized = (text: { id: string; en?: string }): string => (lang === 'en' ? (text.en ?? text.id) : text.id);
 
 export const when = (iso: string): string => new Date(iso).toLocaleString(lang === 'id' ? 'id-ID' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+
+/** A text pair of one of the inbox's own tables (errors, history, audit) in the operator's language, `{name}` placeholders filled in. */
+export function say(pair: readonly [string, string], vars: Readonly<Record<string, string | number>> = {}): string {
+  return pair[lang === 'id' ? 0 : 1].replace(/\{(\w+)\}/g, (whole, key: string) => (key in vars ? String(vars[key]) : whole));
+}

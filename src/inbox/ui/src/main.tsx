@@ -75,7 +75,7 @@ function App() {
           {can('audit') && <a href="#/audit">{t('audit')}</a>}
           {can('config') && <a href="#/settings">{t('settings')}</a>}
         </nav>
-        <a class="who" href="#/account" title={t('account')}>{me.operator.name} · {me.operator.role}{me.operator.agency ? ` · ${me.operator.agency}` : ''}</a>
+        <a class="who" href="#/account" title={t('account')}>{me.operator.name} · {t(`role_${me.operator.role}`)}{me.operator.agency ? ` · ${me.operator.agency}` : ''}</a>
         <button type="button" class="link" onClick={switchLang}>{t('otherLang')}</button>
         <button type="button" class="link" onClick={() => void logout()}>{t('logout')}</button>
       </header>
@@ -84,7 +84,7 @@ function App() {
           : hash === '#/new' && can('create') ? <NewComplaint meta={meta} />
           : hash === '#/dashboard' && can('reports') ? <Dashboard meta={meta} live={live} />
           : hash === '#/operators' && can('operators') ? <Operators me={me} meta={meta} />
-          : hash === '#/audit' && can('audit') ? <Audit />
+          : hash === '#/audit' && can('audit') ? <Audit meta={meta} />
           : hash === '#/settings' && can('config') ? <Settings />
           : hash === '#/account' ? <Account me={me} />
           : <TicketList me={me} meta={meta} live={live} />}

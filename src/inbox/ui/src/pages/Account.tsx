@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError, type Me } from '../api.js';
+import { api, type Me } from '../api.js';
+import { errorText } from '../errors.js';
 import { t } from '../i18n.js';
 
 /** Every operator changes their own password here; their other sessions end. */
@@ -16,7 +17,7 @@ export function Account({ me }: { me: Me }) {
       form.reset();
       setMessage({ ok: true, text: t('passwordChanged') });
     } catch (e) {
-      setMessage({ ok: false, text: e instanceof ApiError ? e.message : String(e) });
+      setMessage({ ok: false, text: errorText(e) });
     }
   };
   return (

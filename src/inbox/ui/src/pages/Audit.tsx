@@ -1,20 +1,21 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api.js';
+import { api, type Meta } from '../api.js';
 import { t, when } from '../i18n.js';
-
-interface Entry { at: string; actor: string; action: string; ticket?: string; detail?: Record<string, unknown>; ip?: string }
+import { actorName, type AuditEntry, auditLine, type People } from '../words.js';
 
 const PAGE = 100;
 
 /** Admin only: who did what and when, newest first, or one ticket's whole trail. */
-export function Audit() {
+export function Audit({ meta }: { meta: Meta }) {
   const [ticket, setTicket] = useState('');
-  const [entries, setEntries] = useState<Entry[]>([]);
+  const [entries, setEntries] = useState<AuditEntry[]>([]);
+  const [people, setPeople] = useState<People>({});
   const [more, setMore] = useState(false);
   const load = async (before?: string) => {
     const params = new URLSearchParams(ticket ? { ticket } : { limit: String(PAGE), ...(before ? { before } : {}) });
-    const page = (await api<{ entries: Entry[] }>('GET', `/api/audit?${params.toString()}`)).entries;
+    const { entries: page, people: named } = await api<{ entries: AuditEntry[]; people: People }>('GET', `/api/audit?${params.toString()}`);
     setEntries(before ? [...entries, ...page] : page);
+    setPeople(before ? { ...people, ...named } : named);
     setMore(!ticket && page.length === PAGE);
   };
   useEffect(() => { void load(); }, [ticket]);
@@ -30,15 +31,14 @@ export function Audit() {
       </form>
       {entries.length === 0 ? <p class="empty">{t('noEntries')}</p> : (
         <table class="tickets audit">
-          <thead><tr><th>{t('when')}</th><th>{t('who')}</th><th>{t('action')}</th><th>{t('ticket')}</th><th>{t('detail')}</th><th>IP</th></tr></thead>
+          <thead><tr><th>{t('when')}</th><th>{t('who')}</th><th>{t('action')}</th><th>{t('ticket')}</th><th>IP</th></tr></thead>
           <tbody>
             {entries.map((e) => (
               <tr key={`${e.at}${e.actor}${e.action}`}>
                 <td class="when">{when(e.at)}</td>
-                <td>{e.actor}</td>
-                <td><code>{e.action}</code></td>
+                <td>{actorName(e.actor, people)}</td>
+                <td class="detail" data-action={e.action}>{auditLine(e, people, meta)}</td>
                 <td>{e.ticket ? <a href={`#/t/${e.ticket}`}>{e.ticket}</a> : '—'}</td>
-                <td class="detail">{e.detail ? Object.entries(e.detail).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' · ') : ''}</td>
                 <td class="when">{e.ip ?? ''}</td>
               </tr>
             ))}

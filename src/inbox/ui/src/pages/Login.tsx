@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../api.js';
+import { api } from '../api.js';
+import { errorText } from '../errors.js';
 import { switchLang, t } from '../i18n.js';
 
 export function Login({ onLogin }: { onLogin: () => void }) {
@@ -13,7 +14,7 @@ export function Login({ onLogin }: { onLogin: () => void }) {
       await api('POST', '/api/auth/login', { username, password });
       onLogin();
     } catch (failure) {
-      setError(failure instanceof ApiError ? failure.message : String(failure));
+      setError(errorText(failure));
     }
   };
   return (

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError, type Meta, type TicketDetail } from '../api.js';
+import { api, type Meta, type TicketDetail } from '../api.js';
+import { errorText } from '../errors.js';
 import { label, localized, t } from '../i18n.js';
 
 export function NewComplaint({ meta }: { meta: Meta }) {
@@ -20,7 +21,7 @@ export function NewComplaint({ meta }: { meta: Meta }) {
       });
       location.hash = `#/t/${ticket.number}`;
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
+      setError(errorText(e));
     }
   };
   return (

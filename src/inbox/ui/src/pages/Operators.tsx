@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type Me, type Meta } from '../api.js';
+import { api, type Me, type Meta } from '../api.js';
+import { errorText } from '../errors.js';
 import { t, when } from '../i18n.js';
 
 interface OperatorRow { username: string; name: string; role: 'admin' | 'agency' | 'supervisor'; agency: string | null; disabled: boolean; lockedUntil: string | null }
@@ -22,7 +23,7 @@ export function Operators({ me, meta }: { me: Me; meta: Meta }) {
       load();
       return true;
     } catch (e) {
-      setMessage({ ok: false, text: e instanceof ApiError ? e.message : String(e) });
+      setMessage({ ok: false, text: errorText(e) });
       return false;
     }
   };
@@ -76,7 +77,7 @@ export function Operators({ me, meta }: { me: Me; meta: Meta }) {
         <label>{t('role')}<select name="role" value={role} onChange={(e) => { setRole(e.currentTarget.value); }}>{ROLES.map((r) => <option value={r}>{t(`role_${r}`)}</option>)}</select></label>
         {role === 'agency' && <label>OPD<select name="agency">{meta.agencies.map((a) => <option value={a.code}>{a.code} — {a.name}</option>)}</select></label>}
         <label>{t('password')}<input name="password" type="password" autocomplete="new-password" minLength={10} required /></label>
-        <p class="muted">{t('passwordRule')}</p>
+        <p class="muted">{t('newOperatorPasswordRule')}</p>
         <button type="submit">{t('addOperator')}</button>
       </form>
     </section>

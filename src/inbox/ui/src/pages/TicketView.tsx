@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type Me, type Meta, type Photo, type TicketDetail } from '../api.js';
+import { errorText } from '../errors.js';
 import { label, localized, t, when } from '../i18n.js';
+import { actorName, agencyName, historyLine } from '../words.js';
 import type { LiveEvent } from '../main.js';
 import { MapPin } from './MapPin.js';
 
@@ -16,7 +18,8 @@ export function TicketView({ number, me, meta, live }: { number: string; me: Me;
   const [reason, setReason] = useState('');
   const [agency, setAgency] = useState('');
   const thread = useRef<HTMLOListElement>(null);
-  const load = () => { void api<TicketDetail>('GET', `/api/tickets/${number}`).then(setTicket, (e: unknown) => { setError(e instanceof ApiError ? e.message : String(e)); }); };
+  const named = (code: string) => agencyName(meta, code);
+  const load = () => { void api<TicketDetail>('GET', `/api/tickets/${number}`).then(setTicket, (e: unknown) => { setError(errorText(e, named)); }); };
   useEffect(load, [number]);
   useEffect(() => { if (live.number === number) load(); }, [live.seq]);
   // Replies waiting for the channel: look again until each is sent or failed.
@@ -39,7 +42,9 @@ export function TicketView({ number, me, meta, live }: { number: string; me: Me;
       else load();
       setReason('');
     } catch (e) {
-      if (e instanceof ApiError && e.code === 'conflict') { setError(t('conflict')); load(); } else setError(e instanceof ApiError ? e.message : String(e));
+      setError(errorText(e, named));
+      // A stale screen is the usual cause: show what changed, so the operator decides again.
+      if (e instanceof ApiError && e.code === 'stale_version') load();
     }
   };
   const transition = (to: string) => act(() => api('POST', `/api/tickets/${number}/transitions`, { to, expectedVersion: ticket.version, ...(reason ? { note: reason } : {}), ...(to === 'submitResult' ? { text: reason } : {}) }));
@@ -55,7 +60,7 @@ export function TicketView({ number, me, meta, live }: { number: string; me: Me;
     <article class="ticket">
       <a href="#/">{t('back')}</a>
       <h1>{ticket.number} <span class={`status s-${ticket.status}`}>{label(ticket.status)}</span>{ticket.overdue && <span class="badge overdue">{t('overdue')}</span>}</h1>
-      <p class="meta">{category ? localized(category.name) : ticket.category} · {ticket.agency ?? ticket.forwardedTo ?? '—'} · {label(ticket.channel)} · {when(ticket.createdAt)}</p>
+      <p class="meta">{category ? localized(category.name) : ticket.category} · {ticket.agency ? named(ticket.agency) : ticket.forwardedTo ? (meta.forwarding.find((f) => f.code === ticket.forwardedTo)?.name ?? ticket.forwardedTo) : '—'} · {label(ticket.channel)} · {when(ticket.createdAt)}</p>
       {error && <p class="error" role="alert">{error}</p>}
       <div class="columns">
         <div>
@@ -79,13 +84,17 @@ export function TicketView({ number, me, meta, live }: { number: string; me: Me;
           {ticket.result && (
             <section class="card">
               <h2>{t('result')}</h2>
+              <p class="muted">{actorName(ticket.result.by, ticket.people)} · {when(ticket.result.at)}</p>
               <p>{ticket.result.text}</p>
               <Photos photos={ticket.result.photos} />
             </section>
           )}
           <section class="card">
             <h2>{t('history')}</h2>
-            <ol class="history">{ticket.history.map((h) => <li>{when(h.at)} — {label(h.action)} ({h.actor}){h.note ? `: ${h.note}` : ''}</li>)}</ol>
+            <ol class="history">{ticket.history.map((h) => {
+              const line = historyLine(h, ticket.people, meta, ticket.forwardedTo);
+              return <li><span class="when">{when(h.at)}</span> {line.text}{line.note && <q class="note">{line.note}</q>}</li>;
+            })}</ol>
           </section>
         </div>
         <div>
@@ -94,9 +103,10 @@ export function TicketView({ number, me, meta, live }: { number: string; me: Me;
             <ol class="thread" ref={thread}>
               {ticket.thread.map((m) => (
                 <li class={`msg msg--${m.direction}${m.author.startsWith('operator:') ? ' msg--operator' : ''}`} key={m.id}>
-                  <span class="who">{m.author.startsWith('agency:') ? m.author.slice('agency:'.length) : m.direction === 'in' ? t('reporter') : m.author === 'bot' ? t('bot') : m.author.replace('operator:', '')}</span>
+                  <span class="who">{m.author.startsWith('agency:') && !m.author.includes('/') ? named(m.author.slice('agency:'.length)) : m.direction === 'in' ? t('reporter') : m.author === 'bot' ? t('bot') : actorName(m.author, ticket.people)}</span>
                   {m.text && <p>{m.text}</p>}
                   {m.photos.length > 0 && <Photos photos={m.photos} />}
+                  {m.voice && <audio class="voice" controls preload="none" src={m.voice.url} aria-label={t('voiceNote')} />}
                   {m.location && <p class="coords">📍 {m.location.latitude.toFixed(6)}, {m.location.longitude.toFixed(6)}{m.location.address ? ` — ${m.location.address}` : ''}</p>}
                   <span class={`delivery d-${m.delivery ?? ''}`} title={m.error}>{when(m.at)} · {label(m.delivery ?? '')}</span>
                 </li>
@@ -141,7 +151,7 @@ export function TicketView({ number, me, meta, live }: { number: string; me: Me;
           )}
           <section class="card">
             <h2>{t('notes')}</h2>
-            <ul class="notes">{ticket.notes.map((n) => <li>{when(n.at)} — {n.author.replace('operator:', '')}: {n.text}</li>)}</ul>
+            <ul class="notes">{ticket.notes.map((n) => <li><span class="when">{when(n.at)}</span> {actorName(n.author, ticket.people)}: {n.text}</li>)}</ul>
             {can('note') && (
               <form onSubmit={(e) => { e.preventDefault(); void act(() => api('POST', `/api/tickets/${number}/notes`, { text: note })).then(() => { setNote(''); }); }}>
                 <textarea rows={2} aria-label={t('addNote')} value={note} onInput={(e) => { setNote(e.currentTarget.value); }} required />

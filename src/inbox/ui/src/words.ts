@@ -1,0 +1,121 @@
+// Who did what, in words: history lines of a ticket and audit entries, rendered
+// from the structured entries the API stores (actor, action, agencies, detail)
+// with the operators' names and roles (`people`) and the agencies' names (meta).
+import type { Meta } from './api.js';
+import { label, localized, say, t } from './i18n.js';
+
+type Pair = readonly [string, string];
+
+export interface Person { name: string; role: 'admin' | 'agency' | 'supervisor'; agency?: string }
+export type People = Readonly<Record<string, Person>>;
+
+export interface HistoryEntry { at: string; actor: string; action: string; from: string | null; to: string; note?: string; agency?: string; fromAgency?: string }
+export interface AuditEntry { at: string; actor: string; action: string; ticket?: string; detail?: Record<string, unknown>; ip?: string }
+
+export const agencyName = (meta: Pick<Meta, 'agencies'>, code: string): string => meta.agencies.find((a) => a.code === code)?.name ?? code;
+
+const ROLE_IN_NAME: Readonly<Record<Person['role'], Pair>> = {
+  admin: ['Admin Pusat', 'Central admin'],
+  agency: ['Operator {agency}', '{agency} operator'],
+  supervisor: ['Pimpinan', 'Supervisor'],
+};
+
+const NOBODY: Readonly<Record<string, Pair>> = {
+  reporter: ['pelapor', 'the reporter'],
+  system: ['sistem', 'the system'],
+  cli: ['baris perintah (npm run user)', 'the command line (npm run user)'],
+};
+
+/** "Siti (Admin Pusat)", "Budi (Operator DPUPR)", "pelapor", "sistem". */
+export function actorName(actor: string, people: People): string {
+  if (actor === 'reporter' || actor === 'cli') return say(NOBODY[actor] ?? ['', '']);
+  if (actor.startsWith('system:')) return say(NOBODY.system ?? ['', '']);
+  const agencyActor = /^agency:([^/]+)\/(.+)$/.exec(actor);
+  const username = agencyActor?.[2] ?? /^(?:operator|login):(.+)$/.exec(actor)?.[1] ?? actor;
+  const person = people[username];
+  if (!person) return agencyActor ? `${username} (${say(ROLE_IN_NAME.agency, { agency: agencyActor[1] ?? '' })})` : username;
+  return `${person.name} (${say(ROLE_IN_NAME[person.role], { agency: person.agency ?? agencyActor?.[1] ?? '' })})`;
+}
+
+const HISTORY: Readonly<Record<string, Pair>> = {
+  create: ['Dibuat oleh {actor}', 'Created by {actor}'],
+  createFor: ['Dibuat oleh {actor}, untuk {agency}', 'Created by {actor}, for {agency}'],
+  routeFrom: ['Dialihkan dari {from} ke {to} oleh {actor}', 'Transferred from {from} to {to} by {actor}'],
+  route: ['Dialihkan ke {to} oleh {actor}', 'Transferred to {to} by {actor}'],
+  routeUnknown: ['Dialihkan oleh {actor}', 'Transferred by {actor}'],
+  forward: ['Diteruskan ke {channel} oleh {actor}', 'Forwarded to {channel} by {actor}'],
+  reject: ['Ditolak oleh {actor}', 'Rejected by {actor}'],
+  respond: ['Ditanggapi oleh {actor}; mulai ditindaklanjuti', 'Taken up by {actor}; follow-up started'],
+  submitResult: ['Hasil tindak lanjut dikirim oleh {actor}', 'Follow-up result submitted by {actor}'],
+  validate: ['Hasil divalidasi oleh {actor}; sudah ditindaklanjuti', 'Result validated by {actor}; resolved'],
+  returnToAgency: ['Dikembalikan ke OPD oleh {actor}', 'Returned to the agency by {actor}'],
+  confirm: ['Pelapor mengonfirmasi masalah sudah selesai', 'The reporter confirmed the problem is solved'],
+  reopen: ['Dibuka kembali oleh {actor}', 'Reopened by {actor}'],
+  closeNoConfirmation: ['Ditutup: pelapor tidak menjawab permintaan konfirmasi', 'Closed: the reporter did not answer the confirmation request'],
+  other: ['{action} oleh {actor}', '{action} by {actor}'],
+};
+
+/** One history entry as a sentence, and the operator's own note (their words, shown as they wrote them). */
+export function historyLine(entry: HistoryEntry, people: People, meta: Pick<Meta, 'agencies' | 'forwarding'>, forwardedTo: string | null): { text: string; note?: string } {
+  const actor = actorName(entry.actor, people);
+  const agency = (code: string) => agencyName(meta, code);
+  // Older entries kept the routing as an English note ("agency DPUPR", or the forwarding code).
+  const legacyAgency = entry.action === 'create' ? /^agency (\S+)$/.exec(entry.note ?? '')?.[1] : undefined;
+  const forwardCode = entry.actor === 'system:routing' && entry.action === 'forward' ? entry.note : undefined;
+  const note = legacyAgency !== undefined || forwardCode !== undefined ? undefined : entry.note;
+  const to = entry.agency ?? legacyAgency;
+  let text: string;
+  if (entry.action === 'create') text = say(to ? HISTORY.createFor ?? ['', ''] : HISTORY.create ?? ['', ''], { actor, agency: to ? agency(to) : '' });
+  else if (entry.action === 'route') text = say(HISTORY[entry.fromAgency ? 'routeFrom' : entry.agency ? 'route' : 'routeUnknown'] ?? ['', ''], { actor, from: agency(entry.fromAgency ?? ''), to: agency(entry.agency ?? '') });
+  else if (entry.action === 'forward') {
+    const code = forwardCode ?? forwardedTo ?? '';
+    text = say(HISTORY.forward ?? ['', ''], { actor, channel: meta.forwarding.find((f) => f.code === code)?.name ?? code });
+  } else text = say(HISTORY[entry.action] ?? HISTORY.other ?? ['', ''], { actor, action: label(entry.action) });
+  return note ? { text, note } : { text };
+}
+
+const AUDIT: Readonly<Record<string, Pair>> = {
+  login: ['Masuk', 'Logged in'],
+  loginBearer: ['Masuk dengan token API', 'Logged in with an API token'],
+  login_failed: ['Gagal masuk (kata sandi salah atau pengguna tidak ada)', 'Failed login (wrong password or no such user)'],
+  login_locked: ['Gagal masuk: akun terkunci', 'Failed login: account locked'],
+  logout: ['Keluar', 'Logged out'],
+  password_change: ['Mengganti kata sandi sendiri', 'Changed their own password'],
+  password_change_failed: ['Gagal mengganti kata sandi (kata sandi saat ini salah)', 'Failed to change their password (wrong current password)'],
+  reply: ['Membalas pelapor ({length} karakter)', 'Replied to the reporter ({length} characters)'],
+  note: ['Menambah catatan internal', 'Added an internal note'],
+  assign: ['Mengalihkan dari {from} ke {to}', 'Transferred from {from} to {to}'],
+  transition: ['{action}: {from} → {to}', '{action}: {from} → {to}'],
+  submitResult: ['Mengirim hasil tindak lanjut ({photos} foto)', 'Submitted the follow-up result ({photos} photos)'],
+  create_ticket: ['Mencatat pengaduan baru ({channel}): {category}', 'Recorded a new complaint ({channel}): {category}'],
+  download_report: ['Mengunduh laporan {report}', 'Downloaded report {report}'],
+  user_add: ['Menambah operator {user} sebagai {role}', 'Added operator {user} as {role}'],
+  user_reset: ['Mengatur kata sandi {user}', 'Set the password of {user}'],
+  user_disable: ['Menonaktifkan {user}', 'Disabled {user}'],
+  user_enable: ['Mengaktifkan {user}', 'Enabled {user}'],
+};
+
+/** One audit entry as a sentence ("Menambah operator Rina (Operator DISHUB) sebagai Operator OPD"). */
+export function auditLine(entry: AuditEntry, people: People, meta: Pick<Meta, 'agencies' | 'categories'>): string {
+  const d = entry.detail ?? {};
+  const text = (key: string) => (typeof d[key] === 'string' || typeof d[key] === 'number' ? String(d[key]) : '');
+  const agency = (code: string) => (code ? agencyName(meta, code) : '—');
+  if (entry.action === 'login' && d.kind === 'bearer') return say(AUDIT.loginBearer ?? ['', '']);
+  if (entry.action === 'transition' && d.action === 'submitResult') return say(AUDIT.submitResult ?? ['', ''], { photos: text('photos') || '0' });
+  const user = text('username') ? actorName(`operator:${text('username')}`, people) : '';
+  const role = text('role') ? `${t(`role_${text('role') as Person['role']}`)}${text('agency') ? ` ${agency(text('agency'))}` : ''}` : '';
+  const category = meta.categories.find((c) => c.code === text('category'));
+  const pair = AUDIT[entry.action];
+  if (!pair) return entry.action;
+  return say(pair, {
+    length: text('length'),
+    from: entry.action === 'assign' ? agency(text('from')) : label(text('from')),
+    to: entry.action === 'assign' ? agency(text('to')) : label(text('to')),
+    action: label(text('action')),
+    channel: label(text('channel')),
+    category: category ? localized(category.name) : text('category'),
+    report: text('report'),
+    user,
+    role,
+  });
+}
