@@ -19,6 +19,7 @@ import type { Logger } from '../observability/logger.js';
 import type { OutboxDispatcher } from '../outbox/dispatcher.js';
 import { mongoEmailStore } from '../storage/email-store.js';
 import { mongoJobLeases } from '../storage/lease-store.js';
+import { mongoConversationHistory } from '../storage/message-store.js';
 import type { Storage } from '../storage/storage.js';
 
 /** What a channel may be wired with. */
@@ -63,7 +64,7 @@ export const CHANNELS: readonly ChannelEntry[] = [
     // Always on: `npm start` with no settings at all offers the whole flow in a browser.
     name: 'webchat',
     async wire({ config, storage, router, outbox, http, health }) {
-      const webchat = await webchatRoutes(http, { router, outbox, outboxStore: storage.outbox, attachments: storage.attachments, photoMaxBytes: config.limits.photoMaxBytes });
+      const webchat = await webchatRoutes(http, { router, outbox, outboxStore: storage.outbox, attachments: storage.attachments, history: mongoConversationHistory(storage.connection), photoMaxBytes: config.limits.photoMaxBytes });
       health.set('webchat', 'up');
       // Open long polls would hold the HTTP server open: they end at once.
       return { stop: () => { webchat.endLongPolls(); } };

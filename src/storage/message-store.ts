@@ -1,10 +1,11 @@
-// The inbound log and the outbox on the `messages` collection.
+// The inbound log, the outbox and a conversation's history on the `messages` collection.
 import type { Connection } from 'mongoose';
 import type { NoticeKind, PhotoInput } from '../conversation/messages.js';
 import type { InboundLog, RecordedInbound } from '../conversation/ports.js';
 import type { OutboundRecord, OutboxStore } from '../outbox/store.js';
 import { isDuplicateKeyError } from './errors.js';
-import { inboundId, type MessageDoc, messageModel, outboundId } from './models/message.js';
+import type { Channel } from '../tickets/model.js';
+import { inboundId, type MessageDoc, messageModel, outboundId, threadOrder } from './models/message.js';
 
 type PhotoRejection = Extract<PhotoInput, { rejected: unknown }>['rejected'];
 
@@ -198,5 +199,26 @@ function toOutbound(doc: MessageDoc): OutboundRecord {
       ...(photo ? { photo } : {}),
       ...(doc.notice ? { notice: { kind: doc.notice.kind as NoticeKind, params: doc.notice.params } } : {}),
     },
+  };
+}
+
+/** A conversation's messages both ways, for a person who comes back to it (the web chat page after a reload). */
+export interface ConversationHistory {
+  /** The last `limit` messages of the conversation, in thread order. */
+  recent(conversationKey: string, limit: number): Promise<MessageDoc[]>;
+  /** A message the person sent, by the channel's id for it. */
+  inbound(channel: Channel, messageId: string): Promise<MessageDoc | null>;
+}
+
+export function mongoConversationHistory(connection: Connection): ConversationHistory {
+  const messages = messageModel(connection);
+  return {
+    async recent(conversationKey, limit) {
+      // A query by conversation, not by key: a reload is rare and the page asks once; the long poll
+      // that follows stays on look-ups by `_id` (the only ones FerretDB pushes down).
+      const docs = await messages.find({ conversationKey }).sort({ at: -1, _id: -1 }).limit(limit).lean<MessageDoc[]>();
+      return docs.reverse().sort(threadOrder);
+    },
+    inbound: (channel, messageId) => messages.findById(inboundId(channel, messageId)).lean<MessageDoc>(),
   };
 }

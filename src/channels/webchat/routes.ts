@@ -1,6 +1,7 @@
 // The web chat: a page at `/` and its API. POST a message (JSON text or
 // location, or a multipart photo); GET the bot's messages after a sequence
-// number, optionally waiting for them (long poll).
+// number, optionally waiting for them (long poll); GET the conversation's
+// history, both sides, when the page is opened again.
 import { fileURLToPath } from 'node:url';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
@@ -11,6 +12,9 @@ import { type ConversationRouter, RouterStoppedError } from '../../conversation/
 import type { OutboxDispatcher } from '../../outbox/dispatcher.js';
 import type { OutboxStore } from '../../outbox/store.js';
 import type { AttachmentStore } from '../../storage/attachments.js';
+import type { ConversationHistory } from '../../storage/message-store.js';
+import type { MessageDoc } from '../../storage/models/message.js';
+import type { AttachmentRef } from '../../tickets/model.js';
 import { storePhoto } from '../photo-intake.js';
 import { MESSAGE_ID_PATTERN, normaliseWebchatPost, SESSION_ID_PATTERN, type WebchatPost } from './normalise.js';
 import { RateLimit } from '../rate-limit.js';
@@ -24,6 +28,7 @@ export interface WebchatDeps {
   readonly outbox: OutboxDispatcher;
   readonly outboxStore: OutboxStore;
   readonly attachments: AttachmentStore;
+  readonly history: ConversationHistory;
   readonly photoMaxBytes: number;
   /** Messages per session per minute. */
   readonly rateLimit?: number;
@@ -31,6 +36,8 @@ export interface WebchatDeps {
 
 const MAX_WAIT_S = 25;
 const RECHECK_MS = 5_000;
+/** Messages a reloaded page gets back: enough for a report and its follow-up, bounded for the query. */
+const HISTORY_LIMIT = 100;
 
 // JSON posts are checked here; the same URL takes multipart photos, which a body schema cannot describe.
 const postBody = z
@@ -53,12 +60,35 @@ const getQuery = {
   },
 } as const;
 
-const photoQuery = {
+const sessionQuery = {
   type: 'object',
   required: ['sessionId'],
   additionalProperties: false,
   properties: { sessionId: { type: 'string', pattern: SESSION_ID_PATTERN } },
 } as const;
+
+/** A bot message as the page shows it; a photo by the URL that serves it to this session only. */
+function botMessage(sessionId: string, seq: number, message: { text?: string; choices?: readonly { value: string; label: string }[]; request?: string; photo?: AttachmentRef | undefined }) {
+  return {
+    id: seq,
+    text: message.text ?? '',
+    ...(message.choices?.length ? { choices: message.choices } : {}),
+    ...(message.request ? { request: message.request } : {}),
+    ...(message.photo ? { photo: `/api/webchat/photos/${String(seq)}?sessionId=${encodeURIComponent(sessionId)}` } : {}),
+  };
+}
+
+/** What the person sent, as the page showed it when it was sent. */
+function ownMessage(sessionId: string, doc: MessageDoc) {
+  return {
+    id: doc.messageId,
+    ...(doc.text === undefined ? {} : { text: doc.text }),
+    ...(doc.photos?.length ? { photo: `/api/webchat/uploads/${encodeURIComponent(doc.messageId)}?sessionId=${encodeURIComponent(sessionId)}` } : {}),
+    // A file the service refused (not a photo): the bot's answer says why; the page shows that one was sent.
+    ...(!doc.photos?.length && doc.photoRejections?.length ? { file: true } : {}),
+    ...(doc.location ? { location: { latitude: doc.location.latitude, longitude: doc.location.longitude } } : {}),
+  };
+}
 
 /** What the service stops: the long polls waiting for messages. */
 export interface Webchat {
@@ -70,10 +100,14 @@ export async function webchatRoutes(app: FastifyInstance, deps: WebchatDeps): Pr
   const waiters = new Waiters();
   deps.outbox.onEnqueued((key) => { waiters.notify(key); });
   const limit = new RateLimit(deps.rateLimit ?? 60, 60_000);
+  // The history is the one read that is not by key: a page asks once when it opens, not in a loop.
+  const historyLimit = new RateLimit(20, 60_000);
 
   await app.register(fastifyMultipart, { limits: { fileSize: deps.photoMaxBytes + 1, files: 1, fields: 4, fieldSize: 200 } });
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/webchat/', index: false });
   app.get('/', (_request, reply) => reply.sendFile('index.html'));
+  // Browsers and bookmarks ask for /favicon.ico whatever the page links to.
+  app.get('/favicon.ico', (_request, reply) => reply.redirect('/webchat/favicon.png', 301));
 
   const tooMany = (reply: FastifyReply) =>
     reply.code(429).send({ error: 'rate_limited', message: 'Terlalu banyak pesan. Mohon tunggu sebentar. / Too many messages, please wait a moment.' });
@@ -113,27 +147,46 @@ export async function webchatRoutes(app: FastifyInstance, deps: WebchatDeps): Pr
       await waiters.wait(key, Math.min(RECHECK_MS, deadline - Date.now()));
       records = await deps.outboxStore.after(key, after, 50);
     }
-    return {
-      messages: records.map((r) => ({
-        id: r.seq,
-        text: r.message.text,
-        ...(r.message.choices ? { choices: r.message.choices } : {}),
-        ...(r.message.request ? { request: r.message.request } : {}),
-        ...(r.message.photo ? { photo: `/api/webchat/photos/${String(r.seq)}?sessionId=${encodeURIComponent(sessionId)}` } : {}),
-      })),
-    };
+    return { messages: records.map((r) => botMessage(sessionId, r.seq, r.message)) };
+  });
+
+  // Both sides of the conversation in the order they happened, for a page opened again (a reload):
+  // the bot's messages carry their sequence number (`id`), the person's `from: "me"`; `after` is where
+  // the long poll goes on from.
+  app.get('/api/webchat/history', { schema: { querystring: sessionQuery } }, async (request, reply) => {
+    const { sessionId } = request.query as { sessionId: string };
+    if (!historyLimit.allow(sessionId)) return tooMany(reply);
+    const docs = await deps.history.recent(conversationKey('webchat', sessionId), HISTORY_LIMIT);
+    const messages = docs.map((doc) =>
+      doc.direction === 'out'
+        ? { from: 'bot' as const, ...botMessage(sessionId, doc.seq ?? 0, { ...doc, photo: doc.photos?.[0] }) }
+        : { from: 'me' as const, ...ownMessage(sessionId, doc) });
+    const after = Math.max(0, ...docs.map((d) => (d.direction === 'out' ? (d.seq ?? 0) : 0)));
+    return { messages, after };
   });
 
   // A photo the bot sent to this session (e.g. the agency's result): only its own session may fetch it.
-  app.get('/api/webchat/photos/:seq', { schema: { params: { type: 'object', properties: { seq: { type: 'integer', minimum: 1 } }, required: ['seq'] }, querystring: photoQuery } }, async (request, reply) => {
+  app.get('/api/webchat/photos/:seq', { schema: { params: { type: 'object', properties: { seq: { type: 'integer', minimum: 1 } }, required: ['seq'] }, querystring: sessionQuery } }, async (request, reply) => {
     const { seq } = request.params as { seq: number };
     const { sessionId } = request.query as { sessionId: string };
     const [record] = await deps.outboxStore.after(conversationKey('webchat', sessionId), seq - 1, 1);
-    const photo = record?.seq === seq ? record.message.photo : undefined;
+    return sendPhoto(reply, record?.seq === seq ? record.message.photo : undefined);
+  });
+
+  // A photo the person sent from this session, shown again after a reload: by its message's key, and
+  // only to the session that sent it.
+  app.get('/api/webchat/uploads/:messageId', { schema: { params: { type: 'object', properties: { messageId: { type: 'string', pattern: MESSAGE_ID_PATTERN } }, required: ['messageId'] }, querystring: sessionQuery } }, async (request, reply) => {
+    const { messageId } = request.params as { messageId: string };
+    const { sessionId } = request.query as { sessionId: string };
+    const doc = await deps.history.inbound('webchat', messageId);
+    return sendPhoto(reply, doc?.conversationKey === conversationKey('webchat', sessionId) ? doc.photos?.[0] : undefined);
+  });
+
+  async function sendPhoto(reply: FastifyReply, photo: AttachmentRef | undefined) {
     const stored = photo ? await deps.attachments.open(photo.fileId) : null;
     if (!stored) return reply.code(404).send({ error: 'not_found' });
     return reply.type(stored.ref.contentType).header('cache-control', 'private, max-age=86400').header('x-content-type-options', 'nosniff').send(stored.stream);
-  });
+  }
 
   return { endLongPolls: () => { waiters.close(); } };
 }

@@ -76,6 +76,41 @@ describe('web chat API', () => {
     expect((await me.poll()).map((m) => m.text).join()).toContain('foto terlalu besar');
   });
 
+  it('gives a reopened page both sides of the conversation in order, and the person\'s photo to its own session only', async () => {
+    const me = new Browser('session-hhhhhhhhhhhh-8');
+    await me.say('halo');
+    await me.say('1');
+    await me.say('Lina Marlina');
+    const jpeg = fakeJpeg(8_000, 81);
+    const form = new FormData();
+    form.append('sessionId', me.sessionId);
+    form.append('messageId', 'photo-1');
+    form.append('photo', new Blob([jpeg]), 'rumah.jpg');
+    expect((await fetch(`${app.url}/api/webchat/messages`, { method: 'POST', body: form })).status).toBe(202);
+    await me.poll();
+    expect((await me.post({ location: { latitude: -6.2, longitude: 106.8 }, messageId: 'here-1' })).status).toBe(202);
+    await me.poll();
+
+    const response = await fetch(`${app.url}/api/webchat/history?sessionId=${me.sessionId}`);
+    const history = (await response.json()) as { messages: { from: string; id: number | string; text?: string; choices?: { label: string }[]; photo?: string; location?: unknown }[]; after: number };
+    const shown = history.messages.map((m) => `${m.from}: ${m.text ?? m.photo ?? JSON.stringify(m.location)}`);
+    const mine = shown.filter((m) => m.startsWith('me: '));
+    expect(mine).toEqual(['me: halo', 'me: 1', 'me: Lina Marlina', `me: /api/webchat/uploads/photo-1?sessionId=${me.sessionId}`, 'me: {"latitude":-6.2,"longitude":106.8}']);
+    // Each answer right after the question it answers, and the bot's messages with their sequence numbers.
+    expect(shown.indexOf('me: Lina Marlina')).toBe(shown.findIndex((m) => m.includes('nama lengkap')) + 1);
+    const bot = history.messages.filter((m) => m.from === 'bot');
+    expect(bot.map((m) => m.id)).toEqual(bot.map((_m, i) => i + 1));
+    expect(history.after).toBe(me.after);
+    expect(bot.find((m) => m.choices)?.choices?.map((c) => c.label)).toEqual(['Buat laporan/pengaduan', 'Cek status laporan', 'Tanya informasi']);
+
+    const own = await fetch(`${app.url}/api/webchat/uploads/photo-1?sessionId=${me.sessionId}`);
+    expect(own.headers.get('content-type')).toBe('image/jpeg');
+    expect(Buffer.from(await own.arrayBuffer()).equals(jpeg)).toBe(true);
+    expect((await fetch(`${app.url}/api/webchat/uploads/photo-1?sessionId=session-iiiiiiiiiiii-9`)).status).toBe(404);
+    expect((await fetch(`${app.url}/api/webchat/uploads/here-1?sessionId=${me.sessionId}`)).status).toBe(404);
+    expect(await (await fetch(`${app.url}/api/webchat/history?sessionId=session-jjjjjjjjjjjj-0`)).json()).toEqual({ messages: [], after: 0 });
+  });
+
   it('ignores a repeated POST with the same messageId', async () => {
     const me = new Browser('session-cccccccccccc-3');
     const first = await (await me.post({ text: 'halo', messageId: 'm-1' })).json();
