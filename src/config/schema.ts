@@ -216,6 +216,8 @@ export const configSchema = z
       replyWindow: duration,
       /** The canned responses file, relative to the working directory. */
       cannedFile: z.string().min(1),
+      /** How long an action's Idempotency-Key answers a repeat with the first answer (a double click, a retry after a lost reply). */
+      idempotencyTtl: duration,
     }),
     admin: z.strictObject({ username: z.string().min(1).optional(), password: z.string().min(8, 'expected at least 8 characters').optional() }),
   })

@@ -9,6 +9,7 @@ import type { InboxStore } from '../storage/inbox-store.js';
 import type { OperatorStore } from '../storage/operator-store.js';
 import type { ReportStore } from '../storage/report-store.js';
 import type { TicketService } from '../tickets/service.js';
+import type { IdempotencyDeps } from './idempotency.js';
 import type { Authenticator } from './auth/authenticator.js';
 import type { CannedResponse } from './canned.js';
 import type { InboxEvents } from './events.js';
@@ -26,6 +27,8 @@ export interface InboxContext {
   readonly reports: ReportStore;
   readonly canned: readonly CannedResponse[];
   readonly clock: () => Date;
+  /** Idempotency keys of actions (routes add `idempotent(ctx.idempotency)` after their guard). */
+  readonly idempotency: IdempotencyDeps;
 }
 
 export type InboxApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;

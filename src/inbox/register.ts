@@ -13,7 +13,9 @@ import type { ConversationRouter } from '../conversation/router.js';
 import type { Logger } from '../observability/logger.js';
 import { mongoAuditStore } from '../storage/audit-store.js';
 import { mongoInboxStore } from '../storage/inbox-store.js';
+import { mongoIdempotencyStore } from '../storage/idempotency-store.js';
 import { auditModel } from '../storage/models/audit.js';
+import { idempotencyModel } from '../storage/models/idempotency.js';
 import { operatorModel } from '../storage/models/operator.js';
 import { sessionModel } from '../storage/models/session.js';
 import { mongoOperatorStore, mongoSessionStore } from '../storage/operator-store.js';
@@ -26,6 +28,7 @@ import { loadCannedResponses } from './canned.js';
 import type { InboxContext } from './context.js';
 import { inboxErrorHandler } from './errors.js';
 import { InboxEvents } from './events.js';
+import { storeAnswer } from './idempotency.js';
 import { actionRoutes } from './routes/actions.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
@@ -63,7 +66,7 @@ const UI_SECURITY_HEADERS = {
 export async function registerInbox(http: FastifyInstance, deps: InboxDeps): Promise<Inbox> {
   const { config, storage, logger } = deps;
   const connection = storage.connection;
-  for (const model of [operatorModel(connection), sessionModel(connection), auditModel(connection)]) {
+  for (const model of [operatorModel(connection), sessionModel(connection), auditModel(connection), idempotencyModel(connection)]) {
     await model.createCollection().catch((error: unknown) => { if ((error as { code?: number }).code !== NAMESPACE_EXISTS) throw error; });
     await model.createIndexes();
   }
@@ -96,6 +99,7 @@ export async function registerInbox(http: FastifyInstance, deps: InboxDeps): Pro
     reports: mongoReportStore(connection),
     canned: loadCannedResponses(config.inbox.cannedFile),
     clock,
+    idempotency: { store: mongoIdempotencyStore(connection), ttlMs: config.inbox.idempotencyTtl, clock },
   };
 
   await http.register(fastifyCookie);
@@ -104,6 +108,7 @@ export async function registerInbox(http: FastifyInstance, deps: InboxDeps): Pro
     scope.setValidatorCompiler(validatorCompiler);
     scope.setSerializerCompiler(serializerCompiler);
     scope.setErrorHandler(inboxErrorHandler);
+    scope.addHook('onSend', storeAnswer(ctx.idempotency));
     await scope.register(fastifySwagger, {
       openapi: {
         info: { title: 'Aduan operator inbox API', version: '1', description: 'Cookie sessions send `x-csrf-token` on every change; scripts log in with `"bearer": true` and send `Authorization: Bearer <token>`.' },

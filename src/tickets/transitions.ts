@@ -97,7 +97,7 @@ export function canTransition(status: TicketStatus, action: TransitionAction): b
 }
 
 export function planTransition<A extends TransitionAction>(
-  ticket: Pick<Ticket, 'number' | 'status' | 'result'> & Partial<Pick<Ticket, 'agency'>>,
+  ticket: Pick<Ticket, 'number' | 'status' | 'result'> & Partial<Pick<Ticket, 'agency' | 'category'>>,
   action: A,
   input: TransitionInputs[A],
   ctx: TransitionContext,
@@ -109,6 +109,12 @@ export function planTransition<A extends TransitionAction>(
   }
   if (rule.needsNote === true && !ctx.note?.trim()) {
     throw new IllegalTransitionError(ticket.number, action, ticket.status, 'note_required');
+  }
+  // Re-choosing the agency a ticket has would only throw away that agency's progress (issue 15): nothing to transfer.
+  // A corrected category within the same agency is still a change.
+  if (action === 'route') {
+    const { agency, category } = input as TransitionInputs['route'];
+    if (agency === ticket.agency && (category === undefined || category === ticket.category)) throw new IllegalTransitionError(ticket.number, action, ticket.status, 'same_agency');
   }
   const effect = EFFECTS[action](input as never, ctx);
   const history: HistoryEntry = { at: ctx.now, actor: ctx.actor, action, from: ticket.status, to: rule.to };

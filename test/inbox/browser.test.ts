@@ -92,6 +92,17 @@ describe('operator inbox in the browser', () => {
     await page.screenshot({ path: screenshot('ticket'), fullPage: true });
     await page.getByRole('button', { name: 'Tolak', exact: true }).click();
     await page.getByRole('alert').filter({ hasText: 'Tulis alasannya di "Catatan / alasan" dulu, lalu tekan "Tolak" lagi.' }).waitFor();
+    // The ticket's own agency is not offered as a transfer target.
+    const targets = await page.getByLabel('Alihkan ke OPD').locator('option').allTextContents();
+    expect(targets.some((o) => o.startsWith('DPUPR'))).toBe(false);
+    expect(targets.some((o) => o.startsWith('DISHUB'))).toBe(true);
+    // A double click adds one note.
+    await page.getByLabel('Tambah catatan').fill('Warga sudah dihubungi');
+    await page.getByRole('button', { name: 'Tambah catatan' }).dblclick();
+    await page.locator('.notes li', { hasText: 'Warga sudah dihubungi' }).waitFor();
+    await page.waitForTimeout(300);
+    expect(await page.locator('.notes li', { hasText: 'Warga sudah dihubungi' }).count()).toBe(1);
+    expect(await page.getByLabel('Tambah catatan').inputValue()).toBe('');
 
     await page.getByRole('link', { name: 'Dasbor' }).click();
     await page.locator('svg.chart').waitFor();
@@ -105,6 +116,20 @@ describe('operator inbox in the browser', () => {
     await page.getByRole('button', { name: 'Simpan' }).click();
     await page.getByText('Dinas Kependudukan', { exact: false }).or(page.getByText('DISDUKCAPIL')).first().waitFor();
     expect(page.url()).toMatch(/#\/t\/ADU-\d{4}-\d{5}$/);
+
+    // Reject asks first: cancelled, nothing happens; confirmed, the ticket is rejected and the reason box cleared.
+    await page.getByLabel('Catatan / alasan').fill('Sudah dilaporkan lewat loket kelurahan');
+    await page.getByRole('button', { name: 'Tolak', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.textContent()).toContain('Alasan: “Sudah dilaporkan lewat loket kelurahan”');
+    await page.screenshot({ path: screenshot('confirm') });
+    await dialog.getByRole('button', { name: 'Batal' }).click();
+    expect(await page.locator('h1 .status').textContent()).toBe('Menunggu tanggapan');
+    await page.getByRole('button', { name: 'Tolak', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Tolak' }).click();
+    await page.locator('h1 .status', { hasText: 'Ditolak' }).waitFor();
+    expect(await page.getByLabel('Catatan / alasan').count()).toBe(0); // no actions are left on a rejected ticket
+    expect(await page.locator('.history li').last().textContent()).toContain('Ditolak oleh Administrator (Admin Pusat)');
     await context.close();
   });
 
@@ -120,6 +145,13 @@ describe('operator inbox in the browser', () => {
     await page.getByRole('link', { name: road }).click();
     await page.getByRole('button', { name: 'Tanggapi (mulai tindak lanjut)' }).click();
     await page.locator('.status', { hasText: 'Sedang ditindaklanjuti' }).first().waitFor();
+    // The result form is empty again once the result is in: nothing invites sending it twice.
+    await page.getByLabel('Hasil tindak lanjut').fill('Lubang sudah ditambal.');
+    await page.getByLabel('Foto hasil (boleh lebih dari satu)').setInputFiles({ name: 'sesudah.jpg', mimeType: 'image/jpeg', buffer: fakeJpeg(12_000, 5) });
+    await page.getByRole('button', { name: 'Kirim hasil' }).click();
+    await page.locator('.card', { hasText: 'Hasil dari OPD' }).waitFor();
+    expect(await page.getByLabel('Hasil tindak lanjut').inputValue()).toBe('');
+    expect(await page.getByLabel('Foto hasil (boleh lebih dari satu)').inputValue()).toBe('');
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('button', { name: 'Submit result' }).waitFor();
     expect(await page.locator('.history li').nth(1).textContent()).toContain('Taken up by Budi (DPUPR) (DPUPR operator); follow-up started');

@@ -10,6 +10,7 @@ import { reporterConversation } from '../../tickets/reporter.js';
 import type { TransitionInputs } from '../../tickets/transitions.js';
 import { visibleTicket } from '../access.js';
 import { detailFor } from '../detail.js';
+import { idempotent } from '../idempotency.js';
 import { operatorOf, requireOperator } from '../auth/guard.js';
 import { actorOf, mayTransition, type Operator } from '../auth/roles.js';
 import type { InboxApp, InboxContext } from '../context.js';
@@ -35,11 +36,12 @@ const transitionBody = z.strictObject({
 });
 
 export function actionRoutes(app: InboxApp, ctx: InboxContext): void {
+  const once = idempotent(ctx.idempotency);
   const audit = (request: FastifyRequest, operator: Operator, action: string, ticket: string, detail?: Record<string, unknown>) =>
     ctx.audit.record({ at: ctx.clock(), actor: `operator:${operator.username}`, action, ticket, ...(detail ? { detail } : {}), ip: request.ip });
   const detail = (ticket: Ticket, operator: Operator) => detailFor(ctx, ticket, operator);
 
-  app.post('/api/tickets/:number/replies', { schema: { tags: ['tickets'], summary: 'Reply to the reporter on their own channel, through the outbox', params: ticketParams, body: replyBody }, preHandler: requireOperator(ctx.authenticator, 'reply') }, async (request, reply) => {
+  app.post('/api/tickets/:number/replies', { schema: { tags: ['tickets'], summary: 'Reply to the reporter on their own channel, through the outbox', params: ticketParams, body: replyBody }, preHandler: [requireOperator(ctx.authenticator, 'reply'), once] }, async (request, reply) => {
     const operator = operatorOf(request);
     const ticket = await visibleTicket(ctx, operator, request.params.number);
     const target = reporterConversation(ticket);
@@ -52,7 +54,7 @@ export function actionRoutes(app: InboxApp, ctx: InboxContext): void {
     return reply.code(202).send({ id: ids[0] ?? null });
   });
 
-  app.post('/api/tickets/:number/notes', { schema: { tags: ['tickets'], summary: 'An internal note, never sent to the reporter', params: ticketParams, body: noteBody }, preHandler: requireOperator(ctx.authenticator, 'note') }, async (request, reply) => {
+  app.post('/api/tickets/:number/notes', { schema: { tags: ['tickets'], summary: 'An internal note, never sent to the reporter', params: ticketParams, body: noteBody }, preHandler: [requireOperator(ctx.authenticator, 'note'), once] }, async (request, reply) => {
     const operator = operatorOf(request);
     const ticket = await visibleTicket(ctx, operator, request.params.number);
     const at = ctx.clock();
@@ -62,7 +64,7 @@ export function actionRoutes(app: InboxApp, ctx: InboxContext): void {
     return reply.code(201).send(await detail(await ctx.tickets.get(ticket.number), operator));
   });
 
-  app.post('/api/tickets/:number/assign', { schema: { tags: ['tickets'], summary: 'Transfer to another agency (e.g. a wrong category)', params: ticketParams, body: assignBody }, preHandler: requireOperator(ctx.authenticator, 'assign') }, async (request) => {
+  app.post('/api/tickets/:number/assign', { schema: { tags: ['tickets'], summary: 'Transfer to another agency (e.g. a wrong category)', params: ticketParams, body: assignBody }, preHandler: [requireOperator(ctx.authenticator, 'assign'), once] }, async (request) => {
     const operator = operatorOf(request);
     const { agency, category, note: text, expectedVersion: version } = request.body;
     const ticket = await visibleTicket(ctx, operator, request.params.number);
@@ -71,7 +73,7 @@ export function actionRoutes(app: InboxApp, ctx: InboxContext): void {
     return detail(updated, operator);
   });
 
-  app.post('/api/tickets/:number/transitions', { schema: { tags: ['tickets'], summary: 'Move the ticket through its life cycle', params: ticketParams, body: transitionBody }, preHandler: requireOperator(ctx.authenticator) }, async (request, reply) => {
+  app.post('/api/tickets/:number/transitions', { schema: { tags: ['tickets'], summary: 'Move the ticket through its life cycle', params: ticketParams, body: transitionBody }, preHandler: [requireOperator(ctx.authenticator), once] }, async (request, reply) => {
     const operator = operatorOf(request);
     const body = request.body;
     const ticket = await visibleTicket(ctx, operator, request.params.number);

@@ -7,6 +7,7 @@ import { issueOf } from '../../tickets/issues.js';
 import type { AttachmentRef } from '../../tickets/model.js';
 import { visibleTicket } from '../access.js';
 import { detailFor } from '../detail.js';
+import { idempotent } from '../idempotency.js';
 import { operatorOf, requireOperator } from '../auth/guard.js';
 import { actorOf, mayTransition } from '../auth/roles.js';
 import type { InboxApp, InboxContext } from '../context.js';
@@ -29,7 +30,7 @@ export function photoRoutes(app: InboxApp, ctx: InboxContext): void {
 
   app.post('/api/tickets/:number/result', {
     schema: { tags: ['tickets'], summary: 'The agency posts its result: multipart with `text`, optional `note`, `expectedVersion` and up to N `photo` files', params: z.strictObject({ number: ticketNumber }) },
-    preHandler: requireOperator(ctx.authenticator),
+    preHandler: [requireOperator(ctx.authenticator), idempotent(ctx.idempotency)],
   }, async (request, reply) => {
     const operator = operatorOf(request);
     if (!mayTransition(operator, 'submitResult')) return refuse(reply, 'forbidden', { action: 'submitResult' });

@@ -5,6 +5,7 @@ import { normalisePhone } from '../../conversation/phone.js';
 import { CHANNELS, TICKET_STATUSES } from '../../tickets/model.js';
 import { visibleTicket } from '../access.js';
 import { detailFor } from '../detail.js';
+import { idempotent } from '../idempotency.js';
 import { operatorOf, requireOperator } from '../auth/guard.js';
 import { actorOf, agencyScope } from '../auth/roles.js';
 import type { InboxApp, InboxContext } from '../context.js';
@@ -81,7 +82,7 @@ export function ticketRoutes(app: InboxApp, ctx: InboxContext): void {
     return detailFor(ctx, ticket, operator);
   });
 
-  app.post('/api/tickets', { schema: { tags: ['tickets'], summary: 'A complaint taken by phone or at the counter', body: newComplaint }, preHandler: requireOperator(ctx.authenticator, 'create') }, async (request, reply) => {
+  app.post('/api/tickets', { schema: { tags: ['tickets'], summary: 'A complaint taken by phone or at the counter', body: newComplaint }, preHandler: [requireOperator(ctx.authenticator, 'create'), idempotent(ctx.idempotency)] }, async (request, reply) => {
     const operator = operatorOf(request);
     const { reporter, ...rest } = request.body;
     let phone: string | undefined;

@@ -24,7 +24,7 @@ const ERRORS: Readonly<Record<string, Pair>> = {
   note_required: ['Tulis alasannya di "Catatan / alasan" dulu, lalu tekan "{action}" lagi.', 'Write the reason in "Note / reason" first, then press "{action}" again.'],
   result_missing: ['OPD belum mengirim hasil tindak lanjut.', 'The agency has not submitted a result yet.'],
   result_text_required: ['Tulis hasil tindak lanjutnya.', 'Write the follow-up result.'],
-  same_agency: ['Tiket ini sudah ada di {agency}. Pilih OPD lain.', 'The ticket is already with {agency}. Choose another agency.'],
+  same_agency: ['Tiket ini sudah ada di OPD itu. Pilih OPD lain.', 'The ticket is already with that agency. Choose another one.'],
   no_channel: ['Pelapor tidak dapat dihubungi lewat bot.', 'The reporter cannot be reached through the bot.'],
   idempotency_in_progress: ['Permintaan yang sama masih diproses. Tunggu sebentar.', 'The same request is still being handled. Wait a moment.'],
   idempotency_key_reused: ['Permintaan bertabrakan dengan yang sebelumnya. Muat ulang halaman.', 'The request clashes with an earlier one. Reload the page.'],

@@ -112,6 +112,8 @@ const TEXTS = {
   email: ['Email', 'Email'],
   message: ['Pesan', 'Message'],
   agency: ['OPD', 'Agency'],
+  cancel: ['Batal', 'Cancel'],
+  resultPhotos: ['Foto hasil (boleh lebih dari satu)', 'Photos of the result (several allowed)'],
   newOperatorPasswordRule: ['Minimal 10 karakter. Berikan kata sandi ini kepada operator secara langsung; ia menggantinya sendiri di "Akun saya" saat pertama masuk.', 'At least 10 characters. Give this password to the operator in person; they change it themselves under "My account" at the first login.'],
 } satisfies Record<string, [string, string]>;
 

@@ -2,7 +2,9 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type Me, type Meta, type Photo, type TicketDetail } from '../api.js';
 import { errorText } from '../errors.js';
 import { label, localized, t, when } from '../i18n.js';
+import { useActionKeys } from '../keys.js';
 import { actorName, agencyName, historyLine } from '../words.js';
+import { TicketActions } from './TicketActions.js';
 import type { LiveEvent } from '../main.js';
 import { MapPin } from './MapPin.js';
 
@@ -15,8 +17,8 @@ export function TicketView({ number, me, meta, live }: { number: string; me: Me;
   const [error, setError] = useState('');
   const [reply, setReply] = useState('');
   const [note, setNote] = useState('');
-  const [reason, setReason] = useState('');
-  const [agency, setAgency] = useState('');
+  const [busy, setBusy] = useState(false);
+  const keys = useActionKeys();
   const thread = useRef<HTMLOListElement>(null);
   const named = (code: string) => agencyName(meta, code);
   const load = () => { void api<TicketDetail>('GET', `/api/tickets/${number}`).then(setTicket, (e: unknown) => { setError(errorText(e, named)); }); };
@@ -34,25 +36,24 @@ export function TicketView({ number, me, meta, live }: { number: string; me: Me;
 
   if (!ticket) return <p class="error">{error}</p>;
   const can = (permission: string) => me.operator.permissions.includes(permission);
-  const act = async (run: () => Promise<unknown>) => {
+  /** One action: sent with its Idempotency-Key, the buttons off while it is on its way; true when the server accepted it. */
+  const send = async (name: string, path: string, body: unknown): Promise<boolean> => {
     setError('');
+    setBusy(true);
     try {
-      const updated = await run();
+      const updated = await keys.run(name, (key) => api('POST', path, body, { idempotencyKey: key }));
       if (updated && typeof updated === 'object' && 'number' in updated) setTicket(updated as TicketDetail);
       else load();
-      setReason('');
+      return true;
     } catch (e) {
       setError(errorText(e, named));
       // A stale screen is the usual cause: show what changed, so the operator decides again.
       if (e instanceof ApiError && e.code === 'stale_version') load();
+      return false;
+    } finally {
+      setBusy(false);
     }
   };
-  const transition = (to: string) => act(() => api('POST', `/api/tickets/${number}/transitions`, { to, expectedVersion: ticket.version, ...(reason ? { note: reason } : {}), ...(to === 'submitResult' ? { text: reason } : {}) }));
-  const submitResult = (form: HTMLFormElement) => act(() => {
-    const data = new FormData(form);
-    data.set('expectedVersion', String(ticket.version));
-    return api('POST', `/api/tickets/${number}/result`, data);
-  });
   const category = meta.categories.find((c) => c.code === ticket.category);
   const loc = ticket.location;
 
@@ -113,7 +114,7 @@ export function TicketView({ number, me, meta, live }: { number: string; me: Me;
               ))}
             </ol>
             {ticket.canReply ? (
-              <form class="reply" onSubmit={(e) => { e.preventDefault(); void act(() => api('POST', `/api/tickets/${number}/replies`, { text: reply })).then(() => { setReply(''); }); }}>
+              <form class="reply" onSubmit={(e) => { e.preventDefault(); void send('reply', `/api/tickets/${number}/replies`, { text: reply }).then((ok) => { if (ok) setReply(''); }); }}>
                 <label>{t('reply')}
                   <select aria-label={t('canned')} onChange={(e) => {
                     const chosen = meta.canned.find((c) => c.id === e.currentTarget.value);
@@ -125,37 +126,18 @@ export function TicketView({ number, me, meta, live }: { number: string; me: Me;
                   </select>
                   <textarea name="reply" rows={3} value={reply} onInput={(e) => { setReply(e.currentTarget.value); }} required />
                 </label>
-                <button type="submit">{t('send')}</button>
+                <button type="submit" disabled={busy}>{t('send')}</button>
               </form>
             ) : can('reply') && <p class="muted">{t('noReply')}</p>}
           </section>
-          {(ticket.actions.length > 0 || can('assign')) && (
-            <section class="card actions">
-              <h2>{t('actions')}</h2>
-              <textarea rows={2} placeholder={t('noteOrReason')} aria-label={t('noteOrReason')} value={reason} onInput={(e) => { setReason(e.currentTarget.value); }} />
-              <div class="buttons">{ticket.actions.filter((a) => a !== 'route' && a !== 'submitResult').map((a) => <button type="button" onClick={() => void transition(a)}>{label(a)}</button>)}</div>
-              {ticket.actions.includes('submitResult') && (
-                <form onSubmit={(e) => { e.preventDefault(); void submitResult(e.currentTarget); }}>
-                  <label>{t('resultText')}<textarea name="text" rows={2} required /></label>
-                  <input type="file" name="photo" accept="image/*" multiple />
-                  <button type="submit">{label('submitResult')}</button>
-                </form>
-              )}
-              {can('assign') && ticket.actions.includes('route') && (
-                <div class="transfer">
-                  <select aria-label={t('transferTo')} onChange={(e) => { setAgency(e.currentTarget.value); }}><option value="">{t('transferTo')}</option>{meta.agencies.map((a) => <option value={a.code}>{a.code} — {a.name}</option>)}</select>
-                  <button type="button" disabled={!agency} onClick={() => void act(() => api('POST', `/api/tickets/${number}/assign`, { agency, expectedVersion: ticket.version, ...(reason ? { note: reason } : {}) }))}>{t('transfer')}</button>
-                </div>
-              )}
-            </section>
-          )}
+          {ticket.actions.length > 0 && <TicketActions ticket={ticket} me={me} meta={meta} busy={busy} send={send} onError={setError} />}
           <section class="card">
             <h2>{t('notes')}</h2>
             <ul class="notes">{ticket.notes.map((n) => <li><span class="when">{when(n.at)}</span> {actorName(n.author, ticket.people)}: {n.text}</li>)}</ul>
             {can('note') && (
-              <form onSubmit={(e) => { e.preventDefault(); void act(() => api('POST', `/api/tickets/${number}/notes`, { text: note })).then(() => { setNote(''); }); }}>
+              <form onSubmit={(e) => { e.preventDefault(); void send('note', `/api/tickets/${number}/notes`, { text: note }).then((ok) => { if (ok) setNote(''); }); }}>
                 <textarea rows={2} aria-label={t('addNote')} value={note} onInput={(e) => { setNote(e.currentTarget.value); }} required />
-                <button type="submit">{t('addNote')}</button>
+                <button type="submit" disabled={busy}>{t('addNote')}</button>
               </form>
             )}
           </section>
