@@ -106,8 +106,18 @@ export const configSchema = z
       inactivityTimeout: duration,
       /** How long a report that arrived in one piece (email) waits for the facts it lacks. */
       oneShotTimeout: duration,
+      /** "Not solved" without a reason: the reason is awaited this long, then the ticket reopens without it. */
+      reopenReasonTimeout: duration,
       /** Messages processed at once by one instance; the rest wait their turn (bounded memory). */
       maxConcurrent: z.number().int().min(1).max(1_000),
+    }),
+    /** The privacy notice shown once per person per channel at first contact (UU PDP No. 27/2022). */
+    privacy: z.strictObject({
+      /** Change it when the notice changes in substance: everyone sees the new notice once. Stored with each conversation. */
+      version: z.string().min(1),
+      /** Per language; `{url}` and `{city}` are filled in. */
+      notice: localizedText,
+      url: z.url(),
     }),
     /** How long an instance's hold on shared work lasts: a holder that died blocks the others this long at most. */
     leases: z.strictObject({

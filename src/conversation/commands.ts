@@ -1,7 +1,9 @@
 // Commands a person may type at any point. Matched only as the whole message
 // ("batal", "/status ADU-2611-00042"), never inside an answer, so "saya mau
-// membatalkan…" or "menunya apa" are answers, not commands.
+// membatalkan…" or "menunya apa" are answers, not commands. A ticket number
+// on its own ("ADU-2612-00001", "cek adu-2612-00001") asks for its status.
 import { findTicketNumber } from '../tickets/numbers.js';
+import { means } from './answers.js';
 import type { Locale } from './texts.js';
 
 export type Command =
@@ -11,20 +13,25 @@ export type Command =
   | { readonly type: 'unknown'; readonly text: string };
 
 const WORDS: Record<string, Command> = {
-  batal: { type: 'cancel' },
-  batalkan: { type: 'cancel' },
-  cancel: { type: 'cancel' },
   menu: { type: 'menu' },
   start: { type: 'menu' },
   mulai: { type: 'menu' },
   bantuan: { type: 'help' },
   help: { type: 'help' },
   status: { type: 'status' },
+  'cek status': { type: 'status' },
   english: { type: 'language', locale: 'en' },
   inggris: { type: 'language', locale: 'en' },
   indonesia: { type: 'language', locale: 'id' },
   'bahasa indonesia': { type: 'language', locale: 'id' },
 };
+
+/**
+ * Words before a ticket number that ask for its status; the number alone asks too.
+ * Whatever else surrounds a number ("ADU-2612-00001 belum ditangani") is a message, not a command.
+ */
+const STATUS_WORDS = ['status', 'cek status', 'cek', 'cek tiket', 'cek laporan', 'status tiket', 'status laporan', 'tiket', 'nomor tiket', 'lacak', 'check', 'check status', 'track'];
+const STATUS_REQUEST = new RegExp(`^(?:(?:${STATUS_WORDS.join('|')}) ?:? ?)?(\\S+)\\s*\\?*$`);
 
 export function parseCommand(text: string | undefined): Command | undefined {
   const trimmed = (text ?? '').trim();
@@ -33,11 +40,12 @@ export function parseCommand(text: string | undefined): Command | undefined {
   const normalised = trimmed.replace(/^\//, '').replace(/@\w+/, '').replace(/\s+/g, ' ').toLowerCase().replace(/[.!]+$/, '');
   const exact = WORDS[normalised];
   if (exact) return exact;
-  const status = /^(?:status|cek status|cek)\s+(\S+)$/.exec(normalised);
-  if (status) {
-    const number = findTicketNumber(status[1] ?? '');
-    return number ? { type: 'status', number } : { type: 'status' };
-  }
+  if (means('cancel', normalised)) return { type: 'cancel' };
+  const status = STATUS_REQUEST.exec(normalised);
+  const number = status ? findTicketNumber(status[1] ?? '') : undefined;
+  if (number) return { type: 'status', number };
+  // "status xyz": asked, with no number in it; the flow asks for one.
+  if (/^(?:status|cek status|cek) \S+$/.test(normalised)) return { type: 'status' };
   if (slash) {
     const word = normalised.split(' ')[0] ?? '';
     const command = WORDS[word];

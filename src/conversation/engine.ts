@@ -10,6 +10,7 @@ import type { ChannelCapabilities, Choice, InboundMessage, OutboundMessage } fro
 import { OneShotIntake } from './one-shot-intake.js';
 import { type ConversationState, type FlowData, idleState } from './state.js';
 import type { Texts, TextVars } from './texts.js';
+import { isVagueLocation } from './vague-location.js';
 
 export interface EngineContext {
   readonly texts: Texts;
@@ -86,6 +87,7 @@ export class FlowEngine implements StepRunner {
       }
     }
     if (step.ask === 'photo') return this.answerPhotos(step, { ...state, data }, message);
+    if (step.ask === 'location') return this.answerLocation(step, { ...state, data }, message, replies);
 
     const result = this.validate(step, message, state);
     if (!result.ok) return this.retry(step, { ...state, data }, result, replies);
@@ -126,12 +128,47 @@ export class FlowEngine implements StepRunner {
     const replies: OutboundMessage[] = [];
     const max = this.ctx.limits.photosPerTicket;
     if (message.photos?.length) {
+      const before = state.data.photos?.length ?? 0;
       const photos = this.addPhotos(state.data.photos ?? [], message.photos, replies, state);
       const next = { ...state, data: { ...state.data, photos }, retries: 0 };
-      return photos.length >= max ? this.leave(step, next, replies, step.id) : { state: next, replies };
+      if (photos.length >= max) return this.leave(step, next, replies, step.id);
+      // The acknowledgement (the last reply when a photo was added) carries the "Selesai" button.
+      const ack = photos.length > before ? replies.pop() : undefined;
+      return { state: next, replies: ack ? [...replies, { ...ack, choices: this.photoChoices(next) }] : replies };
     }
-    if (answers.isDoneWord(message.text)) return this.leave(step, { ...state, retries: 0 }, replies, step.id);
+    if (this.photosDone(message, state)) return this.leave(step, { ...state, retries: 0 }, replies, step.id);
     return this.retry(step, state, { retry: answers.clean(message.text) === '' ? 'retry.empty' : 'retry.photo' }, replies);
+  }
+
+  /** Nothing (more) to send at the photo step: a done word ("gak ada", "udah"), or its button by label, value or number. */
+  photosDone(message: InboundMessage, state: ConversationState): boolean {
+    return answers.isDoneWord(message.text) || answers.chosen(message.text, this.photoChoices(state)) !== undefined;
+  }
+
+  /** "Tidak ada foto" before the first photo, "Selesai" after it: both end the step (as do the words in answers.ts). */
+  private photoChoices(state: ConversationState): Choice[] {
+    return (state.data.photos?.length ?? 0) > 0 ? [{ value: 'done', label: this.t(state, 'photo.done') }] : [{ value: 'skip', label: this.t(state, 'photo.none') }];
+  }
+
+  /**
+   * A typed location too vague to find ("dekat pasar", "di sini") is asked
+   * about once, for a landmark, a street or a pin. The answer to that is taken
+   * as it comes (never a loop), beside the first words. While the follow-up is
+   * open, the first answer waits where the step stores its answer.
+   */
+  private answerLocation(step: FlowStep, state: ConversationState, message: InboundMessage, replies: OutboundMessage[]): Outcome {
+    const result = this.validate(step, message, state);
+    if (!result.ok) return this.retry(step, state, result, replies);
+    const answer = result.value as answers.LocationAnswer;
+    const first = step.store ? (state.data[step.store] as answers.LocationAnswer | undefined) : undefined;
+    if (step.store && !first && answer.latitude === undefined && isVagueLocation(answer.address ?? '')) {
+      const asking = { ...state, data: { ...state.data, [step.store]: answer }, retries: 0 };
+      return { state: asking, replies: [...replies, ...this.prompt(step, asking)] };
+    }
+    const address = [first?.address, answer.address].filter(Boolean).join('; ').slice(0, 300);
+    const location = { ...answer, ...(address ? { address } : {}) };
+    const next = { ...state, retries: 0, data: step.store ? { ...state.data, [step.store]: location } : state.data };
+    return this.leave(step, next, replies, step.id);
   }
 
   addPhotos(current: readonly AttachmentRef[], incoming: NonNullable<InboundMessage['photos']>, replies: OutboundMessage[], state: ConversationState, { quiet = false } = {}): AttachmentRef[] {
@@ -219,11 +256,23 @@ export class FlowEngine implements StepRunner {
   }
 
   private promptMessage(step: FlowStep, state: ConversationState): OutboundMessage {
-    let text = step.text ? this.say(step.text, state) : '';
+    const textKey = this.questionKey(step, state);
+    let text = textKey ? this.say(textKey, state) : '';
     const request = step.request === 'contact' && this.ctx.capabilities.canRequestContact ? 'contact' : step.request === 'location' && this.ctx.capabilities.canRequestLocation ? 'location' : undefined;
     if (request === 'contact') text += `\n${this.t(state, 'ask.phone_button')}`;
-    const choices = step.ask === 'confirm' ? [{ value: 'yes', label: this.t(state, 'yes') }, { value: 'no', label: this.t(state, 'no') }] : step.ask === 'choice' ? this.choices(step, state) : undefined;
+    const choices =
+      step.ask === 'confirm' ? [{ value: 'yes', label: this.t(state, 'yes') }, { value: 'no', label: this.t(state, 'no') }]
+      : step.ask === 'choice' ? this.choices(step, state)
+      : step.ask === 'photo' ? this.photoChoices(state)
+      : undefined;
     return { text, ...(choices ? { choices } : {}), ...(request ? { request, requestLabel: this.t(state, `ask.share_${request}`) } : {}) };
+  }
+
+  /** The question as it stands: more photos after the first one; the location's one follow-up. */
+  private questionKey(step: FlowStep, state: ConversationState): string | undefined {
+    if (step.ask === 'photo' && (state.data.photos?.length ?? 0) > 0) return 'ask.photos_more';
+    if (step.ask === 'location' && step.store && state.data[step.store] !== undefined) return 'ask.location_detail';
+    return step.text;
   }
 
   private choices(step: FlowStep, state: ConversationState): Choice[] {

@@ -40,6 +40,13 @@ export interface ConversationState {
    * `acknowledged` once their first answer to that operator message was thanked.
    */
   operatorChat?: { ticket: string; until: string; acknowledged?: boolean };
+  /**
+   * "Not solved", without a reason: the reason is asked for; the next message is
+   * taken as it until `until` (ISO time), then the ticket reopens without one. See handlers/confirmation.ts.
+   */
+  reopenReason?: { ticket: string; until: string };
+  /** The privacy notice of `version` was shown at `at` (ISO time): see handlers/privacy.ts. */
+  privacy?: { version: string; at: string };
 }
 
 export const idleState = (locale: Locale, profile?: Profile, pendingConfirmation?: string): ConversationState => ({

@@ -7,7 +7,7 @@ import type { NoticeDispatcher } from '../notifications/notice-dispatcher.js';
 import type { Logger } from '../observability/logger.js';
 import type { OutboxDispatcher } from '../outbox/dispatcher.js';
 import type { TicketService } from '../tickets/service.js';
-import { askForConfirmation, closeUnconfirmed, remindToConfirm } from './jobs/confirmation.js';
+import { askForConfirmation, closeUnconfirmed, remindToConfirm, reopenWithoutReason } from './jobs/confirmation.js';
 import { dailyReport, monthlyReport } from './jobs/reports.js';
 import { slaSweep } from './jobs/sla.js';
 import type { ReportStore } from '../storage/report-store.js';
@@ -62,7 +62,7 @@ export const JOBS = {
   sessionCleanup: { schedule: 'sessionCleanup', run: ({ sessions, config }) => sessions.deleteExpired(new Date(), config.inbox.sessionIdle) },
   confirmations: {
     schedule: 'confirmationSweep',
-    run: async (context) => (await askForConfirmation(context)) + (await remindToConfirm(context)) + (await closeUnconfirmed(context)),
+    run: async (context) => (await askForConfirmation(context)) + (await remindToConfirm(context)) + (await reopenWithoutReason(context)) + (await closeUnconfirmed(context)),
   },
   /** Milestone messages to reporters that the fast path (right after the transition) did not send. */
   milestones: { schedule: 'milestoneSweep', run: (context) => sendDueMilestones(context) },

@@ -46,6 +46,11 @@ export function mongoTicketStore(connection: Connection): TicketStore {
       return result.modifiedCount === 1;
     },
 
+    async setDue(number, field, status, at, now) {
+      const result = await tickets.updateOne({ _id: number, status }, { $set: { [`due.${field}`]: at, updatedAt: now } });
+      return result.matchedCount === 1;
+    },
+
     async recordBreach(number, breach) {
       const result = await tickets.updateOne({ _id: number, 'slaBreaches.key': { $ne: breach.key } }, { $push: { slaBreaches: breach } });
       return result.modifiedCount === 1;

@@ -67,6 +67,8 @@ export interface Due {
   confirmationRequest?: Date;
   confirmationReminder?: Date;
   autoClose?: Date;
+  /** The reporter said "not solved" without a reason and was asked for one: reopened without it at this moment. */
+  reopenReason?: Date;
   /** Tell the reporter that the ticket was closed for want of an answer (set by that closing, so a crash cannot lose it). */
   closeNotice?: Date;
   /**
@@ -77,7 +79,7 @@ export interface Due {
 }
 
 /** Every deadline, for the transitions that clear them and the schema that stores them. */
-export const DUE_FIELDS: readonly (keyof Due)[] = ['agencyNotice', 'firstResponse', 'firstResponseReminder', 'followUp', 'followUpReminder', 'confirmationRequest', 'confirmationReminder', 'autoClose', 'closeNotice', 'milestone'];
+export const DUE_FIELDS: readonly (keyof Due)[] = ['agencyNotice', 'firstResponse', 'firstResponseReminder', 'followUp', 'followUpReminder', 'confirmationRequest', 'confirmationReminder', 'autoClose', 'reopenReason', 'closeNotice', 'milestone'];
 
 /** The moments a reporter is told about on their own channel (README, "Kept informed"), each switchable in `milestones`. */
 export const MILESTONE_KINDS = ['takenUp', 'transferred', 'forwarded', 'resultReady'] as const;

@@ -160,6 +160,15 @@ export class TicketService {
     return true;
   }
 
+  /**
+   * The reporter answered "not solved" without a reason and is asked for one:
+   * unless the reason (or a "yes") comes first, the confirmation job reopens the
+   * ticket at `until`. False when the ticket is no longer waiting for a confirmation.
+   */
+  awaitReopenReason(number: string, until: Date): Promise<boolean> {
+    return this.store.setDue(number, 'reopenReason', 'resolved', until, this.clock());
+  }
+
   /** Records a missed SLA target once per deadline (`key`, e.g. from `dueKey`), however often it is retried. */
   recordBreach(number: string, kind: 'firstResponse' | 'followUp', agency: string | undefined, key: string): Promise<boolean> {
     return this.store.recordBreach(number, { kind, at: this.clock(), ...(agency ? { agency } : {}), key });

@@ -20,6 +20,8 @@ export interface TicketStore {
   takeDue(number: string, field: keyof Due, status: TicketStatus, now: Date, leaseUntil: Date): Promise<Ticket | null>;
   /** Removes a deadline taken with `takeDue`, only if it still holds that lease; false when it does not. */
   clearDue(number: string, field: keyof Due, leaseUntil: Date, now: Date): Promise<boolean>;
+  /** Sets a deadline on a ticket that is still in `status` (version left alone); false when it is not. */
+  setDue(number: string, field: keyof Due, status: TicketStatus, at: Date, now: Date): Promise<boolean>;
   /** Records a missed target once per `breach.key`; false when that key was recorded before. */
   recordBreach(number: string, breach: NonNullable<Ticket['slaBreaches']>[number] & { key: string }): Promise<boolean>;
   /**

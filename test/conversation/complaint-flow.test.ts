@@ -166,7 +166,7 @@ describe('the complaint flow', () => {
     const rig = await createRig(db);
     const p = rig.person();
     await reportUntilConfirm(p, rig);
-    await p.say('Depan sekolah');
+    await p.say('Depan SDN 3'); // "depan sekolah" alone is too vague: it gets a follow-up (natural-flow.test.ts)
     const before = await ticketModel(db.connection).countDocuments();
     expect(texts(await p.say('tidak'))).toContain('Laporan belum dikirim');
     expect(await ticketModel(db.connection).countDocuments()).toBe(before);

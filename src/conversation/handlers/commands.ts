@@ -2,6 +2,7 @@
 // ../commands.ts): cancel, menu, help, language, status; an unknown /command
 // is answered, never taken as an answer.
 import type { Handler } from '../chain.js';
+import type { TurnContext } from '../context.js';
 import { idleState } from '../state.js';
 import { statusReply } from '../ticket-lookup.js';
 import { runOutcome, startReport } from './flow.js';
@@ -31,9 +32,17 @@ export const commands: Handler = async (ctx, next) => {
       ctx.reply({ text: ctx.t('unknown_command') }, ...prompt());
       return;
     case 'status':
+      // The number answers the flow's own status question when that is the question.
+      if (command.number && asksTicketNumber(ctx)) await next();
+      // Any other time, the status, then the question the person was at, again.
+      else if (command.number) ctx.reply(await statusReply(ctx, command.number), ...prompt());
       // "status" alone asks for the number, in the flow's own status step.
-      if (command.number) ctx.reply(await statusReply(ctx, command.number), ...prompt());
       else await runOutcome(ctx, startReport(ctx, 'status_number'));
       return;
   }
 };
+
+function asksTicketNumber(ctx: TurnContext): boolean {
+  const { flow, step } = ctx.state;
+  return flow !== undefined && ctx.services.flow.steps.some((s) => s.id === step && s.ask === 'ticket_number');
+}

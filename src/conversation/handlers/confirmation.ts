@@ -1,28 +1,97 @@
 // "Has the problem been solved?" (SOP steps 12–15). The confirmation job asks
-// through the notices below; the person's yes closes the ticket, a no
-// reopens it with their words. This handler owns `state.pendingConfirmation`.
+// through the notices below; the person's yes closes the ticket, a no with
+// words reopens it with them; a bare no asks for the reason first (the ticket
+// reopens without one after `conversation.reopenReasonTimeout`). This handler
+// owns `state.pendingConfirmation` and `state.reopenReason`.
 // A report being filled in keeps its own questions: the answer waits until
 // it ends. On a one-shot channel (email) only a reply in the ticket's thread
 // answers: a new mail saying "Tidak ada lampu…" is a new report, not a "no".
+import { TicketError } from '../../tickets/errors.js';
 import type { Ticket } from '../../tickets/model.js';
-import { answerConfirm } from '../answers.js';
+import type { TicketService } from '../../tickets/service.js';
+import { clean, readYesNo } from '../answers.js';
 import type { Handler } from '../chain.js';
 import type { Notice, NoticeView, TurnContext } from '../context.js';
 import type { OutboundMessage } from '../messages.js';
+import type { ConversationState } from '../state.js';
+
+/** The history note of a ticket reopened because the reporter said "not solved" and gave no reason in time. */
+export const NO_REASON_NOTE = 'Belum selesai menurut pelapor; alasan tidak disebutkan (tidak ada jawaban atas pertanyaan alasannya).';
 
 export const confirmation: Handler = async (ctx, next) => {
   const { state, message } = ctx;
   const pending = state.pendingConfirmation;
   const eligible = pending !== undefined && !state.flow && ctx.command === undefined && (!ctx.capabilities.oneShot || message.replyTo?.ticketNumber === pending);
-  const answer = eligible ? answerConfirm(message, ctx.t('yes'), ctx.t('no')) : undefined;
-  if (pending === undefined || !answer?.ok) {
+  if (!eligible) {
     await next();
     return;
   }
-  const { pendingConfirmation: _answered, ...rest } = state;
-  ctx.state = rest;
+  const waiting = state.reopenReason?.ticket === pending ? state.reopenReason : undefined;
+  if (waiting && Date.parse(waiting.until) <= ctx.now.getTime()) {
+    // Its time ran out before the confirmation job came: reopened without a reason, and this message is read afresh.
+    await reopenUnexplained(ctx.services.tickets, pending);
+    ctx.state = answered(state);
+    await next();
+    return;
+  }
+  const answer = readYesNo(message.text, { yesLabel: ctx.t('yes'), noLabel: ctx.t('no') });
+  if (waiting) {
+    // Anything but a yes is the reason; a bare "tidak" again, or no words at all, is asked once more.
+    if (answer?.value !== true && (clean(message.text) === '' || answer?.rest === '')) {
+      ctx.reply({ text: ctx.t('confirmation.ask_reason', { number: pending }) });
+      return;
+    }
+    ctx.state = answered(state);
+    ctx.reply(await resolve(ctx, pending, answer?.value === true, message.text ?? ''));
+    return;
+  }
+  if (!answer) {
+    await next();
+    return;
+  }
+  if (!answer.value && answer.rest === '') {
+    await askReason(ctx, pending);
+    return;
+  }
+  ctx.state = answered(state);
   ctx.reply(await resolve(ctx, pending, answer.value, message.text ?? ''));
 };
+
+/** The question and its reason wait are over. */
+function answered(state: ConversationState): ConversationState {
+  const { pendingConfirmation: _question, reopenReason: _reason, ...rest } = state;
+  return rest;
+}
+
+/**
+ * A bare "Tidak": the ticket waits (still resolved, so a "Ya" can still close
+ * it) for the reason until `conversation.reopenReasonTimeout`; the ticket
+ * carries that deadline, so the confirmation job reopens it even if the
+ * person never writes again.
+ */
+async function askReason(ctx: TurnContext, number: string): Promise<void> {
+  const until = new Date(ctx.now.getTime() + ctx.services.config.conversation.reopenReasonTimeout);
+  if (!(await ctx.services.tickets.awaitReopenReason(number, until))) {
+    ctx.state = answered(ctx.state);
+    ctx.reply({ text: ctx.t('confirmation.too_late', { number }) });
+    return;
+  }
+  ctx.state = { ...ctx.state, reopenReason: { ticket: number, until: until.toISOString() } };
+  ctx.reply({ text: ctx.t('confirmation.ask_reason', { number }) });
+}
+
+/** Reopens a ticket whose reason never came, unless the job (or anything else) moved it on already. */
+export async function reopenUnexplained(tickets: Pick<TicketService, 'get' | 'transition'>, number: string): Promise<boolean> {
+  try {
+    const ticket = await tickets.get(number);
+    if (ticket.status !== 'resolved') return false;
+    await tickets.transition(number, 'reopen', {}, { actor: 'reporter', note: NO_REASON_NOTE, expectedVersion: ticket.version });
+    return true;
+  } catch (error) {
+    if (error instanceof TicketError) return false; // confirmed, reopened or closed meanwhile
+    throw error;
+  }
+}
 
 async function resolve(ctx: TurnContext, number: string, solved: boolean, words: string): Promise<OutboundMessage> {
   const { tickets, config, logger } = ctx.services;

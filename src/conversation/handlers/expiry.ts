@@ -5,6 +5,7 @@ import type { Handler } from '../chain.js';
 import type { RouterConfig } from '../context.js';
 import type { ChannelCapabilities } from '../messages.js';
 import { type ConversationState, idleState } from '../state.js';
+import { keepPrivacy } from './privacy.js';
 import type { TextVars } from '../texts.js';
 
 export const expiry: Handler = async (ctx, next) => {
@@ -23,5 +24,5 @@ export function expire(state: ConversationState, view: { t(key: string, vars?: T
   const text = view.capabilities.oneShot
     ? view.t('one_shot.expired', { days: Math.max(1, Math.round(oneShotTimeout / 86_400_000)) })
     : view.t('expired', { minutes: Math.round(inactivityTimeout / 60_000) });
-  return { state: idleState(state.locale, state.profile, state.pendingConfirmation), replies: [{ text }] };
+  return { state: keepPrivacy(state, idleState(state.locale, state.profile, state.pendingConfirmation)), replies: [{ text }] };
 }

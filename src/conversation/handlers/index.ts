@@ -10,11 +10,13 @@ import { expiry } from './expiry.js';
 import { flow } from './flow.js';
 import { oneShot } from './one-shot.js';
 import { operatorChat } from './operator-chat.js';
+import { privacy } from './privacy.js';
 import { threadReply } from './thread-reply.js';
 import { unsupported } from './unsupported.js';
 
 export const HANDLERS: readonly Handler[] = [
   agencyReply, // an agency's answer to its notice: to the ticket, never into a citizen's flow
+  privacy, // (never stops the chain) the privacy notice at a person's first message, before any other word
   expiry, // a report that timed out is ended (and said so) before anything else reads the state
   unsupported, // stickers, voice notes…: a polite word and the question again
   commands, // BATAL, MENU, BANTUAN, ENGLISH, STATUS …: whole-message commands win over answers

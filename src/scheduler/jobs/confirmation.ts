@@ -9,8 +9,10 @@
 // of its own notice (`due.closeNotice`) in the same update, so a crash right
 // after it cannot lose the notice either. Each notice is marked with its kind
 // and template parameters: outside WhatsApp's 24-hour window (a week after
-// the report, typically) it goes as that kind's template.
-import { askConfirmation, closedUnconfirmed, remindConfirmation } from '../../conversation/handlers/confirmation.js';
+// the report, typically) it goes as that kind's template. A reporter who
+// answered "not solved" without a reason gets `conversation.reopenReasonTimeout`
+// to give one; then the ticket reopens without it (`due.reopenReason`).
+import { askConfirmation, closedUnconfirmed, reopenUnexplained, remindConfirmation } from '../../conversation/handlers/confirmation.js';
 import { asLateNotice } from '../../conversation/notice-template.js';
 import type { ConversationRouter } from '../../conversation/router.js';
 import type { Config } from '../../config/schema.js';
@@ -53,6 +55,21 @@ export async function remindToConfirm({ tickets, router, config }: ConfirmationD
     if (ids.length > 0) sent++;
   });
   return sent;
+}
+
+/**
+ * Reopens the tickets whose reporter said "not solved" and gave no reason in
+ * time, with a note saying so. The reporter was told at the time that this
+ * would happen, so nothing is sent; their conversation lets the wait go at
+ * their next message.
+ */
+export async function reopenWithoutReason({ tickets, logger }: Pick<ConfirmationDeps, 'tickets' | 'logger'>): Promise<number> {
+  let reopened = 0;
+  for (const due of await tickets.due('reopenReason', 'resolved')) {
+    if (await reopenUnexplained(tickets, due.number)) reopened++;
+    else logger.debug({ ticket: due.number }, 'reopen without reason skipped');
+  }
+  return reopened;
 }
 
 /**
