@@ -7,6 +7,7 @@ import type { AttachmentRef, Ticket } from '../tickets/model.js';
 import { reporterConversation } from '../tickets/reporter.js';
 import { canTransition } from '../tickets/transitions.js';
 import { allowedTransitions, can, type Operator } from './auth/roles.js';
+import { deadlineView } from './deadline.js';
 import { isOverdue } from './overdue.js';
 
 const photoUrl = (number: string, ref: AttachmentRef) => `/api/tickets/${number}/photos/${ref.fileId}`;
@@ -25,6 +26,7 @@ export function ticketSummary(ticket: TicketListItem, now: Date) {
     description: ticket.description.length > 160 ? `${ticket.description.slice(0, 157)}…` : ticket.description,
     photoCount: ticket.attachments.length,
     overdue: isOverdue(ticket, now),
+    deadline: deadlineView(ticket, now),
     createdAt: ticket.createdAt,
     updatedAt: ticket.updatedAt,
     version: ticket.version,

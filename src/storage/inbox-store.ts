@@ -15,8 +15,10 @@ export interface TicketQuery {
   readonly overdue?: boolean;
   /** Part of the number, the reporter's name or phone, or the description. */
   readonly text?: string;
-  /** Where the list continues: the last ticket of the previous page. */
-  readonly after?: { readonly createdAt: Date; readonly number: string };
+  /** `newest` (default) or `deadline`: the tickets with a running deadline, the soonest (most overdue) first. */
+  readonly sort?: 'newest' | 'deadline';
+  /** Where the list continues: the last ticket of the previous page (its `createdAt`, or its `deadline.at` when sorted by deadline). */
+  readonly after?: { readonly at: Date; readonly number: string };
   readonly limit: number;
 }
 
@@ -31,7 +33,7 @@ export interface ReportSummary {
 }
 
 export interface InboxStore {
-  /** Newest first; `limit + 1` are read so the caller knows whether a next page exists. */
+  /** Newest first (or soonest deadline first); `limit + 1` are read so the caller knows whether a next page exists. */
   list(query: TicketQuery, now: Date): Promise<TicketListItem[]>;
   thread(ticket: Pick<Ticket, 'number' | 'intake'>, limit: number): Promise<MessageDoc[]>;
   addNote(number: string, note: InternalNote): Promise<boolean>;
@@ -64,8 +66,12 @@ export function ticketFilter(query: TicketQuery, now: Date): Record<string, unkn
     if (digits.length >= 6 && /^[\d\s+()-]+$/.test(text)) or.push({ 'reporter.phone': { $regex: escapeRegex(digits) } });
     and.push({ $or: or });
   }
-  if (query.after) {
-    and.push({ $or: [{ createdAt: { $lt: query.after.createdAt } }, { createdAt: query.after.createdAt, _id: { $lt: query.after.number } }] });
+  if (query.sort === 'deadline') {
+    // A running deadline is the agency's: only open and in-progress tickets have one that counts.
+    and.push({ status: { $in: ['open', 'in_progress'] }, 'deadline.at': { $exists: true } });
+    if (query.after) and.push({ $or: [{ 'deadline.at': { $gt: query.after.at } }, { 'deadline.at': query.after.at, _id: { $gt: query.after.number } }] });
+  } else if (query.after) {
+    and.push({ $or: [{ createdAt: { $lt: query.after.at } }, { createdAt: query.after.at, _id: { $lt: query.after.number } }] });
   }
   return and.length === 0 ? {} : and.length === 1 ? (and[0] ?? {}) : { $and: and };
 }
@@ -78,7 +84,7 @@ export function mongoInboxStore(connection: Connection): InboxStore {
     async list(query, now) {
       const docs = await tickets
         .find(ticketFilter(query, now), { history: 0, result: 0, notes: 0 })
-        .sort({ createdAt: -1, _id: -1 })
+        .sort(query.sort === 'deadline' ? { 'deadline.at': 1, _id: 1 } : { createdAt: -1, _id: -1 })
         .limit(query.limit + 1)
         .lean<(TicketListItem & { _id: string })[]>();
       return docs.map(({ _id, ...ticket }) => ticket);

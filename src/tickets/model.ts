@@ -85,6 +85,16 @@ export const DUE_FIELDS: readonly (keyof Due)[] = ['agencyNotice', 'firstRespons
 export const MILESTONE_KINDS = ['takenUp', 'transferred', 'forwarded', 'resultReady'] as const;
 export type MilestoneKind = (typeof MILESTONE_KINDS)[number];
 
+/**
+ * The agency's running SLA target, kept apart from `due` (whose moments jobs lease and clear once handled), so
+ * the inbox can show it, colour it and sort by it until the next transition: when it started and when it ends.
+ */
+export interface RunningDeadline {
+  kind: 'firstResponse' | 'followUp';
+  start: Date;
+  at: Date;
+}
+
 /** An operator's internal note on a ticket: never sent to the reporter. */
 export interface InternalNote {
   at: Date;
@@ -111,6 +121,7 @@ export interface Ticket {
   result?: AgencyResult;
   closeReason?: CloseReason;
   due: Due;
+  deadline?: RunningDeadline;
   firstRespondedAt?: Date;
   resolvedAt?: Date;
   closedAt?: Date;

@@ -96,6 +96,7 @@ export class TicketService {
     if (category.agency !== undefined) {
       ticket.agency = category.agency;
       ticket.due = { ...firstResponseDue(now, this.config.sla), agencyNotice: now };
+      if (ticket.due.firstResponse) ticket.deadline = { kind: 'firstResponse', start: now, at: ticket.due.firstResponse };
       created.note = `agency ${category.agency}`;
       // The same as data, so views name the agency instead of showing this English note.
       created.agency = category.agency;

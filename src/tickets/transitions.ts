@@ -3,7 +3,7 @@
 // service applies its result as one conditional update.
 import type { SlaConfig } from '../config/schema.js';
 import { IllegalTransitionError } from './errors.js';
-import { type Actor, type AgencyResult, type AttachmentRef, type CloseReason, type Due, DUE_FIELDS, type HistoryEntry, type MilestoneKind, type Ticket, type TicketStatus } from './model.js';
+import { type Actor, type AgencyResult, type AttachmentRef, type CloseReason, type Due, DUE_FIELDS, type HistoryEntry, type MilestoneKind, type RunningDeadline, type Ticket, type TicketStatus } from './model.js';
 
 export interface TransitionInputs {
   /** Send to another agency (also after a wrong category); the new agency gets a fresh response deadline. */
@@ -126,10 +126,11 @@ export function planTransition<A extends TransitionAction>(
   }
   // The reporter's message is owed from this very update on (every effect clears `due.milestone` otherwise).
   const milestone = reachesMilestone(ticket, action, input);
+  const deadline = runningDeadline(effect, ctx.now);
   return {
     status: rule.to,
-    set: { ...effect.set, ...(milestone ? { 'due.milestone': ctx.now } : {}) },
-    unset: (effect.unset ?? []).filter((path) => !(milestone && path === 'due.milestone')),
+    set: { ...effect.set, ...(milestone ? { 'due.milestone': ctx.now } : {}), ...(deadline ? { deadline } : {}) },
+    unset: [...(effect.unset ?? []).filter((path) => !(milestone && path === 'due.milestone')), ...(deadline ? [] : ['deadline'])],
     inc: effect.inc ?? {},
     history,
   };
@@ -142,6 +143,15 @@ interface Effect {
 }
 
 const dueExcept = (...keep: (keyof Due)[]) => DUE_FIELDS.filter((d) => !keep.includes(d)).map((d) => `due.${d}`);
+
+/** The agency's target a transition starts (every transition sets its deadlines afresh or clears them), for `Ticket.deadline`. */
+function runningDeadline(effect: Effect, now: Date): RunningDeadline | undefined {
+  for (const kind of ['firstResponse', 'followUp'] as const) {
+    const at = effect.set?.[`due.${kind}`];
+    if (at instanceof Date) return { kind, start: now, at };
+  }
+  return undefined;
+}
 
 /** Deadline and reminder moment for a target that starts now. */
 function deadline(now: Date, span: number, ratio: number): { due: Date; reminder: Date } {

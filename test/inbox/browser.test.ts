@@ -61,12 +61,26 @@ describe('operator inbox in the browser', () => {
     // One language at a time, not "… / Wrong username or password.".
     expect(await page.getByRole('alert').textContent()).toBe('Nama pengguna atau kata sandi salah.');
     await logIn(page, ADMIN.username, ADMIN.password);
-    await expect.poll(() => page.locator('table.tickets tr').count()).toBe(2);
+    await expect.poll(() => page.locator('table.tickets tbody tr').count()).toBe(2);
+    // Deadlines in sight: in colour and in words. The rubbish report has 2 of its 24 hours left.
+    const now = Date.now();
+    await db.connection.collection('tickets').updateOne({ _id: rubbish as never }, { $set: { 'deadline.start': new Date(now - 22 * 3_600_000), 'deadline.at': new Date(now + 2 * 3_600_000) } });
+    await page.reload();
+    const rubbishRow = page.locator('table.tickets tbody tr', { hasText: rubbish });
+    expect(await rubbishRow.locator('.deadline').textContent()).toBe('Hampir habis: sisa 2 jam');
+    expect(await rubbishRow.locator('.deadline').getAttribute('class')).toContain('dl-due_soon');
+    expect(await page.locator('table.tickets tbody tr', { hasText: road }).locator('.deadline').textContent()).toMatch(/^Sisa 2[34] jam$/);
+    await page.getByLabel('Urutkan').selectOption('deadline');
+    await expect.poll(() => page.locator('table.tickets tbody tr td:first-child a').first().textContent()).toBe(rubbish);
     await page.screenshot({ path: screenshot('list') });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: screenshot('list-phone'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByLabel('Urutkan').selectOption('newest');
 
     await page.getByLabel('Cari nomor, nama, telepon, uraian…').fill('Gedung Merdeka');
     await page.getByLabel('Cari nomor, nama, telepon, uraian…').press('Enter');
-    await expect.poll(() => page.locator('table.tickets tr').count()).toBe(1);
+    await expect.poll(() => page.locator('table.tickets tbody tr').count()).toBe(1);
     await page.getByRole('link', { name: road }).click();
     await page.getByRole('heading', { name: road }).waitFor();
     expect(await page.locator('.coords').first().textContent()).toBe('-6.921151, 107.610489');
@@ -90,6 +104,11 @@ describe('operator inbox in the browser', () => {
     expect(await page.locator('.history li').first().textContent()).toContain('Dibuat oleh pelapor, untuk Dinas Pekerjaan Umum dan Penataan Ruang');
     expect(await page.locator('header .who').textContent()).toContain('Administrator · Admin Pusat');
     await page.screenshot({ path: screenshot('ticket'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: screenshot('ticket-phone'), fullPage: true });
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.screenshot({ path: screenshot('ticket-1366') });
+    await page.setViewportSize({ width: 1280, height: 900 });
     await page.getByRole('button', { name: 'Tolak', exact: true }).click();
     await page.getByRole('alert').filter({ hasText: 'Tulis alasannya di "Catatan / alasan" dulu, lalu tekan "Tolak" lagi.' }).waitFor();
     // The ticket's own agency is not offered as a transfer target.
@@ -137,7 +156,7 @@ describe('operator inbox in the browser', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     await logIn(page, 'dpupr.budi', 'password-dpupr-1');
-    await expect.poll(() => page.locator('table.tickets tr').count()).toBe(1);
+    await expect.poll(() => page.locator('table.tickets tbody tr').count()).toBe(1);
     expect(await page.locator('table.tickets').textContent()).toContain(road);
     expect(await page.locator('table.tickets').textContent()).not.toContain(rubbish);
     expect(await page.getByRole('link', { name: 'Pengaduan baru' }).count()).toBe(0);

@@ -19,20 +19,23 @@ const listQuery = z.strictObject({
   category: code.optional(),
   channel: z.enum(CHANNELS).optional(),
   overdue: z.enum(['true', 'false']).optional(),
+  /** `newest` (default), or `deadline`: tickets with a running deadline, the soonest first. */
+  sort: z.enum(['newest', 'deadline']).default('newest'),
   q: z.string().trim().max(100).optional(),
   /** The `next` of the previous page. */
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
 });
 
-const cursorSchema = z.object({ t: z.iso.datetime(), n: ticketNumber });
+// `s` names the order the cursor belongs to: a cursor of one order never continues the other.
+const cursorSchema = z.object({ t: z.iso.datetime(), n: ticketNumber, s: z.enum(['newest', 'deadline']).default('newest') });
 
-const encodeCursor = (createdAt: Date, number: string) => Buffer.from(JSON.stringify({ t: createdAt.toISOString(), n: number })).toString('base64url');
+const encodeCursor = (at: Date, number: string, sort: 'newest' | 'deadline') => Buffer.from(JSON.stringify({ t: at.toISOString(), n: number, ...(sort === 'newest' ? {} : { s: sort }) })).toString('base64url');
 
-function decodeCursor(cursor: string): { createdAt: Date; number: string } | undefined {
+function decodeCursor(cursor: string, sort: 'newest' | 'deadline'): { at: Date; number: string } | undefined {
   try {
     const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    return parsed.success ? { createdAt: new Date(parsed.data.t), number: parsed.data.n } : undefined;
+    return parsed.success && parsed.data.s === sort ? { at: new Date(parsed.data.t), number: parsed.data.n } : undefined;
   } catch {
     return undefined;
   }
@@ -60,20 +63,22 @@ export function ticketRoutes(app: InboxApp, ctx: InboxContext): void {
 
   app.get('/api/tickets', { schema: { tags: ['tickets'], summary: 'Tickets, newest first, with filters and search; `next` continues the list', querystring: listQuery }, preHandler: guard }, async (request, reply) => {
     const operator = operatorOf(request);
-    const { status, agency, category, channel, overdue, q, cursor, limit } = request.query;
-    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    const { status, agency, category, channel, overdue, q, sort, cursor, limit } = request.query;
+    const after = cursor === undefined ? undefined : decodeCursor(cursor, sort);
     if (cursor !== undefined && !after) return refuse(reply, 'bad_cursor');
     const scope = agencyScope(operator);
     // An agency operator asking for another agency's tickets gets none, not an error that confirms anything.
     if (scope !== undefined && agency !== undefined && agency !== scope) return { tickets: [], next: null };
     const now = ctx.clock();
     const rows = await ctx.inbox.list(
-      { ...(status ? { status } : {}), ...((scope ?? agency) ? { agency: scope ?? agency } : {}), ...(category ? { category } : {}), ...(channel ? { channel } : {}), ...(overdue ? { overdue: overdue === 'true' } : {}), ...(q ? { text: q } : {}), ...(after ? { after } : {}), limit },
+      { ...(status ? { status } : {}), ...((scope ?? agency) ? { agency: scope ?? agency } : {}), ...(category ? { category } : {}), ...(channel ? { channel } : {}), ...(overdue ? { overdue: overdue === 'true' } : {}), ...(q ? { text: q } : {}), sort, ...(after ? { after } : {}), limit },
       now,
     );
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    return { tickets: page.map((t) => ticketSummary(t, now)), next: rows.length > limit && last ? encodeCursor(last.createdAt, last.number) : null };
+    const cursorAt = (t: typeof last) => (sort === 'deadline' ? t?.deadline?.at : t?.createdAt);
+    const nextAt = rows.length > limit ? cursorAt(last) : undefined;
+    return { tickets: page.map((t) => ticketSummary(t, now)), next: last && nextAt ? encodeCursor(nextAt, last.number, sort) : null };
   });
 
   app.get('/api/tickets/:number', { schema: { tags: ['tickets'], summary: 'One ticket: details, conversation thread, photo URLs, history, notes, the actions open to you', params: ticketParams }, preHandler: guard }, async (request) => {

@@ -58,6 +58,7 @@ export const ticketSchema = new Schema<Ticket & { _id: string }>(
     },
     closeReason: { type: String, enum: CLOSE_REASONS },
     due: Object.fromEntries(dueFields.map((f) => [f, Date])),
+    deadline: { type: new Schema({ kind: String, start: Date, at: Date }, { _id: false }), default: undefined },
     firstRespondedAt: Date,
     resolvedAt: Date,
     closedAt: Date,
@@ -78,6 +79,7 @@ ticketSchema.index({ agency: 1, status: 1, createdAt: -1 });
 ticketSchema.index({ 'reporter.channelUserId': 1, channel: 1, createdAt: -1 });
 ticketSchema.index({ status: 1, createdAt: -1 });
 ticketSchema.index({ createdAt: -1 });
+ticketSchema.index({ 'deadline.at': 1, _id: 1 });
 ticketSchema.index({ 'intake.messageId': 1 });
 
 export type TicketModel = Model<Ticket & { _id: string }>;

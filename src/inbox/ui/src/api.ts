@@ -1,5 +1,6 @@
 // The inbox API from the browser: the session cookie goes along by itself,
 // the CSRF token is added to every change.
+import type { Deadline } from './deadline.js';
 import type { HistoryEntry, People } from './words.js';
 
 let csrfToken: string | null = null;
@@ -51,6 +52,8 @@ export interface TicketRow {
   reporterName: string | null;
   description: string;
   overdue: boolean;
+  /** The agency's running deadline, if the ticket is at an agency's stage. */
+  deadline: Deadline | null;
   createdAt: string;
   version: number;
 }

@@ -113,6 +113,13 @@ const TEXTS = {
   message: ['Pesan', 'Message'],
   agency: ['OPD', 'Agency'],
   cancel: ['Batal', 'Cancel'],
+  sortBy: ['Urutkan', 'Sort'],
+  sortNewest: ['Terbaru', 'Newest'],
+  sortDeadline: ['Tenggat terdekat', 'Nearest deadline'],
+  sortDeadlineHint: ['Hanya tiket yang sedang ditangani OPD (menunggu tanggapan atau sedang ditindaklanjuti), yang paling mendesak di atas.', 'Only tickets at an agency (awaiting response or in progress), the most urgent on top.'],
+  status: ['Status', 'Status'],
+  deadline: ['Tenggat', 'Deadline'],
+  received: ['Masuk', 'Received'],
   resultPhotos: ['Foto hasil (boleh lebih dari satu)', 'Photos of the result (several allowed)'],
   newOperatorPasswordRule: ['Minimal 10 karakter. Berikan kata sandi ini kepada operator secara langsung; ia menggantinya sendiri di "Akun saya" saat pertama masuk.', 'At least 10 characters. Give this password to the operator in person; they change it themselves under "My account" at the first login.'],
 } satisfies Record<string, [string, string]>;

@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type Me, type Meta, type TicketRow } from '../api.js';
+import { DeadlineBadge } from '../deadline.js';
 import { label, localized, t, when } from '../i18n.js';
 import type { LiveEvent } from '../main.js';
 
@@ -7,18 +8,23 @@ const STATUSES = ['open', 'in_progress', 'resolved', 'closed', 'forwarded', 'rej
 const CHANNELS = ['whatsapp', 'telegram', 'email', 'webchat', 'phone', 'walk_in'];
 
 export function TicketList({ me, meta, live }: { me: Me; meta: Meta; live: LiveEvent }) {
-  const [filters, setFilters] = useState({ status: '', agency: '', category: '', channel: '', overdue: false, q: '' });
+  const [filters, setFilters] = useState({ status: '', agency: '', category: '', channel: '', overdue: false, q: '', sort: 'newest' });
   const [rows, setRows] = useState<TicketRow[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [fresh, setFresh] = useState<Set<string>>(new Set());
 
   const query = (cursor?: string) => {
     const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(filters)) if (value !== '' && value !== false) params.set(key, String(value));
+    for (const [key, value] of Object.entries(filters)) if (value !== '' && value !== false && !(key === 'sort' && value === 'newest')) params.set(key, String(value));
     if (cursor) params.set('cursor', cursor);
     return api<{ tickets: TicketRow[]; next: string | null }>('GET', `/api/tickets?${params.toString()}`);
   };
-  const load = () => { void query().then((page) => { setRows(page.tickets); setNext(page.next); }); };
+  // Only the latest request's answer is shown: an earlier, slower one (the filters before the last change) must not overwrite it.
+  const latest = useRef(0);
+  const load = () => {
+    const seq = ++latest.current;
+    void query().then((page) => { if (seq === latest.current) { setRows(page.tickets); setNext(page.next); } });
+  };
   useEffect(load, [filters]);
   useEffect(() => {
     if (live.seq === 0) return;
@@ -28,29 +34,37 @@ export function TicketList({ me, meta, live }: { me: Me; meta: Meta; live: LiveE
 
   const set = (key: keyof typeof filters) => (e: Event) => {
     const target = e.currentTarget as HTMLInputElement;
-    setFilters({ ...filters, [key]: target.type === 'checkbox' ? target.checked : target.value });
+    const value = target.type === 'checkbox' ? target.checked : target.value;
+    setFilters((current) => ({ ...current, [key]: value }));
   };
+  // What is typed stays the operator's until they search (Enter): a re-render meanwhile (a live update,
+  // a page of results arriving) must not put the last searched text back into the box.
+  const [typed, setTyped] = useState('');
   return (
     <section>
       <div class="filters">
-        <input type="search" placeholder={t('search')} value={filters.q} onChange={set('q')} aria-label={t('search')} />
+        <input type="search" placeholder={t('search')} value={typed} onInput={(e) => { setTyped(e.currentTarget.value); }} onChange={set('q')} aria-label={t('search')} />
         <select onChange={set('status')} aria-label={t('allStatuses')}><option value="">{t('allStatuses')}</option>{STATUSES.map((s) => <option value={s}>{label(s)}</option>)}</select>
         {me.operator.role !== 'agency' && <select onChange={set('agency')} aria-label={t('allAgencies')}><option value="">{t('allAgencies')}</option>{meta.agencies.map((a) => <option value={a.code}>{a.code}</option>)}</select>}
         <select onChange={set('category')} aria-label={t('allCategories')}><option value="">{t('allCategories')}</option>{meta.categories.map((c) => <option value={c.code}>{localized(c.name)}</option>)}</select>
         <select onChange={set('channel')} aria-label={t('allChannels')}><option value="">{t('allChannels')}</option>{CHANNELS.map((c) => <option value={c}>{label(c)}</option>)}</select>
+        <select onChange={set('sort')} aria-label={t('sortBy')}><option value="newest">{t('sortNewest')}</option><option value="deadline">{t('sortDeadline')}</option></select>
         <label class="check"><input type="checkbox" onChange={set('overdue')} /> {t('overdueOnly')}</label>
       </div>
+      {filters.sort === 'deadline' && <p class="muted">{t('sortDeadlineHint')}</p>}
       {rows.length === 0 ? <p class="empty">{t('none')}</p> : (
-        <table class="tickets">
+        <table class="tickets ticket-list">
+          <thead><tr><th>{t('ticket')}</th><th>{t('status')}</th><th>{t('agency')}</th><th>{t('channel')}</th><th>{t('reporter')}</th><th>{t('description')}</th><th>{t('deadline')}</th><th>{t('received')}</th></tr></thead>
           <tbody>
             {rows.map((r) => (
               <tr key={r.number} class={fresh.has(r.number) ? 'fresh' : ''}>
-                <td><a href={`#/t/${r.number}`}>{r.number}</a>{r.overdue && <span class="badge overdue">{t('overdue')}</span>}{fresh.has(r.number) && <span class="badge live">{t('updated')}</span>}</td>
+                <td><a href={`#/t/${r.number}`}>{r.number}</a>{r.overdue && !r.deadline && <span class="badge overdue">{t('overdue')}</span>}{fresh.has(r.number) && <span class="badge live">{t('updated')}</span>}</td>
                 <td><span class={`status s-${r.status}`}>{label(r.status)}</span></td>
                 <td>{r.agency ?? '—'}</td>
                 <td>{label(r.channel)}</td>
                 <td>{r.reporterName ?? '—'}</td>
                 <td class="desc">{r.description}</td>
+                <td><DeadlineBadge deadline={r.deadline} /></td>
                 <td class="when">{when(r.createdAt)}</td>
               </tr>
             ))}

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type Me, type Meta, type Photo, type TicketDetail } from '../api.js';
 import { errorText } from '../errors.js';
 import { label, localized, t, when } from '../i18n.js';
+import { DeadlineBadge, deadlineTitle } from '../deadline.js';
 import { useActionKeys } from '../keys.js';
 import { actorName, agencyName, historyLine } from '../words.js';
 import { TicketActions } from './TicketActions.js';
@@ -61,6 +62,7 @@ export function TicketView({ number, me, meta, live }: { number: string; me: Me;
     <article class="ticket">
       <a href="#/">{t('back')}</a>
       <h1>{ticket.number} <span class={`status s-${ticket.status}`}>{label(ticket.status)}</span>{ticket.overdue && <span class="badge overdue">{t('overdue')}</span>}</h1>
+      {ticket.deadline && <p class="deadline-line">{deadlineTitle(ticket.deadline)} · <DeadlineBadge deadline={ticket.deadline} /></p>}
       <p class="meta">{category ? localized(category.name) : ticket.category} · {ticket.agency ? named(ticket.agency) : ticket.forwardedTo ? (meta.forwarding.find((f) => f.code === ticket.forwardedTo)?.name ?? ticket.forwardedTo) : '—'} · {label(ticket.channel)} · {when(ticket.createdAt)}</p>
       {error && <p class="error" role="alert">{error}</p>}
       <div class="columns">
