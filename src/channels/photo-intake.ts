@@ -16,6 +16,14 @@ export function storeDocument(attachments: Pick<AttachmentStore, 'saveFile'>, in
   return asPhotoInput(() => attachments.saveFile(input, allowedTypes));
 }
 
+/** What voice notes arrive as: Telegram and WhatsApp send Opus in Ogg; some phones AAC, MP4 or AMR. */
+export const VOICE_TYPES = ['audio/ogg', 'audio/opus', 'audio/mpeg', 'audio/mp4', 'audio/aac', 'audio/amr', 'audio/webm', 'audio/wav'] as const;
+
+/** A voice note, kept for the operators to listen to. */
+export function storeVoice(attachments: Pick<AttachmentStore, 'saveFile'>, input: SaveAttachmentInput & { readonly contentType: string }): Promise<PhotoInput> {
+  return storeDocument(attachments, input, VOICE_TYPES);
+}
+
 async function asPhotoInput(save: () => Promise<AttachmentRef>): Promise<PhotoInput> {
   try {
     return { ref: await save() };

@@ -108,6 +108,10 @@ export const configSchema = z
       oneShotTimeout: duration,
       /** "Not solved" without a reason: the reason is awaited this long, then the ticket reopens without it. */
       reopenReasonTimeout: duration,
+      /** Photos sent together are acknowledged once, this long after the last of them. */
+      settleWindow: duration,
+      /** A text this soon after a free-text answer (the description) continues it: a story told in several messages. */
+      joinWindow: duration,
       /** Messages processed at once by one instance; the rest wait their turn (bounded memory). */
       maxConcurrent: z.number().int().min(1).max(1_000),
     }),

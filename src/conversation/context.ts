@@ -123,7 +123,7 @@ export function engineContext(config: RouterConfig, texts: Texts, capabilities: 
     texts,
     capabilities,
     categories: config.categories,
-    limits: config.limits,
+    limits: { ...config.limits, joinWindowMs: config.conversation.joinWindow },
     cityName: config.city.name,
     exampleTicketNumber: `${config.ticketNumber.prefix}-2611-00042`,
   };

@@ -8,6 +8,7 @@ import * as answers from './answers.js';
 import type { Flow, FlowAction, FlowStep } from './flow.js';
 import type { ChannelCapabilities, Choice, InboundMessage, OutboundMessage } from './messages.js';
 import { OneShotIntake } from './one-shot-intake.js';
+import { continueStory, storyAfter, withDraft } from './story.js';
 import { type ConversationState, type FlowData, idleState } from './state.js';
 import type { Texts, TextVars } from './texts.js';
 import { isVagueLocation } from './vague-location.js';
@@ -16,7 +17,8 @@ export interface EngineContext {
   readonly texts: Texts;
   readonly capabilities: ChannelCapabilities;
   readonly categories: readonly CategoryConfig[];
-  readonly limits: { readonly photosPerTicket: number; readonly descriptionMaxChars: number; readonly photoMaxBytes: number };
+  /** `joinWindowMs`: a quick next message continues a free-text answer (story.ts). */
+  readonly limits: { readonly photosPerTicket: number; readonly descriptionMaxChars: number; readonly photoMaxBytes: number; readonly joinWindowMs?: number };
   readonly cityName: string;
   readonly exampleTicketNumber: string;
 }
@@ -76,6 +78,8 @@ export class FlowEngine implements StepRunner {
     if (state.step === undefined) return this.start(state, {});
     if (state.step === ONE_SHOT_STEP) return this.oneShot.answer(state, message);
     const step = this.flow.step(state.step);
+    const continued = state.story && this.answersNothing(step, message, state) ? continueStory(this.flow, step, state, message, this.ctx.limits.joinWindowMs ?? 0) : undefined;
+    if (continued) return { state: continued, replies: [] };
     const replies: OutboundMessage[] = [];
     let data = state.data;
 
@@ -89,12 +93,20 @@ export class FlowEngine implements StepRunner {
     if (step.ask === 'photo') return this.answerPhotos(step, { ...state, data }, message);
     if (step.ask === 'location') return this.answerLocation(step, { ...state, data }, message, replies);
 
-    const result = this.validate(step, message, state);
-    if (!result.ok) return this.retry(step, { ...state, data }, result, replies);
-    let next: ConversationState = { ...state, data, retries: 0 };
+    const result = this.validate(step, withDraft(step, state, message, this.ctx.limits.joinWindowMs ?? 0), state);
+    const { story: _told, ...rest } = state;
+    if (!result.ok) return this.retry(step, { ...rest, data, ...storyAfter(step, message, false) }, result, replies);
+    let next: ConversationState = { ...rest, data, retries: 0, ...storyAfter(step, message, true) };
     if (step.store) next = { ...next, data: { ...next.data, [step.store]: result.value } };
     const target = this.target(step, result.value);
     return target === undefined ? this.leave(step, next, replies, step.id) : this.enter(target, next, replies, step.id);
+  }
+
+  /** The message is no answer to this step's question (a photo step wants photos or a done word). */
+  private answersNothing(step: FlowStep, message: InboundMessage, state: ConversationState): boolean {
+    if (step.ask === undefined) return false;
+    if (step.ask === 'photo') return !message.photos?.length && !this.photosDone(message, state);
+    return !this.validate(step, message, state).ok;
   }
 
   validate(step: FlowStep, message: InboundMessage, state: ConversationState): answers.Answer<unknown> {
@@ -191,7 +203,8 @@ export class FlowEngine implements StepRunner {
     if (overLimit) replies.push({ text: this.t(state, 'photo.over_limit', { max }) });
     if (added > 0 && !quiet) {
       const key = photos.length >= max ? 'photo.limit_reached' : 'photo.received';
-      replies.push({ text: this.t(state, key, { count: photos.length, max }) });
+      // Photos sent together arrive one message each: the next one's acknowledgement replaces this one.
+      replies.push({ text: this.t(state, key, { count: photos.length, max }), settle: 'photos' });
     }
     return photos;
   }

@@ -22,6 +22,8 @@ export interface InboundMessage {
   readonly sender?: { readonly phone?: string; readonly email?: string; readonly name?: string };
   /** Something the flows cannot use (sticker, voice note, video…): answered politely. */
   readonly unsupported?: string;
+  /** A voice note, stored for the operators to listen to (the flows cannot read it). */
+  readonly voice?: PhotoInput;
   /** The person answers a message the bot sent about this ticket (an email reply in its thread). */
   readonly replyTo?: { readonly ticketNumber: string };
   /** Written by this agency (its answer to a ticket notice), not by a citizen: the channel knows the address. */
@@ -50,6 +52,11 @@ export interface OutboundMessage {
   readonly request?: 'contact' | 'location';
   /** The label of that button, in the person's language. */
   readonly requestLabel?: string;
+  /**
+   * An acknowledgement that settles: on push channels it waits a moment (`conversation.settle`), and a
+   * later one of the same kind replaces it if it comes meanwhile (an album of photos is acknowledged once).
+   */
+  readonly settle?: 'photos';
 }
 
 export interface ChannelCapabilities {
@@ -83,6 +90,7 @@ export const inboundMessageSchema = z.object({
   contact: z.object({ phone: z.string(), name: z.string().optional(), own: z.boolean().optional() }).optional(),
   sender: z.object({ phone: z.string().optional(), email: z.string().optional(), name: z.string().optional() }).optional(),
   unsupported: z.string().optional(),
+  voice: z.union([z.object({ ref: attachmentRef }), z.object({ rejected: z.enum(['too_large', 'not_an_image', 'empty', 'not_allowed', 'download_failed']) })]).optional(),
   replyTo: z.object({ ticketNumber: z.string().min(1).max(40) }).optional(),
   agency: z.string().min(1).max(40).optional(),
 });

@@ -42,6 +42,7 @@ export function setUpConversation(config: Config, storage: Storage, tickets: Tic
     maxBackoffMs: config.outbox.retryMax,
     maxAttempts: config.outbox.maxAttempts,
     claimMs: config.leases.outboxClaim,
+    settleMs: config.conversation.settleWindow,
     onUndeliverable: (record, reason) => storage.conversations.markUnreachable(record.conversationKey, reason, new Date()),
     ...options.outbox,
   });

@@ -33,6 +33,8 @@ export interface ConversationState {
   retries: number;
   locale: Locale;
   profile?: Profile;
+  /** The last free-text answer (or its short first part, `draft`): a quick next message continues it (story.ts). */
+  story?: { step: string; at: string; draft?: string };
   /** A question outside any flow that waits for a yes/no: has this ticket's problem been solved? */
   pendingConfirmation?: string;
   /**

@@ -21,6 +21,8 @@ export interface DispatcherOptions {
   readonly clock?: () => Date;
   /** Retry on a timer when the wait ends (default). Off, only `sweep()` retries (tests with a fake clock). */
   readonly retryOnTimer?: boolean;
+  /** How long a settling acknowledgement waits for a later one to replace it (0: sent at once). */
+  readonly settleMs?: number;
   /** Told when a message can never be delivered (the person blocked the bot). */
   readonly onUndeliverable?: (record: OutboundRecord, reason: string) => Promise<void>;
 }
@@ -51,6 +53,7 @@ export class OutboxDispatcher {
   /** While waiting in this instance an entry is kept from the sweep of others this much longer. */
   private readonly holdMs: number;
   private readonly retryOnTimer: boolean;
+  private readonly settleMs: number;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly onUndeliverable: DispatcherOptions['onUndeliverable'];
   private readonly queue = new KeyedQueue();
@@ -68,6 +71,7 @@ export class OutboxDispatcher {
     this.clock = options.clock ?? (() => new Date());
     this.retryOnTimer = options.retryOnTimer ?? true;
     this.holdMs = this.retryOnTimer ? this.claimMs : 0;
+    this.settleMs = options.settleMs ?? 0;
   }
 
   register(sender: ChannelSender): void {
@@ -94,7 +98,11 @@ export class OutboxDispatcher {
     const now = this.clock();
     const sender = this.senders.get(first.channel);
     const push = sender?.delivery === 'push';
-    const records = await this.store.enqueue(entries, now, push ? { kind: 'claimed', claimedUntil: new Date(now.getTime() + this.claimMs) } : { kind: 'delivered' });
+    const settles = push && this.settleMs > 0 && entries.some((e) => e.message.settle !== undefined);
+    // Another acknowledgement of the same kind right after the last one (the next photo of an album): it replaces that one if it has not gone out.
+    if (settles && first.seq > 1) await this.store.supersede(first.conversationKey, first.seq - 1, 'photos');
+    const claimedUntil = new Date(now.getTime() + this.claimMs);
+    const records = await this.store.enqueue(entries, now, push ? { kind: 'claimed', claimedUntil, ...(settles ? { settleUntil: new Date(now.getTime() + this.settleMs) } : {}) } : { kind: 'delivered' });
     for (const listener of this.listeners) listener(first.conversationKey);
     if (push && records.length > 0) this.track(this.queue.run(first.conversationKey, () => this.deliverInOrder(first.conversationKey, records, true)));
     return records.map((r) => r.id);
@@ -191,19 +199,28 @@ export class OutboxDispatcher {
   }
 
   /** Sends one record, or says until when it has to wait (rescheduled already). */
-  private async deliver(record: OutboundRecord, alreadyClaimed: boolean): Promise<Outcome> {
+  private async deliver(record: OutboundRecord, claimedBatch: boolean): Promise<Outcome> {
+    // A settling acknowledgement in a batch of new entries is stored waiting, not claimed.
+    const claim = claimedBatch ? record.claimedUntil : undefined;
+    const alreadyClaimed = claim !== undefined;
     const sender = this.senders.get(record.channel);
     const now = this.clock().getTime();
     const held = !sender
       ? { at: now + this.baseBackoffMs, reason: 'no sender for the channel' }
       : await this.heldBack(record, now);
     if (held) {
-      if (alreadyClaimed && record.claimedUntil) await this.store.reschedule(record.id, new Date(held.at + this.holdMs), held.reason, { claim: record.claimedUntil, refund: true });
+      if (claim) await this.store.reschedule(record.id, new Date(held.at + this.holdMs), held.reason, { claim, refund: true });
       return { kind: 'wait', ...held };
     }
     const claimed = alreadyClaimed ? record : await this.store.claim(record.id, new Date(now + this.claimMs), new Date(now));
     // Claimed by another instance meanwhile, or already sent (a sweep's stale list): not ours to send.
     if (!claimed || !sender) return DONE;
+    // The reads and the claim above take a while under load: a window that opened meanwhile still holds this send.
+    const resumeAt = this.pauses.resumeAt(claimed.channel, claimed.channelUserId, this.clock().getTime());
+    if (resumeAt !== undefined && claimed.claimedUntil) {
+      await this.store.reschedule(claimed.id, new Date(resumeAt + this.holdMs), 'the channel asked to wait (rate limit)', { claim: claimed.claimedUntil, refund: true });
+      return { kind: 'wait', at: resumeAt, reason: 'the channel asked to wait (rate limit)' };
+    }
     try {
       const { providerMessageId } = await sender.send(claimed.channelUserId, claimed.message, { id: claimed.id, ...(claimed.ticketNumber ? { ticketNumber: claimed.ticketNumber } : {}) });
       await this.store.markSent(claimed.id, this.clock(), providerMessageId);
@@ -218,6 +235,7 @@ export class OutboxDispatcher {
   private async heldBack(record: OutboundRecord, now: number): Promise<{ at: number; reason: string } | undefined> {
     const resumeAt = this.pauses.resumeAt(record.channel, record.channelUserId, now);
     if (resumeAt !== undefined) return { at: resumeAt, reason: 'the channel asked to wait (rate limit)' };
+    if (record.deliverAfter && record.deliverAfter.getTime() > now) return { at: record.deliverAfter.getTime(), reason: 'waiting for more photos' };
     if (record.seq <= 1 || (this.settledSeq.get(record.conversationKey) ?? 0) >= record.seq - 1) return undefined;
     if (await this.store.settled(record.conversationKey, record.seq - 1)) return undefined;
     // Its predecessor is with another instance (or waits for its retry there): look again shortly.

@@ -20,6 +20,8 @@ export interface OutboundRecord extends NewOutbound {
   readonly attempts: number;
   /** While it is being sent: until when the sender's claim holds (also names the claim, see `reschedule`). */
   readonly claimedUntil?: Date;
+  /** A settling acknowledgement is not sent before this. */
+  readonly deliverAfter?: Date;
 }
 
 /**
@@ -27,7 +29,7 @@ export interface OutboundRecord extends NewOutbound {
  * `claimed` for push channels, held by the enqueuing instance that sends them
  * at once, so no separate claim is needed on the fast path.
  */
-export type InitialDelivery = { readonly kind: 'delivered' } | { readonly kind: 'claimed'; readonly claimedUntil: Date };
+export type InitialDelivery = { readonly kind: 'delivered' } | { readonly kind: 'claimed'; readonly claimedUntil: Date; readonly settleUntil?: Date };
 
 export interface OutboxStore {
   /** Inserts; entries already there are left alone. Returns the records it inserted. */
@@ -41,8 +43,10 @@ export interface OutboxStore {
    * `refund`: it was claimed but not tried (held back), so the claim's attempt does not count.
    */
   reschedule(id: string, at: Date, error: string, options?: { readonly claim?: Date; readonly refund?: boolean }): Promise<void>;
-  /** Whether a conversation's entry is done with (sent, failed for good, or never stored). */
+  /** Whether a conversation's entry is done with (sent, failed for good, replaced, or never stored). */
   settled(conversationKey: string, seq: number): Promise<boolean>;
+  /** Replaces a settling acknowledgement of this kind that has not gone out yet; false when it has (or is not one). */
+  supersede(conversationKey: string, seq: number, kind: NonNullable<OutboundMessage['settle']>): Promise<boolean>;
   markFailed(id: string, error: string): Promise<void>;
   /** Entries due for (another) attempt, ordered by conversation and sequence. */
   due(now: Date, limit: number): Promise<OutboundRecord[]>;

@@ -31,15 +31,23 @@ export function startScheduler(context: JobContext, leases: JobLeases, owner = `
   for (const name of Object.keys(JOBS) as JobName[]) {
     const expression = context.config.schedules[JOBS[name].schedule];
     if (expression === undefined) continue;
+    let busy = false;
     const tick = async () => {
+      // A tick still running when the next comes (a slow sweep): the next is skipped. Done here rather than
+      // with node-cron's noOverlap, which writes a plain-text warning to stdout past the JSON log.
+      if (busy) return;
+      busy = true;
       const run = runNow(name).then(
         () => undefined,
         (error: unknown) => { context.logger.error({ job: name, err: error }, 'job failed'); },
       );
       running.add(run);
-      await run.finally(() => running.delete(run));
+      await run.finally(() => {
+        running.delete(run);
+        busy = false;
+      });
     };
-    tasks.push(cron.schedule(expression, tick, { name, timezone: context.config.city.timezone, noOverlap: true }));
+    tasks.push(cron.schedule(expression, tick, { name, timezone: context.config.city.timezone }));
   }
 
   return {

@@ -13,7 +13,7 @@ export function mongoInboundLog(connection: Connection): InboundLog {
   const messages = messageModel(connection);
   return {
     async record(message, conversationKey, now) {
-      const { photos, ...rest } = message;
+      const { photos, voice, ...rest } = message;
       const refs = photos?.flatMap((p) => ('ref' in p ? [p.ref] : []));
       const rejections = photos?.flatMap((p) => ('rejected' in p ? [p.rejected] : []));
       const id = inboundId(message.channel, message.messageId);
@@ -27,6 +27,7 @@ export function mongoInboundLog(connection: Connection): InboundLog {
           status: 'received',
           ...(refs?.length ? { photos: refs } : {}),
           ...(rejections?.length ? { photoRejections: rejections } : {}),
+          ...(voice && 'ref' in voice ? { voice: voice.ref } : {}),
         });
         return { id, duplicate: false };
       } catch (error) {
@@ -70,6 +71,7 @@ function toRecordedInbound(doc: MessageDoc): RecordedInbound {
       ...(doc.contact ? { contact: doc.contact } : {}),
       ...(doc.sender ? { sender: doc.sender } : {}),
       ...(doc.unsupported === undefined ? {} : { unsupported: doc.unsupported }),
+      ...(doc.voice ? { voice: { ref: doc.voice } } : {}),
       ...(doc.replyTo ? { replyTo: { ticketNumber: doc.replyTo.ticketNumber } } : {}),
       ...(doc.agency ? { agency: doc.agency } : {}),
     },
@@ -97,13 +99,16 @@ export function mongoOutboxStore(connection: Connection): OutboxStore {
         text: e.message.text,
         ...(e.message.choices ? { choices: e.message.choices } : {}),
         ...(e.message.request ? { request: e.message.request } : {}),
+        ...(e.message.settle ? { settle: e.message.settle } : {}),
         ...(e.message.photo ? { photos: [e.message.photo] } : {}),
         ...(e.message.notice ? { notice: { kind: e.message.notice.kind, params: [...e.message.notice.params] } } : {}),
         ...(e.ticketNumber ? { ticketNumber: e.ticketNumber } : {}),
         ...(e.author ? { author: e.author } : {}),
         ...(delivery.kind === 'delivered'
           ? { status: 'sent' as const, sentAt: now, attempts: 0 }
-          : { status: 'sending' as const, claimedUntil: delivery.claimedUntil, attempts: 1 }),
+          : e.message.settle && delivery.settleUntil
+            ? { status: 'pending' as const, nextAttemptAt: delivery.settleUntil, attempts: 0 } // waits to be replaced or sent
+            : { status: 'sending' as const, claimedUntil: delivery.claimedUntil, attempts: 1 }),
       }));
       try {
         await messages.insertMany(docs, { ordered: false });
@@ -141,7 +146,12 @@ export function mongoOutboxStore(connection: Connection): OutboxStore {
 
     async settled(conversationKey, seq) {
       const doc = await messages.findById(outboundId(conversationKey, seq), { status: 1 }).lean();
-      return doc === null || doc.status === 'sent' || doc.status === 'failed';
+      return doc === null || doc.status === 'sent' || doc.status === 'failed' || doc.status === 'superseded';
+    },
+
+    async supersede(conversationKey, seq, kind) {
+      const result = await messages.updateOne({ _id: outboundId(conversationKey, seq), status: 'pending', settle: kind }, { $set: { status: 'superseded' }, $unset: { nextAttemptAt: 1 } });
+      return result.modifiedCount === 1;
     },
 
     async markFailed(id, error) {
@@ -191,11 +201,13 @@ function toOutbound(doc: MessageDoc): OutboundRecord {
     seq: doc.seq ?? 0,
     attempts: doc.attempts,
     ...(doc.status === 'sending' && doc.claimedUntil ? { claimedUntil: doc.claimedUntil } : {}),
+    ...(doc.status === 'pending' && doc.settle && doc.nextAttemptAt ? { deliverAfter: doc.nextAttemptAt } : {}),
     ...(doc.ticketNumber ? { ticketNumber: doc.ticketNumber } : {}),
     message: {
       text: doc.text ?? '',
       ...(doc.choices?.length ? { choices: doc.choices } : {}),
       ...(doc.request ? { request: doc.request } : {}),
+      ...(doc.settle ? { settle: doc.settle } : {}),
       ...(photo ? { photo } : {}),
       ...(doc.notice ? { notice: { kind: doc.notice.kind as NoticeKind, params: doc.notice.params } } : {}),
     },

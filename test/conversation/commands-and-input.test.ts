@@ -135,7 +135,7 @@ describe('bad input gets a polite Indonesian answer and loses nothing', () => {
     expect(texts(await p.say('Jalan retak 😢 dan berlubang di tikungan, berbahaya malam hari.'))).toContain('Kirim foto');
     expect(texts(await p.send({ photos: [{ rejected: 'not_an_image' }] }))).toContain('bukan foto');
     expect(texts(await p.send({ photos: [{ rejected: 'too_large' }] }))).toContain('foto terlalu besar (maksimal 10 MB)');
-    expect(texts(await p.send({ unsupported: 'sticker' }))).toContain('jenis pesan ini belum dapat kami proses');
+    expect(texts(await p.send({ unsupported: 'sticker' }))).toContain('Stiker belum dapat kami proses');
     await p.say('selesai');
     expect(texts(await p.send({ location: { latitude: 123.4, longitude: 500 } }))).toContain('Koordinat lokasi tidak valid');
     expect(texts(await p.say('/hapus semua'))).toContain('Perintah tidak dikenal');

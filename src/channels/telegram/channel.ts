@@ -14,7 +14,7 @@ import type { HealthRegistry } from '../../observability/health.js';
 import type { Logger } from '../../observability/logger.js';
 import type { OutboxDispatcher } from '../../outbox/dispatcher.js';
 import type { AttachmentStore } from '../../storage/attachments.js';
-import { storePhoto } from '../photo-intake.js';
+import { storePhoto, storeVoice } from '../photo-intake.js';
 import { sleep } from '../sleep.js';
 import { type MediaToFetch, normaliseUpdate } from './normalise.js';
 import { telegramSender } from './sender.js';
@@ -177,8 +177,10 @@ export class TelegramChannel {
     const normalised = normaliseUpdate(update, { allowGroups: this.deps.config.allowGroups });
     this.lastUpdateAt = new Date().toISOString();
     if (normalised.kind === 'ignored') return;
-    const photo = normalised.media ? await this.fetchPhoto(normalised.media) : undefined;
-    await this.deps.router.handle(photo ? { ...normalised.message, photos: [photo] } : normalised.message);
+    const { media } = normalised;
+    const file = media ? await this.fetchPhoto(media) : undefined;
+    const content = !file ? {} : media?.voice ? { voice: file } : { photos: [file] };
+    await this.deps.router.handle({ ...normalised.message, ...content });
   }
 
   /**
@@ -220,7 +222,8 @@ export class TelegramChannel {
     const response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
     if (!response.ok) throw new Error(`Telegram file download failed with HTTP ${String(response.status)}`);
     const bytes = new Uint8Array(await response.arrayBuffer());
-    return storePhoto(this.deps.attachments, { bytes, filename: media.filename ?? file.file_path.split('/').pop(), source: 'telegram' });
+    const stored = { bytes, filename: media.filename ?? file.file_path.split('/').pop(), source: 'telegram' };
+    return media.voice ? storeVoice(this.deps.attachments, { ...stored, contentType: media.voice.contentType }) : storePhoto(this.deps.attachments, stored);
   }
 
   /** Waits, or less if the channel stops meanwhile. */

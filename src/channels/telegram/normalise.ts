@@ -10,6 +10,8 @@ export interface MediaToFetch {
   readonly fileId: string;
   readonly size?: number;
   readonly filename?: string;
+  /** A voice note (kept for the operators) rather than a photo; with the type Telegram gives. */
+  readonly voice?: { readonly contentType: string };
 }
 
 export type Normalised =
@@ -68,6 +70,15 @@ export function normaliseUpdate(update: Update, options: NormaliseOptions): Norm
       };
     }
     return { kind: 'message', message: base(message, id, { unsupported: 'document' }) };
+  }
+  if ('voice' in message || 'audio' in message) {
+    // The flows cannot read it, but an operator can listen to it: fetched and kept with the message.
+    const file = 'voice' in message ? message.voice : message.audio;
+    return {
+      kind: 'message',
+      message: base(message, id, { unsupported: 'voice' }),
+      media: { fileId: file.file_id, ...(file.file_size ? { size: file.file_size } : {}), voice: { contentType: file.mime_type ?? 'audio/ogg' } },
+    };
   }
   const kind = UNSUPPORTED.find((k) => k in message) ?? 'other';
   return { kind: 'message', message: base(message, id, { unsupported: kind }) };

@@ -13,7 +13,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { OutboxDispatcher } from '../../outbox/dispatcher.js';
 import type { OutboxStore } from '../../outbox/store.js';
 import type { AttachmentStore } from '../../storage/attachments.js';
-import { storePhoto } from '../photo-intake.js';
+import { storePhoto, storeVoice } from '../photo-intake.js';
 import { GraphClient } from './graph.js';
 import { type CloudWebhook, normaliseWebhook } from './normalise.js';
 import { cloudSender, lateTemplates } from './sender.js';
@@ -37,10 +37,10 @@ export function registerWhatsAppCloud(http: FastifyInstance, deps: CloudChannelD
   if (!deps.config.appSecret || !deps.config.verifyToken) deps.logger.warn('WhatsApp Cloud API: set WHATSAPP_CLOUD_APP_SECRET and WHATSAPP_CLOUD_VERIFY_TOKEN to receive messages');
   deps.health.set('whatsappCloud', 'up', { detail: { webhook: WHATSAPP_WEBHOOK_PATH } });
 
-  const fetchPhoto = async (mediaId: string): Promise<PhotoInput> => {
+  const fetchMedia = async (mediaId: string, voice?: { contentType: string }): Promise<PhotoInput> => {
     const { bytes, tooLarge } = await graph.downloadMedia(mediaId, deps.photoMaxBytes);
     if (tooLarge) return { rejected: 'too_large' };
-    return storePhoto(deps.attachments, { bytes, source: 'whatsapp' });
+    return voice ? storeVoice(deps.attachments, { bytes, source: 'whatsapp', contentType: voice.contentType }) : storePhoto(deps.attachments, { bytes, source: 'whatsapp' });
   };
 
   void http.register((scope, _options, done) => {
@@ -67,9 +67,9 @@ export function registerWhatsAppCloud(http: FastifyInstance, deps: CloudChannelD
         return reply.code(400).send({ error: 'not JSON' });
       }
       const { messages, statuses } = normaliseWebhook(payload);
-      for (const { message, mediaId } of messages) {
-        const photo = mediaId ? await fetchPhoto(mediaId) : undefined;
-        await deps.router.handle(photo ? { ...message, photos: [photo] } : message);
+      for (const { message, mediaId, voice } of messages) {
+        const file = mediaId ? await fetchMedia(mediaId, voice) : undefined;
+        await deps.router.handle(!file ? message : voice ? { ...message, voice: file } : { ...message, photos: [file] });
       }
       for (const status of statuses) {
         const error = status.errors?.map((e) => `${String(e.code)} ${e.title ?? ''}`.trim()).join('; ');

@@ -10,7 +10,8 @@ export interface CloudMessage {
   text?: { body: string };
   image?: { id: string; mime_type?: string; caption?: string };
   document?: { id: string; mime_type?: string; caption?: string; filename?: string };
-  location?: { latitude: number; longitude: number; name?: string; address?: string };
+  location?: { latitude?: number; longitude?: number; name?: string; address?: string };
+  audio?: { id: string; mime_type?: string; voice?: boolean };
   interactive?: { type: string; button_reply?: { id: string; title: string }; list_reply?: { id: string; title: string } };
   button?: { text: string; payload?: string };
   contacts?: { phones?: { phone?: string; wa_id?: string }[]; name?: { formatted_name?: string } }[];
@@ -32,6 +33,8 @@ export interface CloudWebhook {
 export interface NormalisedCloudMessage {
   readonly message: InboundMessage;
   readonly mediaId?: string;
+  /** The media is a voice note (kept for the operators), with its type. */
+  readonly voice?: { readonly contentType: string };
 }
 
 export function normaliseWebhook(payload: CloudWebhook): { messages: NormalisedCloudMessage[]; statuses: CloudStatus[] } {
@@ -70,9 +73,15 @@ function normaliseMessage(raw: CloudMessage, name: string | undefined): Normalis
       return { message: { ...base, text: raw.button?.text ?? '' } };
     case 'location': {
       const l = raw.location;
-      if (!l) return { message: { ...base, unsupported: 'location' } };
+      // A pin without coordinates happens (a shared place that failed to resolve): the person is asked again.
+      if (l?.latitude === undefined || l.longitude === undefined) return { message: { ...base, unsupported: 'location' } };
       const address = [l.name, l.address].filter(Boolean).join(', ');
       return { message: { ...base, location: { latitude: l.latitude, longitude: l.longitude, ...(address ? { address } : {}) } } };
+    }
+    case 'audio': {
+      // The flows cannot read it, but an operator can listen to it.
+      if (!raw.audio) return { message: { ...base, unsupported: 'voice' } };
+      return { message: { ...base, unsupported: 'voice' }, mediaId: raw.audio.id, voice: { contentType: raw.audio.mime_type ?? 'audio/ogg' } };
     }
     case 'image':
       return raw.image ? { message: { ...base, ...(raw.image.caption ? { text: raw.image.caption } : {}) }, mediaId: raw.image.id } : { message: { ...base, unsupported: 'image' } };

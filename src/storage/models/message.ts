@@ -7,7 +7,7 @@
 import { type Connection, type Model, Schema } from 'mongoose';
 import type { Channel, AttachmentRef } from '../../tickets/model.js';
 
-export type MessageStatus = 'received' | 'processed' | 'pending' | 'sending' | 'sent' | 'failed';
+export type MessageStatus = 'received' | 'processed' | 'pending' | 'sending' | 'sent' | 'failed' | 'superseded';
 
 export interface MessageDoc {
   _id: string;
@@ -25,6 +25,8 @@ export interface MessageDoc {
   text?: string;
   choices?: { value: string; label: string }[];
   request?: 'contact' | 'location';
+  /** A settling acknowledgement (see OutboundMessage.settle); `superseded` when a later one replaced it unsent. */
+  settle?: 'photos';
   /** A late notice's kind and template parameters (see OutboundMessage.notice). */
   notice?: { kind: string; params: string[] };
   photos?: AttachmentRef[];
@@ -33,6 +35,8 @@ export interface MessageDoc {
   contact?: { phone: string; name?: string; own?: boolean };
   sender?: { phone?: string; email?: string; name?: string };
   unsupported?: string;
+  /** A voice note the person sent, stored for the operators. */
+  voice?: AttachmentRef;
   /** The inbound message answers the bot's message about this ticket. */
   replyTo?: { ticketNumber: string };
   /** Written by this agency (its reply to a ticket notice by email), not by the reporter. */
@@ -70,6 +74,7 @@ const messageSchema = new Schema<MessageDoc>(
     text: String,
     choices: { type: [new Schema({ value: String, label: String }, { _id: false })], default: undefined },
     request: String,
+    settle: String,
     notice: { type: new Schema({ kind: String, params: [String] }, { _id: false }), default: undefined },
     photos: { type: [attachment], default: undefined },
     photoRejections: { type: [String], default: undefined },
@@ -77,6 +82,7 @@ const messageSchema = new Schema<MessageDoc>(
     contact: { type: new Schema({ phone: String, name: String, own: Boolean }, { _id: false }), default: undefined },
     sender: { type: new Schema({ phone: String, email: String, name: String }, { _id: false }), default: undefined },
     unsupported: String,
+    voice: { type: attachment, default: undefined },
     replyTo: { type: new Schema({ ticketNumber: String }, { _id: false }), default: undefined },
     agency: String,
     ticketNumber: String,

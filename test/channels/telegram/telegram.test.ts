@@ -91,7 +91,7 @@ describe('Telegram channel', () => {
     const user = 5002;
     await say(user, { text: '/status ADU-2611-99999' }, 'tidak ditemukan');
     await say(user, { sticker: { file_id: 's', file_unique_id: 's', type: 'regular', width: 1, height: 1, is_animated: false, is_video: false } }, 'belum dapat kami proses');
-    await say(user, { voice: { file_id: 'v', file_unique_id: 'v', duration: 3 } }, 'belum dapat kami proses');
+    await say(user, { voice: { file_id: 'v', file_unique_id: 'v', duration: 3 } }, 'tuliskan juga isinya dalam teks');
     const before = api.textsTo(user).length;
     api.push({ edited_message: { message_id: 1, date: 0, edit_date: 5, chat: { id: user, type: 'private' }, from: { id: user, is_bot: false, first_name: 'W' }, text: 'ubah' } });
     await until('edit answer', () => api.textsTo(user).slice(before).some((t) => t.includes('belum dapat kami proses')));

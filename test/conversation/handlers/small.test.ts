@@ -31,11 +31,15 @@ describe('the chain', () => {
 });
 
 describe('unsupported handler', () => {
-  it('answers a voice note politely and asks the current question again; passes on anything else', async () => {
+  it('answers a voice note, a video, a sticker and a pin without coordinates with what to send instead, and asks the current question again', async () => {
     const voice = await runHandler(unsupported, inbound({ unsupported: 'voice' }), { state: inFlow });
     expect(voice.passed).toBe(false);
-    expect(textsOf(voice.ctx)[0]).toContain('belum dapat kami proses');
+    expect(textsOf(voice.ctx)[0]).toContain('pesan suara Anda kami simpan');
     expect(voice.ctx.replies).toHaveLength(2);
+    expect(textsOf((await runHandler(unsupported, inbound({ unsupported: 'video_note' }))).ctx)[0]).toContain('kirim foto');
+    expect(textsOf((await runHandler(unsupported, inbound({ unsupported: 'sticker' }))).ctx)[0]).toContain('Stiker');
+    expect(textsOf((await runHandler(unsupported, inbound({ unsupported: 'location' }))).ctx)[0]).toContain('tidak memuat titik koordinat');
+    expect(textsOf((await runHandler(unsupported, inbound({ unsupported: 'poll' }))).ctx)[0]).toContain('belum dapat kami proses');
     expect((await runHandler(unsupported, inbound({ text: 'halo' }))).passed).toBe(true);
   });
 });
