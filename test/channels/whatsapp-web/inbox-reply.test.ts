@@ -85,7 +85,7 @@ async function reply(number: string, to: string, text: string): Promise<string> 
 const thread = async (number: string) => (await operator.get<Thread>(`/api/tickets/${number}`)).body.thread;
 
 describe('replies from the inbox on WhatsApp (whatsapp-web.js)', () => {
-  it('reach the reporter, and their answer reaches the operator without the bot answering it', async () => {
+  it('reach the reporter, and their answer reaches the operator, thanked once', async () => {
     const from = '6281288881111@c.us';
     const number = await report(from, 'Gede Pratama');
     const id = await reply(number, from, 'Pak Gede, lubangnya kira-kira sebesar apa?');
@@ -94,14 +94,16 @@ describe('replies from the inbox on WhatsApp (whatsapp-web.js)', () => {
     client.emit('message', client.message(from, { body: 'Kira-kira satu meter, dalamnya sejengkal' }));
     await until('the answer in the thread', async () => (await thread(number)).some((m) => m.text === 'Kira-kira satu meter, dalamnya sejengkal'), 20_000);
     await until('the reply no longer queued', async () => (await thread(number)).find((m) => m.id === id)?.delivery !== 'queued', 20_000);
-    expect((await thread(number)).slice(-2)).toEqual([
+    await until('the thanks in the thread', async () => (await thread(number)).at(-1)?.direction === 'out', 20_000);
+    expect((await thread(number)).slice(-3)).toEqual([
       expect.objectContaining({ id, direction: 'out', author: 'operator:admin', delivery: 'sent' }),
       expect.objectContaining({ direction: 'in', author: 'reporter', text: 'Kira-kira satu meter, dalamnya sejengkal', delivery: 'received' }),
+      expect.objectContaining({ direction: 'out', author: 'bot', text: 'Terima kasih, pesan Anda sudah kami teruskan ke petugas.' }),
     ]);
 
-    // The bot did not answer it: the next thing the citizen gets is the menu they ask for now.
+    // Thanked once and nothing more: the next thing the citizen gets is the menu they ask for now.
     await say(from, 'menu', 'Buat laporan/pengaduan');
-    expect(client.textsTo(from).slice(before)).toEqual([expect.stringContaining('Selamat datang'), expect.stringMatching(/^Silakan pilih layanan:\n1\. Buat laporan\/pengaduan/)]);
+    expect(client.textsTo(from).slice(before)).toEqual(['Terima kasih, pesan Anda sudah kami teruskan ke petugas.', expect.stringContaining('Selamat datang'), expect.stringMatching(/^Silakan pilih layanan:\n1\. Buat laporan\/pengaduan/)]);
   });
 
   it('takes an answer written while WhatsApp Web was disconnected into the thread on reconnection', async () => {
@@ -114,11 +116,13 @@ describe('replies from the inbox on WhatsApp (whatsapp-web.js)', () => {
     const before = client.textsTo(from).length;
     client.chats.push(new StandInChat({ _serialized: from }, false, [client.message(from, { body: 'Sudah dua minggu, makin parah kalau hujan' })]));
     await until('the answer in the thread', async () => (await thread(number)).some((m) => m.text === 'Sudah dua minggu, makin parah kalau hujan'), 20_000);
-    expect((await thread(number)).slice(-2)).toEqual([
+    await until('the thanks in the thread', async () => (await thread(number)).at(-1)?.direction === 'out', 20_000);
+    expect((await thread(number)).slice(-3)).toEqual([
       expect.objectContaining({ id, direction: 'out', author: 'operator:admin', delivery: 'sent' }),
       expect.objectContaining({ direction: 'in', author: 'reporter', text: 'Sudah dua minggu, makin parah kalau hujan' }),
+      expect.objectContaining({ direction: 'out', author: 'bot', text: 'Terima kasih, pesan Anda sudah kami teruskan ke petugas.' }),
     ]);
     await say(from, 'menu', 'Buat laporan/pengaduan');
-    expect(client.textsTo(from).slice(before)).toEqual([expect.stringContaining('Selamat datang'), expect.stringContaining('Silakan pilih layanan:')]);
+    expect(client.textsTo(from).slice(before)).toEqual(['Terima kasih, pesan Anda sudah kami teruskan ke petugas.', expect.stringContaining('Selamat datang'), expect.stringContaining('Silakan pilih layanan:')]);
   });
 });
