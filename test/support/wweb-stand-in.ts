@@ -51,8 +51,8 @@ export class StandInClient extends EventEmitter implements WebClient {
     return this.sent.filter((s) => s.chatId === chatId && typeof s.content === 'string').map((s) => s.content as string);
   }
 
-  message(from: string, fields: Partial<WebMessage> & { media?: Buffer }): WebMessage {
-    const { media, ...rest } = fields;
+  message(from: string, fields: Partial<WebMessage> & { media?: Buffer; mimetype?: string }): WebMessage {
+    const { media, mimetype = 'image/jpeg', ...rest } = fields;
     return {
       from,
       id: { _serialized: `false_${from}_${String(++this.counter).padStart(6, '0')}` },
@@ -61,7 +61,7 @@ export class StandInClient extends EventEmitter implements WebClient {
       body: '',
       hasMedia: media !== undefined,
       fromMe: false,
-      downloadMedia: () => Promise.resolve(media ? { mimetype: 'image/jpeg', data: media.toString('base64'), filename: null } : undefined),
+      downloadMedia: () => Promise.resolve(media ? { mimetype, data: media.toString('base64'), filename: null } : undefined),
       ...rest,
     };
   }

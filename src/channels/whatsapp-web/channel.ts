@@ -15,7 +15,7 @@ import type { OutboxDispatcher } from '../../outbox/dispatcher.js';
 import { DeliveryError, type ChannelSender, photoToSend } from '../../outbox/sender.js';
 import type { JobLeases } from '../../scheduler/lease.js';
 import type { AttachmentStore } from '../../storage/attachments.js';
-import { storePhoto } from '../photo-intake.js';
+import { storePhoto, storeVoice } from '../photo-intake.js';
 import { sleep } from '../sleep.js';
 import { normaliseWebMessage, type WebMessageLike } from './normalise.js';
 
@@ -226,9 +226,10 @@ export class WhatsAppWebChannel {
     const handedOver = this.intake.run(raw.from, async () => {
       const normalised = normaliseWebMessage(raw);
       if (normalised.kind === 'ignored') return { processed: Promise.resolve() };
-      const photo = normalised.needsMedia ? await this.fetchPhoto(raw) : undefined;
+      const file = normalised.needsMedia ? await this.fetchMedia(raw, normalised.voice === true) : undefined;
+      const content = !file ? {} : normalised.voice ? { voice: file } : { photos: [file] };
       // Wrapped, or the queue would wait for the processing too.
-      return { processed: this.deps.router.handle(photo ? { ...normalised.message, photos: [photo] } : normalised.message).then(() => undefined) };
+      return { processed: this.deps.router.handle({ ...normalised.message, ...content }).then(() => undefined) };
     });
     return handedOver.then(({ processed }) => processed);
   }
@@ -238,11 +239,12 @@ export class WhatsAppWebChannel {
     return sleep(ms, this.stopping.signal);
   }
 
-  private async fetchPhoto(raw: WebMessage): Promise<PhotoInput> {
+  private async fetchMedia(raw: WebMessage, voice: boolean): Promise<PhotoInput> {
     // downloadMedia() gives nothing when the media has expired on the phone.
     const media = await raw.downloadMedia().catch(() => undefined);
     if (!media) return { rejected: 'download_failed' };
-    return storePhoto(this.deps.attachments, { bytes: Buffer.from(media.data, 'base64'), ...(media.filename ? { filename: media.filename } : {}), source: 'whatsapp' });
+    const file = { bytes: Buffer.from(media.data, 'base64'), ...(media.filename ? { filename: media.filename } : {}), source: 'whatsapp' };
+    return voice ? storeVoice(this.deps.attachments, { ...file, contentType: media.mimetype }) : storePhoto(this.deps.attachments, file);
   }
 
   private sender(): ChannelSender {

@@ -16,10 +16,17 @@ export interface WebMessageLike {
 }
 
 export type NormalisedWebMessage =
-  | { readonly kind: 'message'; readonly message: InboundMessage; readonly needsMedia: boolean }
+  /** `voice`: the media is a voice note, kept for the operators (the flows cannot read it). */
+  | { readonly kind: 'message'; readonly message: InboundMessage; readonly needsMedia: boolean; readonly voice?: boolean }
   | { readonly kind: 'ignored'; readonly reason: string };
 
-const UNSUPPORTED = new Set(['ptt', 'audio', 'video', 'sticker', 'gif', 'poll_creation', 'product', 'order', 'list', 'buttons_response', 'multi_vcard']);
+const UNSUPPORTED = new Set(['video', 'sticker', 'gif', 'poll_creation', 'product', 'order', 'list', 'buttons_response', 'multi_vcard']);
+
+/** A coordinate as whatsapp-web.js gives it (a number or a string); an empty one is missing, not 0. */
+function coordinate(value: number | string | undefined): number {
+  if (typeof value === 'number') return value;
+  return value === undefined || value.trim() === '' ? Number.NaN : Number(value);
+}
 
 export function normaliseWebMessage(m: WebMessageLike): NormalisedWebMessage {
   if (m.fromMe) return { kind: 'ignored', reason: 'own message' };
@@ -36,9 +43,14 @@ export function normaliseWebMessage(m: WebMessageLike): NormalisedWebMessage {
   switch (m.type) {
     case 'chat':
       return { kind: 'message', message: { ...base, text: m.body }, needsMedia: false };
+    case 'ptt':
+    case 'audio':
+      return { kind: 'message', message: { ...base, unsupported: 'voice' }, needsMedia: m.hasMedia, voice: true };
     case 'location': {
-      const latitude = Number(m.location?.latitude);
-      const longitude = Number(m.location?.longitude);
+      const latitude = coordinate(m.location?.latitude);
+      const longitude = coordinate(m.location?.longitude);
+      // A pin without coordinates happens (a shared place that failed to resolve): the person is asked again.
+      if (!Number.isFinite(latitude) || !Number.isFinite(longitude)) return { kind: 'message', message: { ...base, unsupported: 'location' }, needsMedia: false };
       const address = m.location?.description?.replace(/\s+/g, ' ').trim();
       return { kind: 'message', message: { ...base, location: { latitude, longitude, ...(address ? { address } : {}) } }, needsMedia: false };
     }

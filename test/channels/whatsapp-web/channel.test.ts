@@ -74,6 +74,25 @@ describe('whatsapp-web.js adapter', () => {
     await channel.stop();
   });
 
+  it('keeps a voice note for the operators and says what to send instead; asks again for a pin without coordinates', async () => {
+    const { client, channel, rig } = await setUp();
+    client.linked = true;
+    channel.start();
+    await until('ready', () => client.initializations === 1);
+    const from = '6281277775555@c.us';
+    const say = async (fields: Parameters<StandInClient['message']>[1], expected: string) => {
+      const before = client.textsTo(from).length;
+      client.emit('message', client.message(from, fields));
+      await until(`"${expected}"`, () => client.textsTo(from).slice(before).some((t) => t.includes(expected)));
+    };
+    const recording = Buffer.concat([Buffer.from('OggS'), Buffer.alloc(1_500, 5)]);
+    await say({ type: 'ptt', media: recording, mimetype: 'audio/ogg; codecs=opus' }, 'pesan suara Anda kami simpan');
+    const stored = await messageModel(db.connection).findOne({ conversationKey: `whatsapp:${from}`, unsupported: 'voice' }).lean();
+    expect((await rig.storage.attachments.read(stored?.voice?.fileId ?? ''))?.bytes.equals(recording)).toBe(true);
+    await say({ type: 'location', location: { latitude: '', longitude: '', description: 'Pasar Badung' } }, 'tidak memuat titik koordinat');
+    await channel.stop();
+  });
+
   it('ignores groups, status broadcasts and its own messages, and processes a repeated message once', async () => {
     const { client, channel, rig } = await setUp();
     client.linked = true;
