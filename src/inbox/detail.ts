@@ -10,6 +10,6 @@ const THREAD_LIMIT = 1_000;
 
 export async function detailFor(ctx: InboxContext, ticket: Ticket, operator: Operator) {
   const thread = await ctx.inbox.thread(ticket, THREAD_LIMIT);
-  const actors = [...ticket.history.map((h) => h.actor), ...(ticket.notes ?? []).map((n) => n.author), ...thread.map((m) => m.author ?? ''), ...(ticket.result ? [ticket.result.by] : [])];
+  const actors = [...ticket.history.map((h) => h.actor), ...(ticket.notes ?? []).map((n) => n.author), ...thread.map((m) => m.author ?? ''), ...(ticket.result ? [ticket.result.by] : []), ...(ticket.owner ? [`operator:${ticket.owner}`] : [])];
   return { ...ticketDetail(ticket, thread, operator, ctx.clock()), people: await peopleOf(ctx.operators, actors) };
 }

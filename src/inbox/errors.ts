@@ -38,6 +38,8 @@ export const API_ERRORS = {
   result_text_required: { status: 409, error: 'illegal_transition', message: 'The result needs a text.' },
   same_agency: { status: 409, error: 'illegal_transition', message: 'The ticket is already with that agency.' },
   no_channel: { status: 409, error: 'no_channel', message: 'The reporter cannot be reached through the bot (phone or walk-in complaint).' },
+  owned_by_other: { status: 409, error: 'conflict', message: 'Another operator has taken the ticket (see details.owner).' },
+  not_a_colleague: { status: 400, error: 'bad_request', message: 'That operator cannot own this ticket (another agency, a supervisor, disabled or unknown).' },
   idempotency_in_progress: { status: 409, error: 'conflict', message: 'The same request is still being handled.' },
   multipart_required: { status: 415, error: 'unsupported_media_type', message: 'Expected multipart/form-data.' },
   idempotency_key_reused: { status: 422, error: 'bad_request', message: 'This Idempotency-Key was used for another request.' },

@@ -33,6 +33,7 @@ import { actionRoutes } from './routes/actions.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { eventRoutes } from './routes/events.js';
+import { ownerRoutes } from './routes/owners.js';
 import { photoRoutes } from './routes/photos.js';
 import { reportRoutes } from './routes/reports.js';
 import { ticketRoutes } from './routes/tickets.js';
@@ -122,6 +123,7 @@ export async function registerInbox(http: FastifyInstance, deps: InboxDeps): Pro
     authRoutes(app, ctx);
     ticketRoutes(app, ctx);
     actionRoutes(app, ctx);
+    ownerRoutes(app, ctx);
     photoRoutes(app, ctx);
     reportRoutes(app, ctx);
     eventRoutes(app, ctx);

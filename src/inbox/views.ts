@@ -27,6 +27,7 @@ export function ticketSummary(ticket: TicketListItem, now: Date) {
     photoCount: ticket.attachments.length,
     overdue: isOverdue(ticket, now),
     deadline: deadlineView(ticket, now),
+    owner: ticket.owner ?? null,
     createdAt: ticket.createdAt,
     updatedAt: ticket.updatedAt,
     version: ticket.version,

@@ -15,6 +15,8 @@ export interface TicketQuery {
   readonly overdue?: boolean;
   /** Part of the number, the reporter's name or phone, or the description. */
   readonly text?: string;
+  /** The owner's username (`mine`), or `null` for tickets nobody has taken yet. */
+  readonly owner?: string | null;
   /** `newest` (default) or `deadline`: the tickets with a running deadline, the soonest (most overdue) first. */
   readonly sort?: 'newest' | 'deadline';
   /** Where the list continues: the last ticket of the previous page (its `createdAt`, or its `deadline.at` when sorted by deadline). */
@@ -37,6 +39,11 @@ export interface InboxStore {
   list(query: TicketQuery, now: Date): Promise<TicketListItem[]>;
   thread(ticket: Pick<Ticket, 'number' | 'intake'>, limit: number): Promise<MessageDoc[]>;
   addNote(number: string, note: InternalNote): Promise<boolean>;
+  /**
+   * Sets or clears the owner if it is still `expected` (`null`: nobody), in one conditional update, so of two
+   * operators pressing "Ambil" at once exactly one gets the ticket. The ticket after, or null when the owner had changed.
+   */
+  setOwner(number: string, owner: string | null, expected: string | null, now: Date): Promise<Ticket | null>;
   reports(agency?: string): Promise<ReportSummary[]>;
   report(id: string): Promise<ReportDoc | null>;
 }
@@ -49,6 +56,7 @@ export function ticketFilter(query: TicketQuery, now: Date): Record<string, unkn
   if (query.agency) and.push({ agency: query.agency });
   if (query.category) and.push({ category: query.category });
   if (query.channel) and.push({ channel: query.channel });
+  if (query.owner !== undefined) and.push({ owner: query.owner ?? { $exists: false } });
   if (query.overdue === true) {
     and.push({
       $or: [
@@ -100,6 +108,15 @@ export function mongoInboxStore(connection: Connection): InboxStore {
       // Not a state change: the version stays, so a note never makes another operator's transition fail.
       const result = await tickets.updateOne({ _id: number }, { $push: { notes: note } });
       return result.matchedCount === 1;
+    },
+    async setOwner(number, owner, expected, now) {
+      // `updatedAt` only: ownership is not a life-cycle step, so `version` (and a colleague's open screen) stays valid.
+      const doc = await tickets
+        .findOneAndUpdate({ _id: number, owner: expected ?? { $exists: false } }, owner === null ? { $unset: { owner: 1 }, $set: { updatedAt: now } } : { $set: { owner, updatedAt: now } }, { returnDocument: 'after' })
+        .lean<Ticket & { _id?: string }>();
+      if (!doc) return null;
+      const { _id, ...ticket } = doc;
+      return ticket;
     },
     async reports(agency) {
       const filter = agency ? { kind: 'monev', agency } : {};

@@ -122,6 +122,11 @@ export interface Ticket {
   closeReason?: CloseReason;
   due: Due;
   deadline?: RunningDeadline;
+  /**
+   * The operator who works the ticket (a username), besides the agency that owns it: taken or assigned in
+   * the inbox, cleared by a transfer. Not a step of the life cycle: changing it leaves `version` alone.
+   */
+  owner?: string;
   firstRespondedAt?: Date;
   resolvedAt?: Date;
   closedAt?: Date;

@@ -185,7 +185,8 @@ const EFFECTS: { [A in TransitionAction]: (input: TransitionInputs[A], ctx: Tran
         'due.firstResponseReminder': due.firstResponseReminder,
         'due.agencyNotice': now,
       },
-      unset: [...dueExcept('firstResponse', 'firstResponseReminder', 'agencyNotice'), 'result'],
+      // The owner worked for the old agency: the new one takes the ticket up afresh.
+      unset: [...dueExcept('firstResponse', 'firstResponseReminder', 'agencyNotice'), 'result', 'owner'],
     };
   },
   forward: ({ forwardTo }) => ({ set: { forwardedTo: forwardTo }, unset: dueExcept() }),

@@ -84,7 +84,7 @@ describe('operator inbox in the browser', () => {
     await page.getByRole('link', { name: road }).click();
     await page.getByRole('heading', { name: road }).waitFor();
     expect(await page.locator('.coords').first().textContent()).toBe('-6.921151, 107.610489');
-    expect(await page.locator('.card').first().locator('.photos img').count()).toBe(1);
+    expect(await page.locator('.card').filter({ has: page.getByRole('heading', { name: 'Pelapor', exact: true }) }).locator('.photos img').count()).toBe(1);
     expect(await page.locator('.thread .photos img').count()).toBe(1);
     expect(await page.locator('.thread').textContent()).toContain('Jalan berlubang dalam');
 
@@ -161,6 +161,19 @@ describe('operator inbox in the browser', () => {
     expect(await page.locator('table.tickets').textContent()).not.toContain(rubbish);
     expect(await page.getByRole('link', { name: 'Pengaduan baru' }).count()).toBe(0);
     await page.screenshot({ path: screenshot('agency') });
+    await page.getByRole('button', { name: 'Milik saya' }).click();
+    await page.locator('p.empty').waitFor();
+    await page.getByRole('button', { name: 'OPD saya' }).click();
+    await page.getByRole('link', { name: road }).click();
+    // Owners: Budi takes the ticket; it is his in the list's "Milik saya".
+    expect(await page.locator('.owner-name').textContent()).toBe('belum ada (belum diambil)');
+    await page.getByRole('button', { name: 'Ambil', exact: true }).click();
+    await page.locator('.owner-name', { hasText: 'Budi (DPUPR) (Operator DPUPR)' }).waitFor();
+    await page.getByRole('link', { name: '← Kembali' }).click();
+    await page.getByRole('button', { name: 'Milik saya' }).click();
+    await expect.poll(() => page.locator('table.tickets tbody tr').count()).toBe(1);
+    expect(await page.locator('table.tickets tbody tr td.owner-cell').textContent()).toBe('Budi (DPUPR)');
+    await page.screenshot({ path: screenshot('agency-mine') });
     await page.getByRole('link', { name: road }).click();
     await page.getByRole('button', { name: 'Tanggapi (mulai tindak lanjut)' }).click();
     await page.locator('.status', { hasText: 'Sedang ditindaklanjuti' }).first().waitFor();

@@ -14,11 +14,12 @@ export interface Operator {
   readonly agency?: string;
 }
 
-export type Permission = 'read' | 'reply' | 'note' | 'assign' | 'create' | 'reports' | 'operators' | 'config' | 'audit';
+/** `own`: take a ticket ("Ambil") or hand it to a colleague. */
+export type Permission = 'read' | 'reply' | 'note' | 'assign' | 'own' | 'create' | 'reports' | 'operators' | 'config' | 'audit';
 
 const PERMISSIONS: Readonly<Record<OperatorRole, readonly Permission[]>> = {
-  admin: ['read', 'reply', 'note', 'assign', 'create', 'reports', 'operators', 'config', 'audit'],
-  agency: ['read', 'reply', 'note', 'reports'],
+  admin: ['read', 'reply', 'note', 'assign', 'own', 'create', 'reports', 'operators', 'config', 'audit'],
+  agency: ['read', 'reply', 'note', 'own', 'reports'],
   supervisor: ['read', 'reports'],
 };
 
@@ -38,6 +39,19 @@ export const allowedTransitions = (operator: Operator): readonly TransitionActio
 /** An agency operator sees its agency's tickets only; everyone else sees all. */
 export function canSee(operator: Operator, ticket: Pick<Ticket, 'agency'>): boolean {
   return operator.role !== 'agency' || (ticket.agency !== undefined && ticket.agency === operator.agency);
+}
+
+/**
+ * Who may own a ticket: an operator of its agency, or a central admin (who validates and answers too).
+ * An agency operator hands a ticket only to colleagues of the same agency; an admin to either.
+ */
+export function mayOwn(candidate: Pick<Operator, 'role' | 'agency'>, ticket: Pick<Ticket, 'agency'>): boolean {
+  return candidate.role === 'admin' || (candidate.role === 'agency' && ticket.agency !== undefined && candidate.agency === ticket.agency);
+}
+
+export function mayHandTo(giver: Operator, candidate: Pick<Operator, 'role' | 'agency'>, ticket: Pick<Ticket, 'agency'>): boolean {
+  if (!mayOwn(candidate, ticket)) return false;
+  return giver.role === 'admin' || candidate.role === 'agency';
 }
 
 /** The agency a list, a search or the event stream is confined to, if any. */

@@ -61,7 +61,8 @@ export function adminRoutes(app: InboxApp, ctx: InboxContext, users: UserDeps): 
 
   app.get('/api/audit', { schema: { tags: ['admin'], summary: 'The audit trail, newest first (page with `before` = the last entry\'s `at`), or one ticket\'s; `people` names the operators in it', querystring: auditQuery }, preHandler: requireOperator(ctx.authenticator, 'audit') }, async (request) => {
     const entries = request.query.ticket ? await ctx.audit.forTicket(request.query.ticket) : await ctx.audit.recent(request.query.limit, request.query.before ? new Date(request.query.before) : undefined);
-    const named = entries.flatMap((e) => [e.actor, ...(typeof e.detail?.username === 'string' ? [`operator:${e.detail.username}`] : [])]);
+    const OWNER_ACTIONS = new Set(['take', 'hand_over', 'release']);
+    const named = entries.flatMap((e) => [e.actor, ...['username', ...(OWNER_ACTIONS.has(e.action) ? ['from', 'to'] : [])].flatMap((key) => (typeof e.detail?.[key] === 'string' ? [`operator:${e.detail[key]}`] : []))]);
     return { entries, people: await peopleOf(ctx.operators, named) };
   });
 

@@ -6,6 +6,7 @@ import { CHANNELS, TICKET_STATUSES } from '../../tickets/model.js';
 import { visibleTicket } from '../access.js';
 import { detailFor } from '../detail.js';
 import { idempotent } from '../idempotency.js';
+import { peopleOf } from '../people.js';
 import { operatorOf, requireOperator } from '../auth/guard.js';
 import { actorOf, agencyScope } from '../auth/roles.js';
 import type { InboxApp, InboxContext } from '../context.js';
@@ -19,6 +20,8 @@ const listQuery = z.strictObject({
   category: code.optional(),
   channel: z.enum(CHANNELS).optional(),
   overdue: z.enum(['true', 'false']).optional(),
+  /** `mine`: the tickets you own; `unassigned`: those nobody has taken; omitted: every ticket you may see. */
+  queue: z.enum(['mine', 'unassigned']).optional(),
   /** `newest` (default), or `deadline`: tickets with a running deadline, the soonest first. */
   sort: z.enum(['newest', 'deadline']).default('newest'),
   q: z.string().trim().max(100).optional(),
@@ -63,22 +66,23 @@ export function ticketRoutes(app: InboxApp, ctx: InboxContext): void {
 
   app.get('/api/tickets', { schema: { tags: ['tickets'], summary: 'Tickets, newest first, with filters and search; `next` continues the list', querystring: listQuery }, preHandler: guard }, async (request, reply) => {
     const operator = operatorOf(request);
-    const { status, agency, category, channel, overdue, q, sort, cursor, limit } = request.query;
+    const { status, agency, category, channel, overdue, q, queue, sort, cursor, limit } = request.query;
     const after = cursor === undefined ? undefined : decodeCursor(cursor, sort);
     if (cursor !== undefined && !after) return refuse(reply, 'bad_cursor');
     const scope = agencyScope(operator);
     // An agency operator asking for another agency's tickets gets none, not an error that confirms anything.
-    if (scope !== undefined && agency !== undefined && agency !== scope) return { tickets: [], next: null };
+    if (scope !== undefined && agency !== undefined && agency !== scope) return { tickets: [], next: null, people: {} };
     const now = ctx.clock();
     const rows = await ctx.inbox.list(
-      { ...(status ? { status } : {}), ...((scope ?? agency) ? { agency: scope ?? agency } : {}), ...(category ? { category } : {}), ...(channel ? { channel } : {}), ...(overdue ? { overdue: overdue === 'true' } : {}), ...(q ? { text: q } : {}), sort, ...(after ? { after } : {}), limit },
+      { ...(status ? { status } : {}), ...((scope ?? agency) ? { agency: scope ?? agency } : {}), ...(category ? { category } : {}), ...(channel ? { channel } : {}), ...(overdue ? { overdue: overdue === 'true' } : {}), ...(q ? { text: q } : {}), ...(queue ? { owner: queue === 'mine' ? operator.username : null } : {}), sort, ...(after ? { after } : {}), limit },
       now,
     );
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     const cursorAt = (t: typeof last) => (sort === 'deadline' ? t?.deadline?.at : t?.createdAt);
     const nextAt = rows.length > limit ? cursorAt(last) : undefined;
-    return { tickets: page.map((t) => ticketSummary(t, now)), next: last && nextAt ? encodeCursor(nextAt, last.number, sort) : null };
+    const people = await peopleOf(ctx.operators, page.flatMap((t) => (t.owner ? [`operator:${t.owner}`] : [])));
+    return { tickets: page.map((t) => ticketSummary(t, now)), next: last && nextAt ? encodeCursor(nextAt, last.number, sort) : null, people };
   });
 
   app.get('/api/tickets/:number', { schema: { tags: ['tickets'], summary: 'One ticket: details, conversation thread, photo URLs, history, notes, the actions open to you', params: ticketParams }, preHandler: guard }, async (request) => {

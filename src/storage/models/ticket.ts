@@ -48,6 +48,7 @@ export const ticketSchema = new Schema<Ticket & { _id: string }>(
     category: { type: String, required: true },
     agency: String,
     forwardedTo: String,
+    owner: String,
     intake: { type: new Schema({ messageId: String, conversationKey: String, session: Number }, { _id: false }), default: undefined },
     description: { type: String, required: true },
     attachments: { type: [attachment], default: [] },
@@ -80,6 +81,7 @@ ticketSchema.index({ 'reporter.channelUserId': 1, channel: 1, createdAt: -1 });
 ticketSchema.index({ status: 1, createdAt: -1 });
 ticketSchema.index({ createdAt: -1 });
 ticketSchema.index({ 'deadline.at': 1, _id: 1 });
+ticketSchema.index({ owner: 1, createdAt: -1 });
 ticketSchema.index({ 'intake.messageId': 1 });
 
 export type TicketModel = Model<Ticket & { _id: string }>;

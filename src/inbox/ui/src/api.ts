@@ -54,6 +54,8 @@ export interface TicketRow {
   overdue: boolean;
   /** The agency's running deadline, if the ticket is at an agency's stage. */
   deadline: Deadline | null;
+  /** The operator who works the ticket (a username; names in `people`). */
+  owner: string | null;
   createdAt: string;
   version: number;
 }

@@ -89,6 +89,9 @@ const AUDIT: Readonly<Record<string, Pair>> = {
   submitResult: ['Mengirim hasil tindak lanjut ({photos} foto)', 'Submitted the follow-up result ({photos} photos)'],
   create_ticket: ['Mencatat pengaduan baru ({channel}): {category}', 'Recorded a new complaint ({channel}): {category}'],
   download_report: ['Mengunduh laporan {report}', 'Downloaded report {report}'],
+  take: ['Mengambil tiket (sebelumnya: {fromUser})', 'Took the ticket (before: {fromUser})'],
+  hand_over: ['Menyerahkan tiket kepada {toUser} (sebelumnya: {fromUser})', 'Handed the ticket to {toUser} (before: {fromUser})'],
+  release: ['Melepaskan tiket (sebelumnya: {fromUser})', 'Released the ticket (before: {fromUser})'],
   user_add: ['Menambah operator {user} sebagai {role}', 'Added operator {user} as {role}'],
   user_reset: ['Mengatur kata sandi {user}', 'Set the password of {user}'],
   user_disable: ['Menonaktifkan {user}', 'Disabled {user}'],
@@ -115,6 +118,8 @@ export function auditLine(entry: AuditEntry, people: People, meta: Pick<Meta, 'a
     channel: label(text('channel')),
     category: category ? localized(category.name) : text('category'),
     report: text('report'),
+    fromUser: text('from') ? actorName(`operator:${text('from')}`, people) : say(['tidak ada', 'nobody']),
+    toUser: text('to') ? actorName(`operator:${text('to')}`, people) : '',
     user,
     role,
   });

@@ -1,14 +1,23 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type Me, type Meta, type TicketRow } from '../api.js';
 import { DeadlineBadge } from '../deadline.js';
-import { label, localized, t, when } from '../i18n.js';
+import { label, localized, t, type TextKey, when } from '../i18n.js';
+import type { People } from '../words.js';
 import type { LiveEvent } from '../main.js';
 
 const STATUSES = ['open', 'in_progress', 'resolved', 'closed', 'forwarded', 'rejected'];
 const CHANNELS = ['whatsapp', 'telegram', 'email', 'webchat', 'phone', 'walk_in'];
 
+/** The queues each role works from: an agency operator's own and its agency's, a central operator's own and everything. */
+function queuesOf(me: Me): [string, TextKey][] {
+  const own = me.operator.permissions.includes('own');
+  const all: [string, TextKey] = ['', me.operator.role === 'agency' ? 'queueAgency' : 'queueAll'];
+  return own ? [['mine', 'queueMine'], ['unassigned', 'queueUnassigned'], all] : [['unassigned', 'queueUnassigned'], all];
+}
+
 export function TicketList({ me, meta, live }: { me: Me; meta: Meta; live: LiveEvent }) {
-  const [filters, setFilters] = useState({ status: '', agency: '', category: '', channel: '', overdue: false, q: '', sort: 'newest' });
+  const [filters, setFilters] = useState({ status: '', agency: '', category: '', channel: '', overdue: false, q: '', sort: 'newest', queue: '' });
+  const [people, setPeople] = useState<People>({});
   const [rows, setRows] = useState<TicketRow[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [fresh, setFresh] = useState<Set<string>>(new Set());
@@ -17,13 +26,13 @@ export function TicketList({ me, meta, live }: { me: Me; meta: Meta; live: LiveE
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(filters)) if (value !== '' && value !== false && !(key === 'sort' && value === 'newest')) params.set(key, String(value));
     if (cursor) params.set('cursor', cursor);
-    return api<{ tickets: TicketRow[]; next: string | null }>('GET', `/api/tickets?${params.toString()}`);
+    return api<{ tickets: TicketRow[]; next: string | null; people?: People }>('GET', `/api/tickets?${params.toString()}`);
   };
   // Only the latest request's answer is shown: an earlier, slower one (the filters before the last change) must not overwrite it.
   const latest = useRef(0);
   const load = () => {
     const seq = ++latest.current;
-    void query().then((page) => { if (seq === latest.current) { setRows(page.tickets); setNext(page.next); } });
+    void query().then((page) => { if (seq === latest.current) { setRows(page.tickets); setNext(page.next); setPeople(page.people ?? {}); } });
   };
   useEffect(load, [filters]);
   useEffect(() => {
@@ -42,6 +51,9 @@ export function TicketList({ me, meta, live }: { me: Me; meta: Meta; live: LiveE
   const [typed, setTyped] = useState('');
   return (
     <section>
+      <nav class="queues" aria-label={t('queues')}>
+        {queuesOf(me).map(([queue, key]) => <button type="button" class={filters.queue === queue ? 'tab active' : 'tab'} aria-pressed={filters.queue === queue} onClick={() => { setFilters((f) => ({ ...f, queue })); }}>{t(key)}</button>)}
+      </nav>
       <div class="filters">
         <input type="search" placeholder={t('search')} value={typed} onInput={(e) => { setTyped(e.currentTarget.value); }} onChange={set('q')} aria-label={t('search')} />
         <select onChange={set('status')} aria-label={t('allStatuses')}><option value="">{t('allStatuses')}</option>{STATUSES.map((s) => <option value={s}>{label(s)}</option>)}</select>
@@ -54,7 +66,7 @@ export function TicketList({ me, meta, live }: { me: Me; meta: Meta; live: LiveE
       {filters.sort === 'deadline' && <p class="muted">{t('sortDeadlineHint')}</p>}
       {rows.length === 0 ? <p class="empty">{t('none')}</p> : (
         <table class="tickets ticket-list">
-          <thead><tr><th>{t('ticket')}</th><th>{t('status')}</th><th>{t('agency')}</th><th>{t('channel')}</th><th>{t('reporter')}</th><th>{t('description')}</th><th>{t('deadline')}</th><th>{t('received')}</th></tr></thead>
+          <thead><tr><th>{t('ticket')}</th><th>{t('status')}</th><th>{t('agency')}</th><th>{t('channel')}</th><th>{t('reporter')}</th><th>{t('description')}</th><th>{t('deadline')}</th><th>{t('owner')}</th><th>{t('received')}</th></tr></thead>
           <tbody>
             {rows.map((r) => (
               <tr key={r.number} class={fresh.has(r.number) ? 'fresh' : ''}>
@@ -65,13 +77,14 @@ export function TicketList({ me, meta, live }: { me: Me; meta: Meta; live: LiveE
                 <td>{r.reporterName ?? '—'}</td>
                 <td class="desc">{r.description}</td>
                 <td><DeadlineBadge deadline={r.deadline} /></td>
+                <td class="owner-cell">{r.owner ? (people[r.owner]?.name ?? r.owner) : '—'}</td>
                 <td class="when">{when(r.createdAt)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {next && <button type="button" onClick={() => void query(next).then((page) => { setRows([...rows, ...page.tickets]); setNext(page.next); })}>{t('more')}</button>}
+      {next && <button type="button" onClick={() => void query(next).then((page) => { setRows([...rows, ...page.tickets]); setNext(page.next); setPeople({ ...people, ...page.people }); })}>{t('more')}</button>}
     </section>
   );
 }

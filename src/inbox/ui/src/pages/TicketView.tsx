@@ -5,6 +5,7 @@ import { label, localized, t, when } from '../i18n.js';
 import { DeadlineBadge, deadlineTitle } from '../deadline.js';
 import { useActionKeys } from '../keys.js';
 import { actorName, agencyName, historyLine } from '../words.js';
+import { OwnerPanel } from './OwnerPanel.js';
 import { TicketActions } from './TicketActions.js';
 import type { LiveEvent } from '../main.js';
 import { MapPin } from './MapPin.js';
@@ -65,6 +66,8 @@ export function TicketView({ number, me, meta, live }: { number: string; me: Me;
       {ticket.deadline && <p class="deadline-line">{deadlineTitle(ticket.deadline)} · <DeadlineBadge deadline={ticket.deadline} /></p>}
       <p class="meta">{category ? localized(category.name) : ticket.category} · {ticket.agency ? named(ticket.agency) : ticket.forwardedTo ? (meta.forwarding.find((f) => f.code === ticket.forwardedTo)?.name ?? ticket.forwardedTo) : '—'} · {label(ticket.channel)} · {when(ticket.createdAt)}</p>
       {error && <p class="error" role="alert">{error}</p>}
+      {/* Who works it comes first: the operator decides from it whether to take the ticket at all. */}
+      <OwnerPanel ticket={ticket} me={me} busy={busy} send={send} />
       <div class="columns">
         <div>
           <section class="card">
