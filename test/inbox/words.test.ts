@@ -1,7 +1,9 @@
 // "Words, not codes" (issue 15): every refusal carries a stable code and its facts
 // as data, never a zod path or server English for the UI to show; history entries
 // carry the agencies they moved between, and views name the operators in them.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_ERRORS } from '../../src/inbox/errors.js';
 import type { RunningApplication } from '../../src/app/application.js';
 import { useTestDatabase } from '../support/database.js';
 import { ADMIN, addOperators, OperatorSession, startInboxApp } from '../support/inbox.js';
@@ -25,6 +27,13 @@ beforeAll(async () => {
 afterAll(async () => { await app.stop(); });
 
 describe('refusals as codes and facts', () => {
+  it('has a sentence in the UI for every code the API answers with', () => {
+    // The UI module reads the browser's storage when loaded, so its table is checked as text.
+    const ui = readFileSync(new URL('../../src/inbox/ui/src/errors.ts', import.meta.url), 'utf8');
+    const worded = (code: string) => ui.includes(`  ${code}: [`) || ui.includes(`code === '${code}'`);
+    expect(Object.keys(API_ERRORS).filter((code) => !worded(code))).toEqual([]);
+  });
+
   it('names the field and the problem of a bad new complaint, never zod\'s path syntax or English', async () => {
     const phone = await admin.post<Refusal>('/api/tickets', { ...complaint(), reporter: { name: 'X', phone: '12' } });
     expect(phone.status).toBe(400);

@@ -25,6 +25,8 @@ const ERRORS: Readonly<Record<string, Pair>> = {
   result_missing: ['OPD belum mengirim hasil tindak lanjut.', 'The agency has not submitted a result yet.'],
   result_text_required: ['Tulis hasil tindak lanjutnya.', 'Write the follow-up result.'],
   same_agency: ['Tiket ini sudah ada di OPD itu. Pilih OPD lain.', 'The ticket is already with that agency. Choose another one.'],
+  owned_by_other: ['Operator lain baru saja mengambil tiket ini; tampilan dimuat ulang.', 'Another operator has just taken this ticket; it has been reloaded.'],
+  not_a_colleague: ['Operator itu tidak dapat memegang tiket ini (OPD lain, pimpinan, atau nonaktif).', 'That operator cannot own this ticket (another agency, a supervisor, or disabled).'],
   no_channel: ['Pelapor tidak dapat dihubungi lewat bot.', 'The reporter cannot be reached through the bot.'],
   idempotency_in_progress: ['Permintaan yang sama masih diproses. Tunggu sebentar.', 'The same request is still being handled. Wait a moment.'],
   idempotency_key_reused: ['Permintaan bertabrakan dengan yang sebelumnya. Muat ulang halaman.', 'The request clashes with an earlier one. Reload the page.'],

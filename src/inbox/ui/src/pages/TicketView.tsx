@@ -50,7 +50,7 @@ export function TicketView({ number, me, meta, live }: { number: string; me: Me;
     } catch (e) {
       setError(errorText(e, named));
       // A stale screen is the usual cause: show what changed, so the operator decides again.
-      if (e instanceof ApiError && e.code === 'stale_version') load();
+      if (e instanceof ApiError && (e.code === 'stale_version' || e.code === 'owned_by_other')) load();
       return false;
     } finally {
       setBusy(false);
