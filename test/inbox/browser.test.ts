@@ -106,8 +106,6 @@ describe('operator inbox in the browser', () => {
     await page.screenshot({ path: screenshot('ticket'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: screenshot('ticket-phone'), fullPage: true });
-    await page.setViewportSize({ width: 1366, height: 768 });
-    await page.screenshot({ path: screenshot('ticket-1366') });
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.getByRole('button', { name: 'Tolak', exact: true }).click();
     await page.getByRole('alert').filter({ hasText: 'Tulis alasannya di "Catatan / alasan" dulu, lalu tekan "Tolak" lagi.' }).waitFor();
