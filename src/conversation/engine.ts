@@ -9,6 +9,8 @@ import type { Flow, FlowAction, FlowStep } from './flow.js';
 import type { ChannelCapabilities, Choice, InboundMessage, OutboundMessage } from './messages.js';
 import { OneShotIntake } from './one-shot-intake.js';
 import { continueStory, storyAfter, withDraft } from './story.js';
+import { flowTextVars } from './flow-text-vars.js';
+import { addPhotos } from './photos.js';
 import { type ConversationState, type FlowData, idleState } from './state.js';
 import type { Texts, TextVars } from './texts.js';
 import { isVagueLocation } from './vague-location.js';
@@ -183,30 +185,8 @@ export class FlowEngine implements StepRunner {
     return this.leave(step, next, replies, step.id);
   }
 
-  addPhotos(current: readonly AttachmentRef[], incoming: NonNullable<InboundMessage['photos']>, replies: OutboundMessage[], state: ConversationState, { quiet = false } = {}): AttachmentRef[] {
-    const max = this.ctx.limits.photosPerTicket;
-    const photos = [...current];
-    let added = 0;
-    let overLimit = false;
-    for (const photo of incoming) {
-      if ('rejected' in photo) {
-        replies.push({ text: this.t(state, `photo.${photo.rejected}`, { max: formatBytes(this.ctx.limits.photoMaxBytes) }) });
-      } else if (photos.some((p) => p.fileId === photo.ref.fileId)) {
-        continue;
-      } else if (photos.length >= max) {
-        overLimit = true;
-      } else {
-        photos.push(photo.ref);
-        added++;
-      }
-    }
-    if (overLimit) replies.push({ text: this.t(state, 'photo.over_limit', { max }) });
-    if (added > 0 && !quiet) {
-      const key = photos.length >= max ? 'photo.limit_reached' : 'photo.received';
-      // Photos sent together arrive one message each: the next one's acknowledgement replaces this one.
-      replies.push({ text: this.t(state, key, { count: photos.length, max }), settle: 'photos' });
-    }
-    return photos;
+  addPhotos(current: readonly AttachmentRef[], incoming: NonNullable<InboundMessage['photos']>, replies: OutboundMessage[], state: ConversationState, options: { quiet?: boolean } = {}): AttachmentRef[] {
+    return addPhotos(this.ctx, current, incoming, replies, state, options);
   }
 
   private retry(step: FlowStep, state: ConversationState, failed: { retry: string; vars?: TextVars }, replies: OutboundMessage[]): Outcome {
@@ -294,32 +274,10 @@ export class FlowEngine implements StepRunner {
   }
 
   say(key: string, state: ConversationState): string {
-    const { data, profile } = state;
-    const none = this.t(state, 'summary_none');
-    const category = this.ctx.categories.find((c) => c.code === data.category);
-    const location = data.location;
-    return this.t(state, key, {
-      city: this.ctx.cityName,
-      max: this.ctx.limits.photosPerTicket,
-      example: this.ctx.exampleTicketNumber,
-      name: data.name ?? none,
-      phone: data.phone ?? none,
-      address: data.address ?? none,
-      profile_name: profile?.name ?? none,
-      profile_phone: profile?.phone ?? none,
-      profile_address: profile?.address ?? none,
-      category: category ? (category.name[state.locale] ?? category.name.id) : none,
-      description: data.description ?? none,
-      photos: data.photos?.length ?? 0,
-      location: location ? [location.address, location.latitude === undefined ? undefined : `${location.latitude}, ${String(location.longitude)}`].filter(Boolean).join(' — ') : none,
-    });
+    return this.t(state, key, flowTextVars(this.ctx, state, this.t(state, 'summary_none')));
   }
 
   t(state: ConversationState, key: string, vars?: TextVars): string {
     return this.ctx.texts.t(state.locale, key, vars);
   }
-}
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1_048_576 ? `${Math.round(bytes / 1_048_576)} MB` : `${Math.round(bytes / 1024)} KB`;
 }

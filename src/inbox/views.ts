@@ -45,7 +45,8 @@ export function deliveryState(message: Pick<MessageDoc, 'direction' | 'status' |
 }
 
 export function threadView(number: string, messages: readonly MessageDoc[]) {
-  return messages.map((m) => threadMessage(number, m));
+  // An acknowledgement replaced before it went out ("Foto diterima (1/3)" of an album) was never seen by anyone.
+  return messages.filter((m) => m.status !== 'superseded').map((m) => threadMessage(number, m));
 }
 
 function threadMessage(number: string, m: MessageDoc) {
@@ -58,6 +59,7 @@ function threadMessage(number: string, m: MessageDoc) {
     // An agency's answer by email is theirs, not the reporter's.
     author: m.author ?? (m.agency ? `agency:${m.agency}` : m.direction === 'in' ? 'reporter' : 'bot'),
     photos: (m.photos ?? []).map(photoView(number)),
+    ...(m.voice ? { voice: photoView(number)(m.voice) } : {}),
     ...(m.location ? { location: m.location } : {}),
     ...(m.unsupported ? { unsupported: m.unsupported } : {}),
     delivery,
@@ -91,5 +93,5 @@ export function ticketDetail(ticket: Ticket, thread: readonly MessageDoc[], oper
 
 /** Every photo a ticket's viewer may open: the report's, the result's and the thread's. */
 export function ticketPhotoIds(ticket: Ticket, thread: readonly MessageDoc[]): Set<string> {
-  return new Set([...ticket.attachments, ...(ticket.result?.attachments ?? []), ...thread.flatMap((m) => m.photos ?? [])].map((p) => p.fileId));
+  return new Set([...ticket.attachments, ...(ticket.result?.attachments ?? []), ...thread.flatMap((m) => [...(m.photos ?? []), ...(m.voice ? [m.voice] : [])])].map((p) => p.fileId));
 }
