@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApplication } from '../../../src/app/application.js';
 import { messageModel } from '../../../src/storage/models/message.js';
 import { ticketModel } from '../../../src/storage/models/ticket.js';
-import { startTestApp } from '../../support/app.js';
+import { ADMIN, OperatorSession, startInboxApp } from '../../support/inbox.js';
 import { FakeBotApi } from '../../support/bot-api.js';
 import { TICKET_NUMBER } from '../../support/conversation.js';
 import { useTestDatabase } from '../../support/database.js';
@@ -21,7 +21,7 @@ afterEach(async () => { await app?.stop(); app = undefined; });
 afterAll(async () => { await api.stop(); });
 
 async function start(): Promise<RunningApplication> {
-  app = await startTestApp(db, (c) => {
+  app = await startInboxApp(db, (c) => {
     c.channels.telegram.botToken = api.token;
     c.channels.telegram.apiRoot = api.url;
     c.conversation.settleWindow = 600;
@@ -55,6 +55,10 @@ describe('Telegram habits', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(api.textsTo(user).slice(before)).toEqual([expect.stringContaining('Foto diterima (3/5)')]);
 
+    // A voice note at the photo question: kept, answered, and the question again.
+    const recording = Buffer.concat([Buffer.from('OggS'), Buffer.alloc(2_000, 9)]);
+    api.addFile('voice-7401', recording);
+    await say(user, { voice: { file_id: 'voice-7401', file_unique_id: 'v7401', duration: 6, mime_type: 'audio/ogg', file_size: recording.length } }, 'pesan suara Anda kami simpan');
     await say(user, { text: 'selesai' }, 'lokasi');
     await say(user, { location: { latitude: -8.66, longitude: 115.21 } }, 'Ringkasan');
     await say(user, { text: 'Ya' }, 'nomor tiket');
@@ -62,6 +66,16 @@ describe('Telegram habits', () => {
     const ticket = await ticketModel(db.connection).findById(number).lean();
     expect(ticket?.attachments).toHaveLength(3);
     for (const [i, ref] of (ticket?.attachments ?? []).entries()) expect((await app?.storage.attachments.read(ref.fileId))?.bytes.equals(photos[i] ?? Buffer.alloc(0))).toBe(true);
+
+    // The operator's thread: the one acknowledgement the person saw, and the voice note to play.
+    const operator = await OperatorSession.login(app?.url ?? '', ADMIN.username, ADMIN.password);
+    const { body } = await operator.request<{ thread: { text: string; voice?: { url: string; contentType: string } }[] }>('GET', `/api/tickets/${String(number)}`);
+    expect(body.thread.filter((m) => m.text.startsWith('Foto diterima'))).toHaveLength(1);
+    const voice = body.thread.find((m) => m.voice)?.voice;
+    expect(voice?.contentType).toBe('audio/ogg');
+    const played = await fetch(`${app?.url ?? ''}${voice?.url ?? ''}`, { headers: { cookie: operator.cookie ?? '' } });
+    expect(played.status).toBe(200);
+    expect(Buffer.from(await played.arrayBuffer()).equals(recording)).toBe(true);
   });
 
   it('a voice note is kept for the operators and answered with what to send instead', async () => {
