@@ -41,7 +41,12 @@ export class SmtpSink {
   });
   port = 0;
 
+  /** Connection errors seen (a client killed mid-session, as the chaos test does). */
+  readonly connectionErrors: Error[] = [];
+
   async start(): Promise<this> {
+    // smtp-server emits a client's broken connection (ECONNRESET) on the server; unheard, it would crash the test run.
+    this.server.on('error', (error: Error) => this.connectionErrors.push(error));
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.server.address() as AddressInfo).port;
     return this;
