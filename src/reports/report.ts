@@ -54,7 +54,7 @@ export function ticketsCsv(tickets: readonly Ticket[]): string {
   return [CSV_COLUMNS, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
-function csvCell(value: string): string {
+export function csvCell(value: string): string {
   // Quote when needed, and defuse spreadsheet formulas.
   const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;

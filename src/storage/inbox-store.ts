@@ -13,16 +13,25 @@ export interface TicketQuery {
   readonly channel?: Channel;
   /** A pending deadline has passed, or the current stage's target was missed. */
   readonly overdue?: boolean;
-  /** Part of the number, the reporter's name or phone, or the description. */
+  /** Part of the number, the description, the reporter's name, phone (any spelling), email or address, or the location's address. */
   readonly text?: string;
   /** The owner's username (`mine`), or `null` for tickets nobody has taken yet. */
   readonly owner?: string | null;
-  /** `newest` (default) or `deadline`: the tickets with a running deadline, the soonest (most overdue) first. */
-  readonly sort?: 'newest' | 'deadline';
-  /** Where the list continues: the last ticket of the previous page (its `createdAt`, or its `deadline.at` when sorted by deadline). */
-  readonly after?: { readonly at: Date; readonly number: string };
+  /**
+   * `newest` (default); `deadline`: the tickets with a running deadline, the soonest (most overdue) first;
+   * `status` or `agency`: by that code (no agency first), the newest first within each.
+   */
+  readonly sort?: TicketSort;
+  /**
+   * Where the list continues: the last ticket of the previous page (its `createdAt`, or its `deadline.at` when sorted by
+   * deadline; `value` its status or agency, '' for none, when sorted by those).
+   */
+  readonly after?: { readonly at: Date; readonly number: string; readonly value?: string };
   readonly limit: number;
 }
+
+export const TICKET_SORTS = ['newest', 'deadline', 'status', 'agency'] as const;
+export type TicketSort = (typeof TICKET_SORTS)[number];
 
 export type TicketListItem = Omit<Ticket, 'history' | 'result' | 'notes'>;
 
@@ -37,6 +46,8 @@ export interface ReportSummary {
 export interface InboxStore {
   /** Newest first (or soonest deadline first); `limit + 1` are read so the caller knows whether a next page exists. */
   list(query: TicketQuery, now: Date): Promise<TicketListItem[]>;
+  /** How many tickets match the query's filters (its `after` and `limit` ignored). */
+  count(query: TicketQuery, now: Date): Promise<number>;
   thread(ticket: Pick<Ticket, 'number' | 'intake'>, limit: number): Promise<MessageDoc[]>;
   addNote(number: string, note: InternalNote): Promise<boolean>;
   /**
@@ -68,7 +79,14 @@ export function ticketFilter(query: TicketQuery, now: Date): Record<string, unkn
   const text = query.text?.trim();
   if (text) {
     const pattern = { $regex: escapeRegex(text), $options: 'i' };
-    const or: Record<string, unknown>[] = [{ number: pattern }, { 'reporter.name': pattern }, { description: pattern }];
+    const or: Record<string, unknown>[] = [
+      { number: pattern },
+      { 'reporter.name': pattern },
+      { 'reporter.email': pattern },
+      { 'reporter.address': pattern },
+      { 'location.address': pattern },
+      { description: pattern },
+    ];
     // 0812-7777-8888, 62812…, +62 812…: phones are stored as +62812…, so match on the digits after the country code.
     const digits = text.replace(/\D/g, '').replace(/^(?:62|0)/, '');
     if (digits.length >= 6 && /^[\d\s+()-]+$/.test(text)) or.push({ 'reporter.phone': { $regex: escapeRegex(digits) } });
@@ -79,9 +97,32 @@ export function ticketFilter(query: TicketQuery, now: Date): Record<string, unkn
     and.push({ status: { $in: ['open', 'in_progress'] }, 'deadline.at': { $exists: true } });
     if (query.after) and.push({ $or: [{ 'deadline.at': { $gt: query.after.at } }, { 'deadline.at': query.after.at, _id: { $gt: query.after.number } }] });
   } else if (query.after) {
-    and.push({ $or: [{ createdAt: { $lt: query.after.at } }, { createdAt: query.after.at, _id: { $lt: query.after.number } }] });
+    const older = { $or: [{ createdAt: { $lt: query.after.at } }, { createdAt: query.after.at, _id: { $lt: query.after.number } }] };
+    if (query.sort === 'status' || query.sort === 'agency') {
+      // Ascending by the code (a ticket without an agency first), then newest first within one code.
+      const field = query.sort;
+      const value = query.after.value ?? '';
+      const same = value === '' ? { [field]: { $exists: false } } : { [field]: value };
+      and.push({ $or: [{ [field]: value === '' ? { $exists: true } : { $gt: value } }, { $and: [same, older] }] });
+    } else {
+      and.push(older);
+    }
   }
   return and.length === 0 ? {} : and.length === 1 ? (and[0] ?? {}) : { $and: and };
+}
+
+/** The list's order for each sort; every one ends in `_id` so a keyset page never skips or repeats a ticket. */
+export function ticketOrder(sort: TicketSort | undefined): Record<string, 1 | -1> {
+  switch (sort) {
+    case 'deadline':
+      return { 'deadline.at': 1, _id: 1 };
+    case 'status':
+      return { status: 1, createdAt: -1, _id: -1 };
+    case 'agency':
+      return { agency: 1, createdAt: -1, _id: -1 };
+    default:
+      return { createdAt: -1, _id: -1 };
+  }
 }
 
 export function mongoInboxStore(connection: Connection): InboxStore {
@@ -92,11 +133,12 @@ export function mongoInboxStore(connection: Connection): InboxStore {
     async list(query, now) {
       const docs = await tickets
         .find(ticketFilter(query, now), { history: 0, result: 0, notes: 0 })
-        .sort(query.sort === 'deadline' ? { 'deadline.at': 1, _id: 1 } : { createdAt: -1, _id: -1 })
+        .sort(ticketOrder(query.sort))
         .limit(query.limit + 1)
         .lean<(TicketListItem & { _id: string })[]>();
       return docs.map(({ _id, ...ticket }) => ticket);
     },
+    count: (query, now) => tickets.countDocuments(ticketFilter({ ...query, after: undefined }, now)),
     async thread(ticket, limit) {
       const or: Record<string, unknown>[] = [{ ticketNumber: ticket.number }];
       if (ticket.intake) or.push({ conversationKey: ticket.intake.conversationKey, session: ticket.intake.session });

@@ -11,8 +11,45 @@ import { operatorOf, requireOperator } from '../auth/guard.js';
 import { actorOf, agencyScope } from '../auth/roles.js';
 import type { InboxApp, InboxContext } from '../context.js';
 import { invalid, refuse } from '../errors.js';
-import { code, ticketNumber, ticketParams } from '../schemas.js';
+import { code, note, ticketNumber, ticketParams } from '../schemas.js';
 import { ticketSummary } from '../views.js';
+import { TICKET_SORTS, type TicketListItem, type TicketQuery, type TicketSort } from '../../storage/inbox-store.js';
+import { ConcurrentUpdateError, IllegalTransitionError, InvalidTicketInputError, TicketNotFoundError } from '../../tickets/errors.js';
+import { csvCell } from '../../reports/report.js';
+import type { Operator } from '../auth/roles.js';
+
+/** The filters of the list and of its CSV export, in the store's terms; undefined when the operator's scope leaves nothing. */
+function filtersOf(operator: Operator, query: { status?: TicketQuery['status']; agency?: string; category?: string; channel?: TicketQuery['channel']; overdue?: 'true' | 'false'; q?: string; queue?: 'mine' | 'unassigned'; sort: TicketSort }): Omit<TicketQuery, 'limit'> | undefined {
+  const { status, agency, category, channel, overdue, q, queue, sort } = query;
+  const scope = agencyScope(operator);
+  // An agency operator asking for another agency's tickets gets none, not an error that confirms anything.
+  if (scope !== undefined && agency !== undefined && agency !== scope) return undefined;
+  return { ...(status ? { status } : {}), ...((scope ?? agency) ? { agency: scope ?? agency } : {}), ...(category ? { category } : {}), ...(channel ? { channel } : {}), ...(overdue ? { overdue: overdue === 'true' } : {}), ...(q ? { text: q } : {}), ...(queue ? { owner: queue === 'mine' ? operator.username : null } : {}), sort };
+}
+
+const EXPORT_LIMIT = 5_000;
+const EXPORT_COLUMNS = ['number', 'created_at', 'status', 'agency', 'category', 'channel', 'reporter_name', 'reporter_phone', 'reporter_email', 'reporter_address', 'location_address', 'latitude', 'longitude', 'description', 'deadline_at', 'owner'] as const;
+
+function exportCsv(tickets: readonly TicketListItem[]): string {
+  const rows = tickets.map((t) => [t.number, t.createdAt.toISOString(), t.status, t.agency ?? t.forwardedTo ?? '', t.category, t.channel, t.reporter.name ?? '', t.reporter.phone ?? '', t.reporter.email ?? '', t.reporter.address ?? '', t.location?.address ?? '', t.location?.latitude?.toString() ?? '', t.location?.longitude?.toString() ?? '', t.description, t.deadline?.at.toISOString() ?? '', t.owner ?? '']);
+  return [EXPORT_COLUMNS, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+/** The stable code of a refused transfer in a bulk action (the words are the UI's). */
+function refusalCode(error: unknown): string {
+  if (error instanceof ConcurrentUpdateError) return 'stale_version';
+  if (error instanceof TicketNotFoundError) return 'ticket_not_found';
+  if (error instanceof IllegalTransitionError) return error.reason ?? 'transition_not_allowed';
+  if (error instanceof InvalidTicketInputError) return 'validation';
+  throw error;
+}
+
+const bulkAssignBody = z.strictObject({
+  agency: code,
+  note,
+  /** Each ticket with the version the operator saw: one changed meanwhile is refused, the others go on. */
+  tickets: z.array(z.strictObject({ number: ticketNumber, expectedVersion: z.number().int().min(0) })).min(1).max(100),
+});
 
 const listQuery = z.strictObject({
   status: z.enum(TICKET_STATUSES).optional(),
@@ -22,8 +59,8 @@ const listQuery = z.strictObject({
   overdue: z.enum(['true', 'false']).optional(),
   /** `mine`: the tickets you own; `unassigned`: those nobody has taken; omitted: every ticket you may see. */
   queue: z.enum(['mine', 'unassigned']).optional(),
-  /** `newest` (default), or `deadline`: tickets with a running deadline, the soonest first. */
-  sort: z.enum(['newest', 'deadline']).default('newest'),
+  /** `newest` (default); `deadline`: tickets with a running deadline, the soonest first; `status`, `agency`: by that code, newest first within it. */
+  sort: z.enum(TICKET_SORTS).default('newest'),
   q: z.string().trim().max(100).optional(),
   /** The `next` of the previous page. */
   cursor: z.string().max(200).optional(),
@@ -31,14 +68,15 @@ const listQuery = z.strictObject({
 });
 
 // `s` names the order the cursor belongs to: a cursor of one order never continues the other.
-const cursorSchema = z.object({ t: z.iso.datetime(), n: ticketNumber, s: z.enum(['newest', 'deadline']).default('newest') });
+const cursorSchema = z.object({ t: z.iso.datetime(), n: ticketNumber, s: z.enum(TICKET_SORTS).default('newest'), v: z.string().max(40).optional() });
 
-const encodeCursor = (at: Date, number: string, sort: 'newest' | 'deadline') => Buffer.from(JSON.stringify({ t: at.toISOString(), n: number, ...(sort === 'newest' ? {} : { s: sort }) })).toString('base64url');
+const encodeCursor = (at: Date, number: string, sort: TicketSort, value?: string) =>
+  Buffer.from(JSON.stringify({ t: at.toISOString(), n: number, ...(sort === 'newest' ? {} : { s: sort }), ...(value === undefined ? {} : { v: value }) })).toString('base64url');
 
-function decodeCursor(cursor: string, sort: 'newest' | 'deadline'): { at: Date; number: string } | undefined {
+function decodeCursor(cursor: string, sort: TicketSort): { at: Date; number: string; value?: string } | undefined {
   try {
     const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    return parsed.success && parsed.data.s === sort ? { at: new Date(parsed.data.t), number: parsed.data.n } : undefined;
+    return parsed.success && parsed.data.s === sort ? { at: new Date(parsed.data.t), number: parsed.data.n, ...(parsed.data.v === undefined ? {} : { value: parsed.data.v }) } : undefined;
   } catch {
     return undefined;
   }
@@ -66,23 +104,53 @@ export function ticketRoutes(app: InboxApp, ctx: InboxContext): void {
 
   app.get('/api/tickets', { schema: { tags: ['tickets'], summary: 'Tickets, newest first, with filters and search; `next` continues the list', querystring: listQuery }, preHandler: guard }, async (request, reply) => {
     const operator = operatorOf(request);
-    const { status, agency, category, channel, overdue, q, queue, sort, cursor, limit } = request.query;
+    const { sort, cursor, limit } = request.query;
     const after = cursor === undefined ? undefined : decodeCursor(cursor, sort);
     if (cursor !== undefined && !after) return refuse(reply, 'bad_cursor');
-    const scope = agencyScope(operator);
-    // An agency operator asking for another agency's tickets gets none, not an error that confirms anything.
-    if (scope !== undefined && agency !== undefined && agency !== scope) return { tickets: [], next: null, people: {} };
+    const filters = filtersOf(operator, request.query);
+    if (!filters) return { tickets: [], next: null, total: 0, people: {} };
     const now = ctx.clock();
-    const rows = await ctx.inbox.list(
-      { ...(status ? { status } : {}), ...((scope ?? agency) ? { agency: scope ?? agency } : {}), ...(category ? { category } : {}), ...(channel ? { channel } : {}), ...(overdue ? { overdue: overdue === 'true' } : {}), ...(q ? { text: q } : {}), ...(queue ? { owner: queue === 'mine' ? operator.username : null } : {}), sort, ...(after ? { after } : {}), limit },
-      now,
-    );
+    const [rows, total] = await Promise.all([ctx.inbox.list({ ...filters, ...(after ? { after } : {}), limit }, now), ctx.inbox.count({ ...filters, limit }, now)]);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     const cursorAt = (t: typeof last) => (sort === 'deadline' ? t?.deadline?.at : t?.createdAt);
     const nextAt = rows.length > limit ? cursorAt(last) : undefined;
+    const value = last && (sort === 'status' || sort === 'agency') ? (last[sort] ?? '') : undefined;
     const people = await peopleOf(ctx.operators, page.flatMap((t) => (t.owner ? [`operator:${t.owner}`] : [])));
-    return { tickets: page.map((t) => ticketSummary(t, now)), next: last && nextAt ? encodeCursor(nextAt, last.number, sort) : null, people };
+    return { tickets: page.map((t) => ({ ...ticketSummary(t, now), version: t.version })), next: last && nextAt ? encodeCursor(nextAt, last.number, sort, value) : null, total, people };
+  });
+
+  app.get('/api/tickets/export.csv', { schema: { tags: ['tickets'], summary: 'The filtered list as CSV (formula-safe), within the operator\'s scope; audited', querystring: listQuery.omit({ cursor: true, limit: true }) }, preHandler: guard }, async (request, reply) => {
+    const operator = operatorOf(request);
+    const filters = filtersOf(operator, request.query);
+    const now = ctx.clock();
+    const rows = filters ? (await ctx.inbox.list({ ...filters, limit: EXPORT_LIMIT }, now)).slice(0, EXPORT_LIMIT) : [];
+    const { sort: _sort, ...asked } = request.query;
+    await ctx.audit.record({ at: now, actor: `operator:${operator.username}`, action: 'export_tickets', detail: { filters: asked, rows: rows.length }, ip: request.ip });
+    const stamp = now.toISOString().slice(0, 10);
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="tiket-${stamp}.csv"`)
+      .header('cache-control', 'no-store')
+      .send(exportCsv(rows));
+  });
+
+  app.post('/api/tickets/bulk/assign', { schema: { tags: ['tickets'], summary: 'Transfer several tickets to one agency, each through the normal transfer with its expectedVersion; which were done and which refused', body: bulkAssignBody }, preHandler: [requireOperator(ctx.authenticator, 'assign'), idempotent(ctx.idempotency)] }, async (request) => {
+    const operator = operatorOf(request);
+    const { agency, note: text, tickets } = request.body;
+    const done: string[] = [];
+    const refused: { number: string; code: string }[] = [];
+    for (const { number, expectedVersion } of tickets) {
+      try {
+        const ticket = await visibleTicket(ctx, operator, number);
+        await ctx.tickets.transition(ticket.number, 'route', { agency }, { actor: actorOf(operator), ...(text ? { note: text } : {}), expectedVersion });
+        await ctx.audit.record({ at: ctx.clock(), actor: `operator:${operator.username}`, action: 'assign', ticket: ticket.number, detail: { from: ticket.agency ?? null, to: agency, bulk: true }, ip: request.ip });
+        done.push(number);
+      } catch (error) {
+        refused.push({ number, code: refusalCode(error) });
+      }
+    }
+    return { done, refused };
   });
 
   app.get('/api/tickets/:number', { schema: { tags: ['tickets'], summary: 'One ticket: details, conversation thread, photo URLs, history, notes, the actions open to you', params: ticketParams }, preHandler: guard }, async (request) => {
