@@ -105,6 +105,7 @@ export async function startApplication(config: Config, logger: Logger): Promise<
     // Messages recorded by a process that died before processing them.
     await router.recover();
     const scheduler = startScheduler({ config, tickets, router, outbox, mailer, notices, reports, attachments: storage.attachments, sessions: mongoSessionStore(connection), logger }, mongoJobLeases(connection));
+    inbox.useScheduler(scheduler);
     lifecycle.on('intake', 'scheduler', () => scheduler.stop());
 
     const url = await http.listen({ port: config.server.port, host: process.env.HOST ?? '0.0.0.0' });

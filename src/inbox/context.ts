@@ -8,6 +8,7 @@ import type { AuditStore } from '../storage/audit-store.js';
 import type { InboxStore } from '../storage/inbox-store.js';
 import type { OperatorStore } from '../storage/operator-store.js';
 import type { ReportStore } from '../storage/report-store.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
 import type { TicketService } from '../tickets/service.js';
 import type { IdempotencyDeps } from './idempotency.js';
 import type { Authenticator } from './auth/authenticator.js';
@@ -29,6 +30,8 @@ export interface InboxContext {
   readonly clock: () => Date;
   /** Idempotency keys of actions (routes add `idempotent(ctx.idempotency)` after their guard). */
   readonly idempotency: IdempotencyDeps;
+  /** The scheduler, once started (after the inbox): "generate the report now" runs a job under its lease. */
+  readonly jobs: { scheduler?: Pick<Scheduler, 'runNow'> };
 }
 
 export type InboxApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;

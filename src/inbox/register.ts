@@ -37,6 +37,7 @@ import { ownerRoutes } from './routes/owners.js';
 import { photoRoutes } from './routes/photos.js';
 import { reportRoutes } from './routes/reports.js';
 import { ticketRoutes } from './routes/tickets.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
 import { ensureUi, UI_DIST } from './ui-assets.js';
 import { bootstrapAdmin, type UserDeps } from './users.js';
 
@@ -53,6 +54,8 @@ export interface Inbox {
   /** A preHandler for admin-only pages outside the API (the WhatsApp QR page): a browser without an admin session goes to the login. */
   readonly adminPage: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   readonly events: InboxEvents;
+  /** Lets the reports page run a report job now (the scheduler starts after the inbox). */
+  readonly useScheduler: (scheduler: Pick<Scheduler, 'runNow'>) => void;
 }
 
 const NAMESPACE_EXISTS = 48;
@@ -101,6 +104,7 @@ export async function registerInbox(http: FastifyInstance, deps: InboxDeps): Pro
     canned: loadCannedResponses(config.inbox.cannedFile),
     clock,
     idempotency: { store: mongoIdempotencyStore(connection), ttlMs: config.inbox.idempotencyTtl, clock },
+    jobs: {},
   };
 
   await http.register(fastifyCookie);
@@ -133,6 +137,9 @@ export async function registerInbox(http: FastifyInstance, deps: InboxDeps): Pro
 
   return {
     events,
+    useScheduler(scheduler) {
+      ctx.jobs.scheduler = scheduler;
+    },
     async adminPage(request, reply) {
       const presented = presentedToken(request);
       const auth = presented ? await authenticator.authenticate(presented.token) : null;

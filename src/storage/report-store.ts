@@ -6,7 +6,10 @@ import { reportModel } from './models/report.js';
 import { ticketModel } from './models/ticket.js';
 
 export interface ReportStore {
-  ticketsCreated(from: Date, to: Date, agency?: string): Promise<Ticket[]>;
+  /** Oldest first; `limit` bounds the dashboard's read (indexes `{createdAt}`, `{agency, status, createdAt}`). */
+  ticketsCreated(from: Date, to: Date, agency?: string, limit?: number): Promise<Ticket[]>;
+  /** Tickets created before `before` that stopped waiting on an agency since `since` (the dashboard's backlog at the range's start). */
+  finishedSince(before: Date, since: Date, agency: string | undefined, limit: number): Promise<Ticket[]>;
   /** Tickets still waiting on an agency (open or in progress). */
   unfinished(agency?: string): Promise<Ticket[]>;
   save(report: Report, csv: string, now: Date): Promise<void>;
@@ -20,8 +23,13 @@ export function mongoReportStore(connection: Connection): ReportStore {
   const reports = reportModel(connection);
   const strip = (docs: (Ticket & { _id?: unknown })[]): Ticket[] => docs.map(({ _id, ...t }) => t);
   return {
-    async ticketsCreated(from, to, agency) {
-      return strip(await tickets.find({ createdAt: { $gte: from, $lt: to }, ...(agency ? { agency } : {}) }).sort({ createdAt: 1 }).lean<Ticket[]>());
+    async ticketsCreated(from, to, agency, limit) {
+      const query = tickets.find({ createdAt: { $gte: from, $lt: to }, ...(agency ? { agency } : {}) }).sort({ createdAt: 1 });
+      return strip(await (limit === undefined ? query : query.limit(limit)).lean<Ticket[]>());
+    },
+    async finishedSince(before, since, agency, limit) {
+      const query = { createdAt: { $gte: new Date(since.getTime() - 366 * 86_400_000), $lt: before }, status: { $nin: ['open', 'in_progress'] as Ticket['status'][] }, updatedAt: { $gte: since }, ...(agency ? { agency } : {}) };
+      return strip(await tickets.find(query).sort({ createdAt: -1 }).limit(limit).lean<Ticket[]>());
     },
     async unfinished(agency) {
       return strip(await tickets.find({ status: { $in: ['open', 'in_progress'] }, ...(agency ? { agency } : {}) }).lean<Ticket[]>());

@@ -1,30 +1,64 @@
-// The dashboard (counts and SLA compliance, computed like the daily report)
-// and the stored daily, monthly and monev reports with their CSV. An agency
+// The dashboard over a date range in the city's time zone (counts and SLA
+// compliance computed like the daily report, time to resolve, backlog per
+// day, compliance per agency over time), the stored daily, monthly and monev
+// reports with their CSV, and "generate now" for central operators. An agency
 // operator sees its own figures and its own monev reports only.
 import { z } from 'zod';
+import { backlogByDay, complianceOverTime, RANGE_PRESETS, resolveRange, timeToResolve } from '../../reports/dashboard.js';
 import { buildReport } from '../../reports/report.js';
 import { operatorOf, requireOperator } from '../auth/guard.js';
 import { agencyScope } from '../auth/roles.js';
 import type { InboxApp, InboxContext } from '../context.js';
-import { notFound } from '../errors.js';
+import { invalid, notFound, refuse } from '../errors.js';
+import { idempotent } from '../idempotency.js';
 
 const reportParams = z.strictObject({ id: z.string().regex(/^(?:daily|monthly|monev):[0-9-]{4,10}(?::[A-Za-z0-9_-]{1,64})?$/) });
-const dashboardQuery = z.strictObject({ days: z.coerce.number().int().min(1).max(366).default(30) });
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const dashboardQuery = z.strictObject({ range: z.enum(RANGE_PRESETS).default('30d'), from: date.optional(), to: date.optional() });
+const generateBody = z.strictObject({ kind: z.enum(['daily', 'monthly']) });
+/** At most this many tickets of a range are read (FerretDB scans; MongoDB reads the `createdAt` index). */
+export const DASHBOARD_LIMIT = 20_000;
 
 export function reportRoutes(app: InboxApp, ctx: InboxContext): void {
   const guard = requireOperator(ctx.authenticator, 'reports');
 
-  app.get('/api/reports/dashboard', { schema: { tags: ['reports'], summary: 'Counts by status, agency, category and channel, SLA compliance and the overdue list, over the last `days`', querystring: dashboardQuery }, preHandler: guard }, async (request) => {
+  app.get('/api/reports/dashboard', { schema: { tags: ['reports'], summary: 'Over a range of calendar days in the city\'s time zone (`range`: 7d, 30d, this_month, last_month, or custom with `from` and `to`, YYYY-MM-DD, both included): counts by status, agency, category and channel, first-response compliance (overall, per agency, per agency over time), time to resolve, open tickets per day, and the SLA breach list', querystring: dashboardQuery }, preHandler: guard }, async (request, reply) => {
     const scope = agencyScope(operatorOf(request));
-    const to = ctx.clock();
-    const from = new Date(to.getTime() - request.query.days * 86_400_000);
-    const created = await ctx.reports.ticketsCreated(from, to, scope);
-    const report = buildReport('dashboard', 'daily', { label: `${String(request.query.days)}d`, from, to }, created, await ctx.reports.unfinished(scope), ctx.config.sla, scope);
+    const now = ctx.clock();
+    const range = resolveRange(request.query.range, now, ctx.config.city.timezone, request.query);
+    if (!range) return invalid(reply, [{ field: 'to', problem: 'range' }]);
+    const { from, to } = range;
+    const created = await ctx.reports.ticketsCreated(from, to, scope, DASHBOARD_LIMIT + 1);
+    const truncated = created.length > DASHBOARD_LIMIT;
+    if (truncated) created.length = DASHBOARD_LIMIT;
+    const unfinished = await ctx.reports.unfinished(scope);
+    const report = buildReport('dashboard', 'daily', { label: `${range.fromDate}..${range.toDate}`, from, to }, created, unfinished, ctx.config.sla, scope);
     // SLA compliance per agency, for the chart.
     const byAgency = Object.fromEntries(
       [...new Set(created.flatMap((t) => (t.agency ? [t.agency] : [])))].map((agency) => [agency, buildReport('', 'daily', { label: '', from, to }, created.filter((t) => t.agency === agency), [], ctx.config.sla).firstResponseCompliance]),
     );
-    return { ...report, complianceByAgency: byAgency };
+    // The backlog: what was created in the range, what still waits, and what stopped waiting during it.
+    const earlier = await ctx.reports.finishedSince(from, from, scope, DASHBOARD_LIMIT);
+    return {
+      ...report,
+      range: { preset: range.preset, from: range.fromDate, to: range.toDate, timeZone: ctx.config.city.timezone },
+      truncated,
+      complianceByAgency: byAgency,
+      complianceOverTime: complianceOverTime(created, range, ctx.config.sla),
+      timeToResolve: timeToResolve(created),
+      backlog: backlogByDay([...created, ...unfinished.filter((t) => t.createdAt < to), ...earlier], range, now),
+    };
+  });
+
+  app.post('/api/reports/generate', { schema: { tags: ['reports'], summary: 'Central operators: run the daily report job (yesterday) or the monthly one (last month, with each agency\'s monev) now, under its lease', body: generateBody }, preHandler: [guard, idempotent(ctx.idempotency)] }, async (request, reply) => {
+    const operator = operatorOf(request);
+    if (operator.role !== 'admin') return refuse(reply, 'forbidden');
+    const scheduler = ctx.jobs.scheduler;
+    if (!scheduler) return refuse(reply, 'not_found');
+    const job = request.body.kind === 'daily' ? 'dailyReport' : 'monthlyReport';
+    const result = await scheduler.runNow(job);
+    await ctx.audit.record({ at: ctx.clock(), actor: `operator:${operator.username}`, action: 'generate_report', detail: { job, ran: result.ran }, ip: request.ip });
+    return { job, ran: result.ran, reports: await ctx.inbox.reports(undefined) };
   });
 
   app.get('/api/reports', { schema: { tags: ['reports'], summary: 'Stored reports (daily, monthly, monev)' }, preHandler: guard }, async (request) => {
