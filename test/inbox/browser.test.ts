@@ -78,8 +78,8 @@ describe('operator inbox in the browser', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.getByLabel('Urutkan').selectOption('newest');
 
-    await page.getByLabel('Cari nomor, nama, telepon, uraian…').fill('Gedung Merdeka');
-    await page.getByLabel('Cari nomor, nama, telepon, uraian…').press('Enter');
+    await page.getByLabel('Cari nomor, nama, telepon').fill('Gedung Merdeka');
+    await page.getByLabel('Cari nomor, nama, telepon').press('Enter');
     await expect.poll(() => page.locator('table.tickets tbody tr').count()).toBe(1);
     await page.getByRole('link', { name: road }).click();
     await page.getByRole('heading', { name: road }).waitFor();

@@ -1,0 +1,25 @@
+// The ticket list's own texts (search, sort headers, count, page size, bulk
+// transfer, export), Indonesian first; `say` fills the placeholders.
+export const LIST_TEXTS = {
+  search: ['Cari nomor, nama, telepon, email, alamat, lokasi, uraian…', 'Search number, name, phone, email, address, location, description…'],
+  searchShort: ['Cari nomor, nama, telepon, jalan…', 'Search number, name, phone, street…'],
+  total: ['{n} tiket', '{n} tickets'],
+  totalOne: ['1 tiket', '1 ticket'],
+  shown: ['{shown} dari {n} tiket ditampilkan', '{shown} of {n} tickets shown'],
+  pageSize: ['Per halaman', 'Per page'],
+  sortStatus: ['Status', 'Status'],
+  sortAgency: ['OPD', 'Agency'],
+  sortBy: ['Urutkan menurut {column}', 'Sort by {column}'],
+  selectAll: ['Pilih semua tiket di halaman ini', 'Select every ticket on this page'],
+  selectOne: ['Pilih {number}', 'Select {number}'],
+  selected: ['{n} tiket dipilih', '{n} tickets selected'],
+  transferTo: ['Alihkan ke OPD…', 'Transfer to agency…'],
+  transfer: ['Alihkan yang dipilih', 'Transfer selected'],
+  clear: ['Batalkan pilihan', 'Clear selection'],
+  confirmTransfer: ['Alihkan {n} tiket ke {agency}? Tiket yang sudah diubah orang lain sejak daftar dimuat tidak ikut dialihkan.', 'Transfer {n} tickets to {agency}? Tickets someone else changed since the list was loaded are left as they are.'],
+  done: ['{n} tiket dialihkan ke {agency}.', '{n} tickets transferred to {agency}.'],
+  noneDone: ['Tidak ada tiket yang dialihkan.', 'No ticket was transferred.'],
+  refused: ['Tidak dialihkan: {list}.', 'Not transferred: {list}.'],
+  exportCsv: ['Unduh CSV', 'Download CSV'],
+  exportHint: ['Daftar sesuai filter ini (maks. 5.000 baris)', 'The list with these filters (at most 5,000 rows)'],
+} satisfies Record<string, [string, string]>;
