@@ -1,6 +1,7 @@
 // The ticket list in headless Chromium as a call-centre operator uses it: the
 // search narrows the list while they type, a header sorts it, and two
 // selected tickets are transferred at once with a summary in words.
+import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApplication } from '../../src/app/application.js';
@@ -77,6 +78,17 @@ describe('the ticket list in the browser', () => {
     for (const number of [first, second]) expect((await admin.get<{ agency: string }>(`/api/tickets/${number}`)).body.agency).toBe('DISHUB');
     await expect.poll(() => page.locator('table.tickets tbody tr td:nth-child(3)').allTextContents()).toEqual(['DISHUB', 'DISHUB', 'DLH', 'DLH', 'DPUPR']);
     await page.screenshot({ path: screenshotPath('inbox-list-transferred') });
+
+    // The CSV of what is on screen (here: DISHUB's two), and the download in the audit trail in words.
+    await page.getByLabel('Semua OPD').selectOption('DISHUB');
+    await expect.poll(() => listed(page)).toHaveLength(2);
+    const download = page.waitForEvent('download');
+    await page.getByRole('link', { name: 'Unduh CSV' }).click();
+    const csv = await readFile((await (await download).path()), 'utf8');
+    expect(csv.trim().split('\r\n')).toHaveLength(3);
+    expect(csv).toContain(first);
+    await page.getByRole('link', { name: 'Jejak audit' }).click();
+    await expect.poll(() => page.locator('main').textContent()).toContain('Mengunduh daftar tiket sebagai CSV (2 tiket)');
     await context.close();
   });
 
