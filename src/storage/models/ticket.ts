@@ -83,6 +83,11 @@ ticketSchema.index({ createdAt: -1 });
 ticketSchema.index({ 'deadline.at': 1, _id: 1 });
 ticketSchema.index({ owner: 1, createdAt: -1 });
 ticketSchema.index({ 'intake.messageId': 1 });
+// The inbox list sorted by agency (newest first within one), and the reporter's phone and email a search or a caller
+// lookup names (a search's unanchored regex scans these keys instead of the documents on MongoDB; FerretDB scans).
+ticketSchema.index({ agency: 1, createdAt: -1, _id: -1 });
+ticketSchema.index({ 'reporter.phone': 1 });
+ticketSchema.index({ 'reporter.email': 1 });
 
 export type TicketModel = Model<Ticket & { _id: string }>;
 
