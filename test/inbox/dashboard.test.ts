@@ -132,7 +132,7 @@ describe('generating a report now', () => {
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(csv.body.startsWith('number,created_at,channel')).toBe(true);
     const audit = (await admin.get<{ entries: { action: string; detail?: { job?: string } }[] }>('/api/audit?limit=50')).body.entries;
-    expect(audit.filter((e) => e.action === 'generate_report' && e.detail?.job === 'dailyReport')).toHaveLength(2);
+    expect(audit.filter((e) => e.action === 'generate_daily_report' && e.detail?.job === 'dailyReport')).toHaveLength(2);
   });
 
   it('makes the monthly report and every agency\'s monev; an agency operator may not and sees its own monev only', async () => {

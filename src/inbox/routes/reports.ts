@@ -57,7 +57,7 @@ export function reportRoutes(app: InboxApp, ctx: InboxContext): void {
     if (!scheduler) return refuse(reply, 'not_found');
     const job = request.body.kind === 'daily' ? 'dailyReport' : 'monthlyReport';
     const result = await scheduler.runNow(job);
-    await ctx.audit.record({ at: ctx.clock(), actor: `operator:${operator.username}`, action: 'generate_report', detail: { job, ran: result.ran }, ip: request.ip });
+    await ctx.audit.record({ at: ctx.clock(), actor: `operator:${operator.username}`, action: `generate_${request.body.kind}_report`, detail: { job, ran: result.ran }, ip: request.ip });
     return { job, ran: result.ran, reports: await ctx.inbox.reports(undefined) };
   });
 
