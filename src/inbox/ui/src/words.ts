@@ -91,8 +91,6 @@ const AUDIT: Readonly<Record<string, Pair>> = {
   download_report: ['Mengunduh laporan {report}', 'Downloaded report {report}'],
   generate_daily_report: ['Membuat laporan harian sekarang', 'Generated the daily report now'],
   generate_monthly_report: ['Membuat laporan bulanan dan monev sekarang', 'Generated the monthly and monev reports now'],
-  generate_daily_report: ['Membuat laporan harian sekarang', 'Generated the daily report now'],
-  generate_monthly_report: ['Membuat laporan bulanan dan monev sekarang', 'Generated the monthly and monev reports now'],
   export_tickets: ['Mengunduh daftar tiket sebagai CSV ({rows} tiket)', 'Downloaded the ticket list as CSV ({rows} tickets)'],
   take: ['Mengambil tiket (sebelumnya: {fromUser})', 'Took the ticket (before: {fromUser})'],
   hand_over: ['Menyerahkan tiket kepada {toUser} (sebelumnya: {fromUser})', 'Handed the ticket to {toUser} (before: {fromUser})'],
