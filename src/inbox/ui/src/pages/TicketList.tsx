@@ -36,7 +36,7 @@ function paramsOf(filters: Filters, forExport = false): URLSearchParams {
 /** A ticket number that may wrap only before its sequence, so a narrow column shows "ADU-2612-" above "00005". */
 function TicketNumber({ number }: { number: string }) {
   const cut = number.lastIndexOf('-') + 1;
-  return <><span class="nb">{number.slice(0, cut)}</span><wbr /><span class="nb">{number.slice(cut)}</span></>;
+  return <><span class="nb">{number.slice(0, cut)}</span><span class="nb">{number.slice(cut)}</span></>;
 }
 
 interface BulkAnswer { done: string[]; refused: { number: string; code: string }[] }
@@ -167,7 +167,7 @@ export function TicketList({ me, meta, live }: { me: Me; meta: Meta; live: LiveE
           <tbody>
             {rows.map((r) => (
               <tr key={r.number} class={[fresh.has(r.number) ? 'fresh' : '', selected.has(r.number) ? 'picked' : ''].join(' ').trim()}>
-                <td class="num">{canBulk && <input type="checkbox" class="pick" checked={selected.has(r.number)} aria-label={say(L.selectOne, { number: r.number })} onChange={() => { toggle(r.number); }} />}<a href={`#/t/${r.number}`}><TicketNumber number={r.number} /></a>{r.overdue && !r.deadline && <span class="badge overdue">{t('overdue')}</span>}{fresh.has(r.number) && <span class="badge live">{t('updated')}</span>}</td>
+                <td class="num"><span class="num-line">{canBulk && <input type="checkbox" class="pick" checked={selected.has(r.number)} aria-label={say(L.selectOne, { number: r.number })} onChange={() => { toggle(r.number); }} />}<a href={`#/t/${r.number}`}><TicketNumber number={r.number} /></a></span>{r.overdue && !r.deadline && <span class="badge overdue">{t('overdue')}</span>}{fresh.has(r.number) && <span class="badge live">{t('updated')}</span>}</td>
                 <td><span class={`status s-${r.status}`}>{label(r.status)}</span></td>
                 <td>{r.agency ?? '—'}</td>
                 <td>{label(r.channel)}</td>
