@@ -33,6 +33,7 @@ import { actionRoutes } from './routes/actions.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { eventRoutes } from './routes/events.js';
+import { intakeRoutes } from './routes/intake.js';
 import { ownerRoutes } from './routes/owners.js';
 import { photoRoutes } from './routes/photos.js';
 import { reportRoutes } from './routes/reports.js';
@@ -126,6 +127,7 @@ export async function registerInbox(http: FastifyInstance, deps: InboxDeps): Pro
     const app = scope.withTypeProvider<ZodTypeProvider>();
     authRoutes(app, ctx);
     ticketRoutes(app, ctx);
+    intakeRoutes(app, ctx);
     actionRoutes(app, ctx);
     ownerRoutes(app, ctx);
     photoRoutes(app, ctx);

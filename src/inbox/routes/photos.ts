@@ -56,8 +56,8 @@ export function photoRoutes(app: InboxApp, ctx: InboxContext): void {
   });
 }
 
-/** Stores one photo of the result; what was wrong with it otherwise, as the UI's details (the file's name and why). */
-async function storePhoto(ctx: InboxContext, part: MultipartFile, photos: AttachmentRef[]): Promise<{ filename: string; reason: string; limit?: number } | undefined> {
+/** Stores one photo (of the result, or of a phone intake); what was wrong with it otherwise, as the UI's details (the file's name and why). */
+export async function storePhoto(ctx: InboxContext, part: MultipartFile, photos: AttachmentRef[]): Promise<{ filename: string; reason: string; limit?: number } | undefined> {
   let bytes: Buffer;
   try {
     bytes = await part.toBuffer();

@@ -1,0 +1,16 @@
+// A complaint an operator took by phone or at the counter: its number sent to
+// the caller on a channel they used before (WhatsApp, Telegram, email), so
+// they can check it with STATUS. It changes no state; outside WhatsApp's
+// window it goes as the `operatorReply` template with the same words.
+import type { Notice } from '../context.js';
+import { asLateNotice } from '../notice-template.js';
+
+/** The ticket number of a complaint taken by an operator, told to the caller. */
+export function phoneIntakeNumber(ticket: string, via: 'phone' | 'walk_in'): Notice {
+  const notice: Notice = (state, view) => ({
+    state,
+    replies: [{ text: view.t(view.capabilities.oneShot ? 'phone_intake.number_by_mail' : 'phone_intake.number', { number: ticket, via: view.t(`phone_intake.via.${via}`) }) }],
+  });
+  // The template's own words frame it ("Pesan dari petugas tentang laporan {number}"); the city's language fills it.
+  return asLateNotice(notice, 'operatorReply', [ticket, `Laporan Anda tercatat dengan nomor tiket ${ticket}. Ketik STATUS ${ticket} untuk mengecek perkembangannya.`]);
+}
