@@ -37,6 +37,8 @@ import { intakeRoutes } from './routes/intake.js';
 import { ownerRoutes } from './routes/owners.js';
 import { photoRoutes } from './routes/photos.js';
 import { reportRoutes } from './routes/reports.js';
+import { reporterRoutes } from './routes/reporter.js';
+import { preparePersonStore } from '../storage/person-store.js';
 import { ticketRoutes } from './routes/tickets.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import { ensureUi, UI_DIST } from './ui-assets.js';
@@ -76,6 +78,7 @@ export async function registerInbox(http: FastifyInstance, deps: InboxDeps): Pro
     await model.createIndexes();
   }
   const clock = deps.clock ?? (() => new Date());
+  const people = await preparePersonStore(connection);
   const operators = mongoOperatorStore(connection);
   const sessions = mongoSessionStore(connection);
   const audit = mongoAuditStore(connection);
@@ -132,6 +135,7 @@ export async function registerInbox(http: FastifyInstance, deps: InboxDeps): Pro
     ownerRoutes(app, ctx);
     photoRoutes(app, ctx);
     reportRoutes(app, ctx);
+    reporterRoutes(app, ctx, people);
     eventRoutes(app, ctx);
     adminRoutes(app, ctx, users);
   });
