@@ -232,6 +232,14 @@ export const configSchema = z
       cannedFile: z.string().min(1),
       /** How long an action's Idempotency-Key answers a repeat with the first answer (a double click, a retry after a lost reply). */
       idempotencyTtl: duration,
+      /** Round-robin: a ticket reaching an agency with no owner goes to its least-loaded active operator below `cap` open tickets; per agency overrides. */
+      roundRobin: z
+        .strictObject({
+          enabled: z.boolean(),
+          cap: z.number().int().min(1).max(1000),
+          agencies: z.record(z.string(), z.strictObject({ enabled: z.boolean().optional(), cap: z.number().int().min(1).max(1000).optional() })).optional(),
+        })
+        .default({ enabled: false, cap: 10 }),
     }),
     admin: z.strictObject({ username: z.string().min(1).optional(), password: z.string().min(8, 'expected at least 8 characters').optional() }),
   })

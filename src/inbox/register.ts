@@ -32,6 +32,7 @@ import { storeAnswer } from './idempotency.js';
 import { actionRoutes } from './routes/actions.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
+import { roundRobin } from './round-robin.js';
 import { eventRoutes } from './routes/events.js';
 import { intakeRoutes } from './routes/intake.js';
 import { ownerRoutes } from './routes/owners.js';
@@ -89,6 +90,13 @@ export async function registerInbox(http: FastifyInstance, deps: InboxDeps): Pro
   const events = new InboxEvents();
   deps.tickets.onEvent((event) => {
     events.publish({ type: 'ticket', number: event.ticket.number, status: event.ticket.status, ...(event.ticket.agency ? { agency: event.ticket.agency } : {}), action: event.type === 'created' ? 'create' : event.action });
+  });
+  const assign = roundRobin({ config: config.inbox.roundRobin, connection, operators, inbox: mongoInboxStore(connection), audit, events, clock });
+  deps.tickets.onEvent((event) => {
+    // A ticket reaching an agency (created there or transferred to it) with no owner: round-robin, when on.
+    if (event.type === 'created' || event.action === 'route') {
+      assign(event.ticket).catch((error: unknown) => { logger.error({ err: error, ticket: event.ticket.number }, 'round-robin assignment failed'); });
+    }
   });
   deps.router.onTicketMessage((number) => {
     void deps.tickets.get(number).then((ticket) => { events.publish({ type: 'message', number, ...(ticket.agency ? { agency: ticket.agency } : {}) }); }, () => undefined);
