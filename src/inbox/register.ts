@@ -31,6 +31,8 @@ import { InboxEvents } from './events.js';
 import { storeAnswer } from './idempotency.js';
 import { actionRoutes } from './routes/actions.js';
 import { adminRoutes } from './routes/admin.js';
+import { macroRoutes } from './routes/macros.js';
+import { mongoLabelStore } from '../storage/label-store.js';
 import { authRoutes } from './routes/auth.js';
 import { roundRobin } from './round-robin.js';
 import { eventRoutes } from './routes/events.js';
@@ -140,6 +142,7 @@ export async function registerInbox(http: FastifyInstance, deps: InboxDeps): Pro
     ticketRoutes(app, ctx);
     intakeRoutes(app, ctx);
     actionRoutes(app, ctx);
+    macroRoutes(app, ctx, mongoLabelStore(connection));
     ownerRoutes(app, ctx);
     photoRoutes(app, ctx);
     reportRoutes(app, ctx);

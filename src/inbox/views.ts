@@ -28,6 +28,7 @@ export function ticketSummary(ticket: TicketListItem, now: Date) {
     overdue: isOverdue(ticket, now),
     deadline: deadlineView(ticket, now),
     owner: ticket.owner ?? null,
+    labels: ticket.labels ?? [],
     createdAt: ticket.createdAt,
     updatedAt: ticket.updatedAt,
     version: ticket.version,

@@ -17,6 +17,8 @@ export interface TicketQuery {
   readonly text?: string;
   /** The owner's username (`mine`), or `null` for tickets nobody has taken yet. */
   readonly owner?: string | null;
+  /** A label's code. */
+  readonly label?: string;
   /**
    * `newest` (default); `deadline`: the tickets with a running deadline, the soonest (most overdue) first;
    * `status` or `agency`: by that code (no agency first), the newest first within each.
@@ -67,6 +69,7 @@ export function ticketFilter(query: TicketQuery, now: Date): Record<string, unkn
   if (query.agency) and.push({ agency: query.agency });
   if (query.category) and.push({ category: query.category });
   if (query.channel) and.push({ channel: query.channel });
+  if (query.label) and.push({ labels: query.label });
   if (query.owner !== undefined) and.push({ owner: query.owner ?? { $exists: false } });
   if (query.overdue === true) {
     and.push({

@@ -136,6 +136,8 @@ export interface Ticket {
   history: HistoryEntry[];
   /** Operators' internal notes (the inbox); not part of the life cycle, so adding one leaves `version` alone. */
   notes?: InternalNote[];
+  /** Codes from the inbox's configured labels; like notes, not part of the life cycle. */
+  labels?: string[];
   version: number;
   createdAt: Date;
   updatedAt: Date;

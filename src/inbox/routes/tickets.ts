@@ -19,12 +19,12 @@ import { csvCell } from '../../reports/report.js';
 import type { Operator } from '../auth/roles.js';
 
 /** The filters of the list and of its CSV export, in the store's terms; undefined when the operator's scope leaves nothing. */
-function filtersOf(operator: Operator, query: { status?: TicketQuery['status']; agency?: string; category?: string; channel?: TicketQuery['channel']; overdue?: 'true' | 'false'; q?: string; queue?: 'mine' | 'unassigned'; sort: TicketSort }): Omit<TicketQuery, 'limit'> | undefined {
-  const { status, agency, category, channel, overdue, q, queue, sort } = query;
+function filtersOf(operator: Operator, query: { status?: TicketQuery['status']; agency?: string; category?: string; channel?: TicketQuery['channel']; overdue?: 'true' | 'false'; q?: string; queue?: 'mine' | 'unassigned'; label?: string; sort: TicketSort }): Omit<TicketQuery, 'limit'> | undefined {
+  const { status, agency, category, channel, overdue, q, queue, label, sort } = query;
   const scope = agencyScope(operator);
   // An agency operator asking for another agency's tickets gets none, not an error that confirms anything.
   if (scope !== undefined && agency !== undefined && agency !== scope) return undefined;
-  return { ...(status ? { status } : {}), ...((scope ?? agency) ? { agency: scope ?? agency } : {}), ...(category ? { category } : {}), ...(channel ? { channel } : {}), ...(overdue ? { overdue: overdue === 'true' } : {}), ...(q ? { text: q } : {}), ...(queue ? { owner: queue === 'mine' ? operator.username : null } : {}), sort };
+  return { ...(status ? { status } : {}), ...((scope ?? agency) ? { agency: scope ?? agency } : {}), ...(category ? { category } : {}), ...(channel ? { channel } : {}), ...(overdue ? { overdue: overdue === 'true' } : {}), ...(q ? { text: q } : {}), ...(queue ? { owner: queue === 'mine' ? operator.username : null } : {}), ...(label ? { label } : {}), sort };
 }
 
 const EXPORT_LIMIT = 5_000;
@@ -59,6 +59,8 @@ const listQuery = z.strictObject({
   overdue: z.enum(['true', 'false']).optional(),
   /** `mine`: the tickets you own; `unassigned`: those nobody has taken; omitted: every ticket you may see. */
   queue: z.enum(['mine', 'unassigned']).optional(),
+  /** A label's code (config/macros.yaml). */
+  label: z.string().regex(/^[a-z0-9_-]{1,40}$/).optional(),
   /** `newest` (default); `deadline`: tickets with a running deadline, the soonest first; `status`, `agency`: by that code, newest first within it. */
   sort: z.enum(TICKET_SORTS).default('newest'),
   q: z.string().trim().max(100).optional(),

@@ -67,6 +67,7 @@ export const ticketSchema = new Schema<Ticket & { _id: string }>(
     slaBreaches: { type: [new Schema({ kind: String, at: Date, agency: String, key: String }, { _id: false })], default: undefined },
     history: { type: [historyEntry], default: [] },
     notes: { type: [new Schema({ at: Date, author: String, text: String }, { _id: false })], default: undefined },
+    labels: { type: [String], default: undefined },
     version: { type: Number, required: true, default: 0 },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
@@ -82,6 +83,7 @@ ticketSchema.index({ status: 1, createdAt: -1 });
 ticketSchema.index({ createdAt: -1 });
 ticketSchema.index({ 'deadline.at': 1, _id: 1 });
 ticketSchema.index({ owner: 1, createdAt: -1 });
+ticketSchema.index({ labels: 1, createdAt: -1 });
 ticketSchema.index({ 'intake.messageId': 1 });
 // The inbox list sorted by agency (newest first within one), and the reporter's phone and email a search or a caller
 // lookup names (a search's unanchored regex scans these keys instead of the documents on MongoDB; FerretDB scans).
