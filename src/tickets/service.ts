@@ -95,7 +95,7 @@ export class TicketService {
     };
     if (category.agency !== undefined) {
       ticket.agency = category.agency;
-      ticket.due = { ...firstResponseDue(now, this.config.sla), agencyNotice: now };
+      ticket.due = { ...firstResponseDue(now, this.config.sla, this.config.city.timezone), agencyNotice: now };
       if (ticket.due.firstResponse) ticket.deadline = { kind: 'firstResponse', start: now, at: ticket.due.firstResponse };
       created.note = `agency ${category.agency}`;
       // The same as data, so views name the agency instead of showing this English note.
@@ -186,7 +186,7 @@ export class TicketService {
     if (options.expectedVersion !== undefined && options.expectedVersion !== current.version) throw new ConcurrentUpdateError(number, action);
     this.checkInput(action, input, current.status, number);
     const now = this.clock();
-    const change = planTransition(current, action, input, { actor: options.actor, note: options.note, now, sla: this.config.sla });
+    const change = planTransition(current, action, input, { actor: options.actor, note: options.note, now, sla: this.config.sla, timeZone: this.config.city.timezone });
     const updated = await this.store.applyChange(number, { status: current.status, version: current.version }, change, now);
     if (!updated) {
       const latest = await this.get(number);

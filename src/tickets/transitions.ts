@@ -2,6 +2,7 @@
 // status, where it leads, and what it changes. `planTransition` is pure; the
 // service applies its result as one conditional update.
 import type { SlaConfig } from '../config/schema.js';
+import { addSlaTime } from './calendar.js';
 import { IllegalTransitionError } from './errors.js';
 import { type Actor, type AgencyResult, type AttachmentRef, type CloseReason, type Due, DUE_FIELDS, type HistoryEntry, type MilestoneKind, type RunningDeadline, type Ticket, type TicketStatus } from './model.js';
 
@@ -90,6 +91,8 @@ export interface TransitionContext {
   readonly now: Date;
   readonly sla: SlaConfig;
   readonly note?: string;
+  /** The city's time zone, for SLAs counted in working time (`sla.calendar`); Asia/Jakarta when absent. */
+  readonly timeZone?: string;
 }
 
 export function canTransition(status: TicketStatus, action: TransitionAction): boolean {
@@ -153,19 +156,27 @@ function runningDeadline(effect: Effect, now: Date): RunningDeadline | undefined
   return undefined;
 }
 
-/** Deadline and reminder moment for a target that starts now. */
-function deadline(now: Date, span: number, ratio: number): { due: Date; reminder: Date } {
-  return { due: new Date(now.getTime() + span), reminder: new Date(now.getTime() + Math.round(span * ratio)) };
+export const DEFAULT_TIME_ZONE = 'Asia/Jakarta';
+
+/**
+ * Deadline and reminder moment for an agency's target that starts now, in clock or working time
+ * (`sla.calendar`, see calendar.ts): the reminder is the same share of the span, counted the same way.
+ */
+function deadline(now: Date, span: number, sla: SlaConfig, timeZone: string): { due: Date; reminder: Date } {
+  return {
+    due: addSlaTime(now, span, sla.calendar, timeZone),
+    reminder: addSlaTime(now, Math.round(span * sla.firstResponseReminderRatio), sla.calendar, timeZone),
+  };
 }
 
 /** The first-response deadline of a ticket that has just reached an agency; also used at creation. */
-export function firstResponseDue(now: Date, sla: SlaConfig): Pick<Due, 'firstResponse' | 'firstResponseReminder'> {
-  const d = deadline(now, sla.firstResponse, sla.firstResponseReminderRatio);
+export function firstResponseDue(now: Date, sla: SlaConfig, timeZone = DEFAULT_TIME_ZONE): Pick<Due, 'firstResponse' | 'firstResponseReminder'> {
+  const d = deadline(now, sla.firstResponse, sla, timeZone);
   return { firstResponse: d.due, firstResponseReminder: d.reminder };
 }
 
-function followUpDue(now: Date, sla: SlaConfig): Record<string, Date> {
-  const d = deadline(now, sla.followUp, sla.firstResponseReminderRatio);
+function followUpDue(now: Date, sla: SlaConfig, timeZone = DEFAULT_TIME_ZONE): Record<string, Date> {
+  const d = deadline(now, sla.followUp, sla, timeZone);
   return { 'due.followUp': d.due, 'due.followUpReminder': d.reminder };
 }
 
@@ -175,8 +186,8 @@ const closed = (reason: CloseReason, now: Date): Effect => ({
 });
 
 const EFFECTS: { [A in TransitionAction]: (input: TransitionInputs[A], ctx: TransitionContext) => Effect } = {
-  route: ({ agency, category }, { now, sla }) => {
-    const due = firstResponseDue(now, sla);
+  route: ({ agency, category }, { now, sla, timeZone }) => {
+    const due = firstResponseDue(now, sla, timeZone);
     return {
       set: {
         agency,
@@ -191,8 +202,8 @@ const EFFECTS: { [A in TransitionAction]: (input: TransitionInputs[A], ctx: Tran
   },
   forward: ({ forwardTo }) => ({ set: { forwardedTo: forwardTo }, unset: dueExcept() }),
   reject: (_input, { now }) => ({ set: { closedAt: now }, unset: dueExcept() }),
-  respond: (_input, { now, sla }) => ({
-    set: { firstRespondedAt: now, ...followUpDue(now, sla) },
+  respond: (_input, { now, sla, timeZone }) => ({
+    set: { firstRespondedAt: now, ...followUpDue(now, sla, timeZone) },
     unset: dueExcept('followUp', 'followUpReminder'),
   }),
   submitResult: ({ text, attachments = [] }, { now, actor }) => {
@@ -208,13 +219,13 @@ const EFFECTS: { [A in TransitionAction]: (input: TransitionInputs[A], ctx: Tran
     },
     unset: dueExcept('confirmationRequest', 'confirmationReminder', 'autoClose'),
   }),
-  returnToAgency: (_input, { now, sla }) => ({
-    set: followUpDue(now, sla),
+  returnToAgency: (_input, { now, sla, timeZone }) => ({
+    set: followUpDue(now, sla, timeZone),
     unset: [...dueExcept('followUp', 'followUpReminder'), 'result'],
   }),
   confirm: (_input, { now }) => closed('confirmed', now),
-  reopen: (_input, { now, sla }) => ({
-    set: followUpDue(now, sla),
+  reopen: (_input, { now, sla, timeZone }) => ({
+    set: followUpDue(now, sla, timeZone),
     unset: [...dueExcept('followUp', 'followUpReminder'), 'result', 'closeReason', 'closedAt', 'resolvedAt'],
     inc: { reopenCount: 1 },
   }),
