@@ -11,6 +11,7 @@ export function switchLang(): void {
 
 const TEXTS = {
   appTitle: ['Kotak masuk operator', 'Operator inbox'],
+  menu: ['Menu', 'Menu'],
   username: ['Nama pengguna', 'Username'],
   password: ['Kata sandi', 'Password'],
   login: ['Masuk', 'Log in'],

@@ -32,6 +32,8 @@ function App() {
   const [meta, setMeta] = useState<Meta | null>(null);
   const [live, setLive] = useState<LiveEvent>({ seq: 0, type: '', number: '' });
   const hash = useHash();
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => { setMenuOpen(false); }, [hash]); // a followed link closes the phone's menu
 
   const loadMe = () => {
     api<Me>('GET', '/api/auth/me').then((m) => { setCsrf(m.csrfToken); setMe(m); }, () => { setMe(null); });
@@ -67,7 +69,8 @@ function App() {
       <header class="top">
         <strong>{t('appTitle')}</strong>
         <span class="city">{meta.city}</span>
-        <nav>
+        <button type="button" class="menu-toggle" aria-expanded={menuOpen} aria-controls="top-menu" onClick={() => { setMenuOpen(!menuOpen); }}>{t('menu')}</button>
+        <nav id="top-menu" class={menuOpen ? 'open' : undefined} aria-label={t('menu')}>
           <a href="#/">{t('tickets')}</a>
           {can('reports') && <a href="#/dashboard">{t('dashboard')}</a>}
           {can('create') && <a href="#/new">{t('newComplaint')}</a>}

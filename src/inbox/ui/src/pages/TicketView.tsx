@@ -106,7 +106,7 @@ export function TicketView({ number, me, meta, live }: { number: string; me: Me;
         <div>
           <section class="card">
             <h2>{t('conversation')}</h2>
-            <ol class="thread" ref={thread}>
+            <ol class="thread" ref={thread} tabIndex={0} aria-label={t('conversation')}>
               {ticket.thread.map((m) => (
                 <li class={`msg msg--${m.direction}${m.author.startsWith('operator:') ? ' msg--operator' : ''}`} key={m.id}>
                   <span class="who">{m.author.startsWith('agency:') && !m.author.includes('/') ? named(m.author.slice('agency:'.length)) : m.direction === 'in' ? t('reporter') : m.author === 'bot' ? t('bot') : actorName(m.author, ticket.people)}</span>
