@@ -6,6 +6,7 @@ import { DeadlineBadge, deadlineTitle } from '../deadline.js';
 import { useActionKeys } from '../keys.js';
 import { actorName, agencyName, historyLine } from '../words.js';
 import { OwnerPanel } from './OwnerPanel.js';
+import { ReporterPanel } from './ReporterPanel.js';
 import { TicketActions } from './TicketActions.js';
 import type { LiveEvent } from '../main.js';
 import { MapPin } from './MapPin.js';
@@ -77,6 +78,7 @@ export function TicketView({ number, me, meta, live }: { number: string; me: Me;
             <p class="description">{ticket.description}</p>
             <Photos photos={ticket.photos} />
           </section>
+          <ReporterPanel ticket={ticket} me={me} meta={meta} />
           <section class="card">
             <h2>{t('location')}</h2>
             {loc ? (

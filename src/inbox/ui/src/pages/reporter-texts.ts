@@ -1,0 +1,20 @@
+// The reporter panel's own texts (other tickets, channels, identities to merge),
+// Indonesian first; `say` fills the placeholders.
+export const REPORTER_TEXTS = {
+  title: ['Tiket dan kanal pelapor', "The reporter's tickets and channels"],
+  channels: ['Kanal', 'Channels'],
+  thisTicket: ['tiket ini', 'this ticket'],
+  otherTickets: ['Tiket lain', 'Other tickets'],
+  none: ['Belum ada tiket lain dari pelapor ini.', 'No other tickets from this reporter.'],
+  more: ['Hanya 20 tiket terbaru yang ditampilkan.', 'Only the 20 newest tickets are shown.'],
+  maybe: ['Mungkin orang yang sama', 'Maybe the same person'],
+  samePhone: ['telepon sama', 'same phone'],
+  sameEmail: ['email sama', 'same email'],
+  ticketCount: ['{n} tiket', '{n} tickets'],
+  merge: ['Gabungkan', 'Merge'],
+  split: ['Pisahkan', 'Separate'],
+  confirmMerge: ['Gabungkan {identity} dengan pelapor ini? Tiket-tiketnya akan tampil di sini sebagai tiket orang yang sama. Bisa dipisahkan lagi kapan saja.', 'Merge {identity} with this reporter? Its tickets will be shown here as the same person\'s. It can be separated again at any time.'],
+  confirmSplit: ['Pisahkan {identity} dari pelapor ini? Tiket-tiketnya tidak lagi tampil di sini.', 'Separate {identity} from this reporter? Its tickets are no longer shown here.'],
+  merged: ['{identity} digabungkan.', '{identity} merged.'],
+  separated: ['{identity} dipisahkan.', '{identity} separated.'],
+} as const;
