@@ -101,6 +101,9 @@ const AUDIT: Readonly<Record<string, Pair>> = {
   user_reset: ['Mengatur kata sandi {user}', 'Set the password of {user}'],
   user_disable: ['Menonaktifkan {user}', 'Disabled {user}'],
   user_enable: ['Mengaktifkan {user}', 'Enabled {user}'],
+  view_reporter: ['Melihat tiket dan kanal pelapor', "Viewed the reporter's tickets and channels"],
+  merge_identity: ['Menggabungkan identitas {channel} dengan pelapor', 'Merged a {channel} identity with the reporter'],
+  split_identity: ['Memisahkan identitas {channel} dari pelapor', 'Separated a {channel} identity from the reporter'],
 };
 
 /** One audit entry as a sentence ("Menambah operator Rina (Operator DISHUB) sebagai Operator OPD"). */
