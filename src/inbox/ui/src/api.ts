@@ -56,6 +56,8 @@ export interface TicketRow {
   deadline: Deadline | null;
   /** The operator who works the ticket (a username; names in `people`). */
   owner: string | null;
+  /** Label codes (config/macros.yaml); names and colours from GET /api/macros. */
+  labels: string[];
   createdAt: string;
   version: number;
 }

@@ -8,6 +8,8 @@ import type { People } from '../words.js';
 import type { LiveEvent } from '../main.js';
 import { Confirm, type Confirmation } from './Confirm.js';
 import { LIST_TEXTS as L } from './list-texts.js';
+import { MACRO_TEXTS as M } from './macro-texts.js';
+import { type InboxLabel, LabelChips, macroConfig } from './MacroPanel.js';
 
 const STATUSES = ['open', 'in_progress', 'resolved', 'closed', 'forwarded', 'rejected'];
 const CHANNELS = ['whatsapp', 'telegram', 'email', 'webchat', 'phone', 'walk_in'];
@@ -21,7 +23,7 @@ function queuesOf(me: Me): [string, TextKey][] {
   return own ? [['mine', 'queueMine'], ['unassigned', 'queueUnassigned'], all] : [['unassigned', 'queueUnassigned'], all];
 }
 
-interface Filters { status: string; agency: string; category: string; channel: string; overdue: boolean; q: string; sort: string; queue: string; limit: string }
+interface Filters { status: string; agency: string; category: string; channel: string; overdue: boolean; q: string; sort: string; queue: string; limit: string; label: string }
 
 /** The filters as the API's query (without the page size and cursor when `forExport`). */
 function paramsOf(filters: Filters, forExport = false): URLSearchParams {
@@ -42,7 +44,9 @@ function TicketNumber({ number }: { number: string }) {
 interface BulkAnswer { done: string[]; refused: { number: string; code: string }[] }
 
 export function TicketList({ me, meta, live }: { me: Me; meta: Meta; live: LiveEvent }) {
-  const [filters, setFilters] = useState<Filters>({ status: '', agency: '', category: '', channel: '', overdue: false, q: '', sort: 'newest', queue: '', limit: '25' });
+  const [filters, setFilters] = useState<Filters>({ status: '', agency: '', category: '', channel: '', overdue: false, q: '', sort: 'newest', queue: '', limit: '25', label: '' });
+  const [labelList, setLabelList] = useState<InboxLabel[]>([]);
+  useEffect(() => { macroConfig().then((c) => { setLabelList(c.labels); }, () => undefined); }, []);
   const [people, setPeople] = useState<People>({});
   const [rows, setRows] = useState<TicketRow[]>([]);
   const [total, setTotal] = useState<number | null>(null);
@@ -138,6 +142,7 @@ export function TicketList({ me, meta, live }: { me: Me; meta: Meta; live: LiveE
         {me.operator.role !== 'agency' && <select onChange={set('agency')} aria-label={t('allAgencies')}><option value="">{t('allAgencies')}</option>{meta.agencies.map((a) => <option value={a.code}>{a.code}</option>)}</select>}
         <select onChange={set('category')} aria-label={t('allCategories')}><option value="">{t('allCategories')}</option>{meta.categories.map((c) => <option value={c.code}>{localized(c.name)}</option>)}</select>
         <select onChange={set('channel')} aria-label={t('allChannels')}><option value="">{t('allChannels')}</option>{CHANNELS.map((c) => <option value={c}>{label(c)}</option>)}</select>
+        {labelList.length > 0 && <select onChange={set('label')} aria-label={say(M.allLabels)}><option value="">{say(M.allLabels)}</option>{labelList.map((l) => <option value={l.code}>{localized(l.name)}</option>)}</select>}
         <select value={filters.sort} onChange={set('sort')} aria-label={t('sortBy')}>
           <option value="newest">{t('sortNewest')}</option><option value="deadline">{t('sortDeadline')}</option><option value="status">{t('sortBy')}: {say(L.sortStatus)}</option><option value="agency">{t('sortBy')}: {say(L.sortAgency)}</option>
         </select>
@@ -172,7 +177,7 @@ export function TicketList({ me, meta, live }: { me: Me; meta: Meta; live: LiveE
                 <td>{r.agency ?? '—'}</td>
                 <td>{label(r.channel)}</td>
                 <td>{r.reporterName ?? '—'}</td>
-                <td class="desc">{r.description}</td>
+                <td class="desc">{r.description}<LabelChips codes={r.labels} labels={labelList} /></td>
                 <td><DeadlineBadge deadline={r.deadline} /></td>
                 <td class="owner-cell">{r.owner ? (people[r.owner]?.name ?? r.owner) : '—'}</td>
                 <td class="when">{when(r.createdAt)}</td>

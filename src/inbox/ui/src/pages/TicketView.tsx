@@ -6,6 +6,7 @@ import { DeadlineBadge, deadlineTitle } from '../deadline.js';
 import { useActionKeys } from '../keys.js';
 import { actorName, agencyName, historyLine } from '../words.js';
 import { OwnerPanel } from './OwnerPanel.js';
+import { MacroPanel } from './MacroPanel.js';
 import { ReporterPanel } from './ReporterPanel.js';
 import { TicketActions } from './TicketActions.js';
 import type { LiveEvent } from '../main.js';
@@ -137,6 +138,7 @@ export function TicketView({ number, me, meta, live }: { number: string; me: Me;
               </form>
             ) : can('reply') && <p class="muted">{t('noReply')}</p>}
           </section>
+          <MacroPanel ticket={ticket} onChange={setTicket} />
           {ticket.actions.length > 0 && <TicketActions ticket={ticket} me={me} meta={meta} busy={busy} send={send} onError={setError} />}
           <section class="card">
             <h2>{t('notes')}</h2>

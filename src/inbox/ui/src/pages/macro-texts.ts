@@ -1,0 +1,20 @@
+// The labels and macros panel's own texts, Indonesian first; `say` fills the placeholders.
+export const MACRO_TEXTS = {
+  title: ['Label & makro', 'Labels & macros'],
+  labels: ['Label', 'Labels'],
+  noLabels: ['Belum ada label.', 'No labels yet.'],
+  addLabel: ['Tambah label…', 'Add a label…'],
+  removeLabel: ['Hapus label {label}', 'Remove the label {label}'],
+  macro: ['Makro', 'Macro'],
+  chooseMacro: ['Pilih makro…', 'Choose a macro…'],
+  willReply: ['Membalas pelapor:', 'Replies to the reporter:'],
+  willAct: ['Lalu: {action}', 'Then: {action}'],
+  willLabel: ['Menambah label: {labels}', 'Adds the labels: {labels}'],
+  run: ['Jalankan makro', 'Run the macro'],
+  confirm: ['Jalankan "{macro}" pada tiket {number}? Tindakan "{action}" tidak dapat dibatalkan begitu saja, dan balasan akan dikirim ke pelapor.', 'Run "{macro}" on ticket {number}? The action "{action}" cannot simply be undone, and the reply will be sent to the reporter.'],
+  done: ['Makro "{macro}" dijalankan.', 'Macro "{macro}" done.'],
+  refusedNothingSent: ['{reason} Tidak ada yang dikirim atau diubah.', '{reason} Nothing was sent or changed.'],
+  none: ['Tidak ada makro untuk status tiket ini.', 'No macro fits this ticket\'s status.'],
+  filterLabel: ['Label', 'Label'],
+  allLabels: ['Semua label', 'All labels'],
+} as const;
