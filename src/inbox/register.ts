@@ -38,6 +38,8 @@ import { roundRobin } from './round-robin.js';
 import { eventRoutes } from './routes/events.js';
 import { intakeRoutes } from './routes/intake.js';
 import { ownerRoutes } from './routes/owners.js';
+import { presenceRoutes } from './routes/presence.js';
+import { Presence } from './presence.js';
 import { photoRoutes } from './routes/photos.js';
 import { reportRoutes } from './routes/reports.js';
 import { reporterRoutes } from './routes/reporter.js';
@@ -144,6 +146,7 @@ export async function registerInbox(http: FastifyInstance, deps: InboxDeps): Pro
     actionRoutes(app, ctx);
     macroRoutes(app, ctx, mongoLabelStore(connection));
     ownerRoutes(app, ctx);
+    presenceRoutes(app, ctx, new Presence());
     photoRoutes(app, ctx);
     reportRoutes(app, ctx);
     reporterRoutes(app, ctx, people);
