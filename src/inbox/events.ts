@@ -2,12 +2,16 @@
 // joined its thread. Streams end when the service stops. In memory, per instance: an operator connected to
 // another instance learns of the change on their next reload (see README).
 export interface InboxEvent {
-  readonly type: 'ticket' | 'message' | 'reply';
+  readonly type: 'ticket' | 'message' | 'reply' | 'presence';
   readonly number: string;
   /** Who may hear of it: agency operators hear only of their agency's tickets. */
   readonly agency?: string;
   readonly status?: string;
   readonly action?: string;
+  /** `presence`: who (username and name) is viewing or typing, or left. */
+  readonly operator?: string;
+  readonly name?: string;
+  readonly state?: string;
 }
 
 export type InboxEventListener = (event: InboxEvent) => void;

@@ -9,7 +9,7 @@ import type { InboxEvent } from '../events.js';
 const HEARTBEAT_MS = 15_000;
 
 export function eventRoutes(app: InboxApp, ctx: InboxContext, heartbeatMs = HEARTBEAT_MS): void {
-  app.get('/api/events', { schema: { tags: ['events'], summary: 'Live updates (text/event-stream): `ticket`, `message` and `reply` events with the ticket number' }, preHandler: requireOperator(ctx.authenticator) }, (request, reply) => {
+  app.get('/api/events', { schema: { tags: ['events'], summary: 'Live updates (text/event-stream): `ticket`, `message` and `reply` events with the ticket number; `presence` (operator, name, state: viewing|typing|left)' }, preHandler: requireOperator(ctx.authenticator) }, (request, reply) => {
     const operator = operatorOf(request);
     const token = presentedToken(request)?.token ?? '';
     reply.hijack();

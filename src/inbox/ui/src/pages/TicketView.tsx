@@ -6,6 +6,7 @@ import { DeadlineBadge, deadlineTitle } from '../deadline.js';
 import { useActionKeys } from '../keys.js';
 import { actorName, agencyName, historyLine } from '../words.js';
 import { OwnerPanel } from './OwnerPanel.js';
+import { usePresence } from './Presence.js';
 import { MacroPanel } from './MacroPanel.js';
 import { ReporterPanel } from './ReporterPanel.js';
 import { TicketActions } from './TicketActions.js';
@@ -23,6 +24,7 @@ export function TicketView({ number, me, meta, live }: { number: string; me: Me;
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const keys = useActionKeys();
+  const presence = usePresence(number, me);
   const thread = useRef<HTMLOListElement>(null);
   const named = (code: string) => agencyName(meta, code);
   const load = () => { void api<TicketDetail>('GET', `/api/tickets/${number}`).then(setTicket, (e: unknown) => { setError(errorText(e, named)); }); };
@@ -70,6 +72,7 @@ export function TicketView({ number, me, meta, live }: { number: string; me: Me;
       {error && <p class="error" role="alert">{error}</p>}
       {/* Who works it comes first: the operator decides from it whether to take the ticket at all. */}
       <OwnerPanel ticket={ticket} me={me} busy={busy} send={send} />
+      {presence.notice}
       <div class="columns">
         <div>
           <section class="card">
@@ -132,7 +135,7 @@ export function TicketView({ number, me, meta, live }: { number: string; me: Me;
                     <option value="">{t('canned')}</option>
                     {meta.canned.map((c) => <option value={c.id}>{localized(c.title)}</option>)}
                   </select>
-                  <textarea name="reply" rows={3} value={reply} onInput={(e) => { setReply(e.currentTarget.value); }} required />
+                  <textarea name="reply" rows={3} value={reply} onInput={(e) => { setReply(e.currentTarget.value); presence.typing(); }} required />
                 </label>
                 <button type="submit" disabled={busy}>{t('send')}</button>
               </form>
