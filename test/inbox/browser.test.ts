@@ -131,6 +131,7 @@ describe('operator inbox in the browser', () => {
     await page.locator('textarea[name=description]').fill('KK belum jadi setelah 30 hari.');
     await page.screenshot({ path: screenshot('new') });
     await page.getByRole('button', { name: 'Simpan' }).click();
+    await page.getByRole('link', { name: 'Buka tiket' }).click();
     await page.getByText('Dinas Kependudukan', { exact: false }).or(page.getByText('DISDUKCAPIL')).first().waitFor();
     expect(page.url()).toMatch(/#\/t\/ADU-\d{4}-\d{5}$/);
 
