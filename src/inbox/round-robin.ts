@@ -4,6 +4,7 @@
 // Safe with several instances: an operator is given a ticket only under a short
 // lease on their own record (one conditional update keyed by `_id`), the count is
 // taken again under it, and the ticket changes only if it still has no owner.
+import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import type { Config } from '../config/schema.js';
 import type { Ticket } from '../tickets/model.js';
@@ -30,7 +31,7 @@ export interface RoundRobinDeps {
   readonly clock: () => Date;
 }
 
-interface SlotDoc { _id: string; leaseUntil?: Date; lastAssignedAt?: Date }
+interface SlotDoc { _id: string; leaseUntil?: Date; leaseBy?: string; lastAssignedAt?: Date }
 
 export function roundRobinFor(config: RoundRobinConfig, agency: string): { enabled: boolean; cap: number } {
   const own = config.agencies?.[agency];
@@ -42,11 +43,13 @@ export function roundRobin(deps: RoundRobinDeps) {
   const tickets = deps.connection.collection('tickets');
   const load = (username: string, cap: number) => tickets.countDocuments({ owner: username, status: { $in: OPEN } }, { limit: cap });
 
+  /** This instance's mark on a lease, so it releases only its own (never one another instance took after it expired). */
+  const me = randomUUID();
   const lease = async (username: string, now: Date): Promise<boolean> => {
     try {
       const won = await slots.findOneAndUpdate(
         { _id: username, $or: [{ leaseUntil: { $exists: false } }, { leaseUntil: { $lte: now } }] },
-        { $set: { leaseUntil: new Date(now.getTime() + LEASE_MS) } },
+        { $set: { leaseUntil: new Date(now.getTime() + LEASE_MS), leaseBy: me } },
         { upsert: true, returnDocument: 'after' },
       );
       return won !== null;
@@ -84,7 +87,7 @@ export function roundRobin(deps: RoundRobinDeps) {
           deps.events.publish({ type: 'ticket', number: ticket.number, agency: ticket.agency, action: 'owner' });
           return username;
         } finally {
-          await slots.updateOne({ _id: username }, { $unset: { leaseUntil: 1 } });
+          await slots.updateOne({ _id: username, leaseBy: me }, { $unset: { leaseUntil: 1, leaseBy: 1 } });
         }
       }
       if (!busy) return null;
