@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApplication } from '../../src/app/application.js';
 import { axeViolations, launchChromium, screenshotPath } from '../support/chromium.js';
 import { useTestDatabase } from '../support/database.js';
-import { ADMIN, addOperators, OperatorSession, startInboxApp } from '../support/inbox.js';
+import { ADMIN, addOperators, OperatorSession, startInboxApp, logInInbox } from '../support/inbox.js';
 import { WebchatCitizen } from '../support/webchat.js';
 
 const db = useTestDatabase(import.meta.filename);
@@ -43,10 +43,7 @@ async function open(size: Size): Promise<Page> {
 }
 
 async function logIn(page: Page, username: string, password: string): Promise<void> {
-  await page.goto(`${app.url}/inbox/`);
-  await page.getByLabel('Nama pengguna').fill(username);
-  await page.getByLabel('Kata sandi').fill(password);
-  await page.getByRole('button', { name: 'Masuk' }).click();
+  await logInInbox(page, app.url, username, password);
   await page.locator('table.tickets, p.empty').first().waitFor();
 }
 

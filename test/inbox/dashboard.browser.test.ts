@@ -8,7 +8,7 @@ import { ticketModel } from '../../src/storage/models/ticket.js';
 import type { Ticket } from '../../src/tickets/model.js';
 import { launchChromium, screenshotPath } from '../support/chromium.js';
 import { useTestDatabase } from '../support/database.js';
-import { ADMIN, addOperators, OperatorSession, startInboxApp } from '../support/inbox.js';
+import { ADMIN, addOperators, OperatorSession, startInboxApp, logInInbox } from '../support/inbox.js';
 
 const db = useTestDatabase(import.meta.filename);
 let app: RunningApplication;
@@ -43,10 +43,7 @@ afterAll(async () => {
 
 async function logIn(page: Page, username: string, password: string): Promise<void> {
   page.setDefaultTimeout(15_000);
-  await page.goto(`${app.url}/inbox/`);
-  await page.getByLabel('Nama pengguna').fill(username);
-  await page.getByLabel('Kata sandi').fill(password);
-  await page.getByRole('button', { name: 'Masuk' }).click();
+  await logInInbox(page, app.url, username, password);
   await page.locator('table.tickets, p.empty').first().waitFor();
 }
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApplication } from '../../src/app/application.js';
 import { drawnPhoto, launchChromium, screenshotPath } from '../support/chromium.js';
 import { useTestDatabase } from '../support/database.js';
-import { ADMIN, OperatorSession, startInboxApp } from '../support/inbox.js';
+import { ADMIN, OperatorSession, startInboxApp, logInInbox } from '../support/inbox.js';
 
 const db = useTestDatabase(import.meta.filename);
 let app: RunningApplication;
@@ -29,10 +29,7 @@ afterAll(async () => {
 
 async function openIntake(page: Page): Promise<void> {
   page.setDefaultTimeout(15_000);
-  await page.goto(`${app.url}/inbox/`);
-  await page.getByLabel('Nama pengguna').fill(ADMIN.username);
-  await page.getByLabel('Kata sandi').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Masuk' }).click();
+  await logInInbox(page, app.url, ADMIN.username, ADMIN.password);
   await page.locator('table.tickets').waitFor();
   await page.goto(`${app.url}/inbox/#/new`);
   await page.locator('form.intake').waitFor();

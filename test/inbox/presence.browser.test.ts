@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApplication } from '../../src/app/application.js';
 import { launchChromium, screenshotPath } from '../support/chromium.js';
 import { useTestDatabase } from '../support/database.js';
-import { ADMIN, addOperators, OperatorSession, startInboxApp } from '../support/inbox.js';
+import { ADMIN, addOperators, OperatorSession, startInboxApp, logInInbox } from '../support/inbox.js';
 import { WebchatCitizen } from '../support/webchat.js';
 
 const db = useTestDatabase(import.meta.filename);
@@ -31,10 +31,7 @@ async function open(username: string, password: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
-  await page.goto(`${app.url}/inbox/`);
-  await page.getByLabel('Nama pengguna').fill(username);
-  await page.getByLabel('Kata sandi').fill(password);
-  await page.getByRole('button', { name: 'Masuk' }).click();
+  await logInInbox(page, app.url, username, password);
   await page.locator('table.tickets').waitFor();
   await page.goto(`${app.url}/inbox/#/t/${number}`);
   await page.locator('article.ticket h1').waitFor();

@@ -1,6 +1,7 @@
 // The operator inbox over real HTTP: an app with a fast password hash and a
 // first admin, and operators who log in and call the API as the UI does
 // (session cookie plus the CSRF token on every change).
+import type { Page } from 'playwright-core';
 import type { RunningApplication } from '../../src/app/application.js';
 import type { Config } from '../../src/config/schema.js';
 import { startTestApp } from './app.js';
@@ -78,4 +79,12 @@ export async function addOperators(admin: OperatorSession): Promise<void> {
     const response = await admin.post('/api/operators', user);
     if (response.status !== 201) throw new Error(`adding ${user.username} answered ${String(response.status)}: ${JSON.stringify(response.body)}`);
   }
+}
+
+/** Logs in on the inbox's login page, as an operator does (the browser tests); the caller waits for its page. */
+export async function logInInbox(page: Page, baseUrl: string, username: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/inbox/`);
+  await page.getByLabel('Nama pengguna').fill(username);
+  await page.getByLabel('Kata sandi').fill(password);
+  await page.getByRole('button', { name: 'Masuk' }).click();
 }
