@@ -4,10 +4,12 @@
 export const TICKET_STATUSES = ['open', 'in_progress', 'resolved', 'closed', 'forwarded', 'rejected'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
-export const CHANNELS = ['whatsapp', 'telegram', 'email', 'webchat', 'phone', 'walk_in'] as const;
+/** `open311`: a request through the Open311 GeoReport v2 API (a city app, FixMyStreet, a 311 client). */
+export const CHANNELS = ['whatsapp', 'telegram', 'email', 'webchat', 'phone', 'walk_in', 'open311'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-export const CLOSE_REASONS = ['confirmed', 'no_confirmation'] as const;
+/** `merged`: the same problem as another ticket (`mergedInto`), whose reporter now follows that one. */
+export const CLOSE_REASONS = ['confirmed', 'no_confirmation', 'merged'] as const;
 export type CloseReason = (typeof CLOSE_REASONS)[number];
 
 /** Who did something: `reporter`, `system:<job>`, `operator:<username>`, `agency:<code>/<username>`. */
@@ -33,6 +35,43 @@ export interface AttachmentRef {
   contentType: string;
   size: number;
   filename?: string;
+  /**
+   * Shown on the ticket's public status page: the file shown (the original, or a copy with regions blacked out
+   * by an operator), who marked it and when. Absent: the photo is seen by operators only.
+   */
+  public?: { fileId: string; at: Date; by: string };
+}
+
+/**
+ * A citizen who reported the same problem again and joined this ticket instead of opening another (a nearby
+ * duplicate they recognised, or a ticket an operator merged into this one). They hear its milestones and its
+ * confirmation question on their own channel, like the reporter.
+ */
+export interface Follower {
+  channel: Channel;
+  channelUserId?: string;
+  name?: string;
+  phone?: string;
+  email?: string;
+  address?: string;
+  at: Date;
+  via: 'nearby' | 'merge';
+  /** Their own description of the problem, kept on the ticket (their messages are in the thread too). */
+  description?: string;
+  attachments?: AttachmentRef[];
+  location?: Location;
+  /** The conversation session whose messages join this ticket's thread. */
+  intake?: { messageId: string; conversationKey: string; session: number };
+  /** The ticket they had opened, when an operator merged it into this one. */
+  fromTicket?: string;
+}
+
+/** The citizen's rating after a confirmed close: 1 (very unhappy) to 5 (very happy). */
+export interface Satisfaction {
+  score: 1 | 2 | 3 | 4 | 5;
+  at: Date;
+  /** Who rated: the reporter, or a follower (by channel id). */
+  by: 'reporter' | `follower:${string}`;
 }
 
 export interface HistoryEntry {
@@ -138,6 +177,19 @@ export interface Ticket {
   notes?: InternalNote[];
   /** Codes from the inbox's configured labels; like notes, not part of the life cycle. */
   labels?: string[];
+  /** Citizens who reported the same problem and follow this ticket; `followerCount` is their number, for sorting. */
+  followers?: Follower[];
+  followerCount?: number;
+  /** Closed as the same problem as this ticket (closeReason `merged`). */
+  mergedInto?: string;
+  /** The secret in the ticket's public status link (`/t/<number>?k=<token>`): unguessable, so numbers cannot be walked. */
+  publicToken?: string;
+  /**
+   * The location as GeoJSON (`[longitude, latitude]`), set from `location` when it has coordinates: what the
+   * 2dsphere index on MongoDB and nearby-duplicate search read. Typed addresses have none.
+   */
+  geo?: { type: 'Point'; coordinates: [number, number] };
+  satisfaction?: Satisfaction;
   version: number;
   createdAt: Date;
   updatedAt: Date;

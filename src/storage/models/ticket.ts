@@ -11,6 +11,7 @@ const attachment = new Schema(
     contentType: { type: String, required: true },
     size: { type: Number, required: true },
     filename: String,
+    public: { type: new Schema({ fileId: String, at: Date, by: String }, { _id: false }), default: undefined },
   },
   { _id: false },
 );
@@ -25,6 +26,25 @@ const historyEntry = new Schema(
     note: String,
     agency: String,
     fromAgency: String,
+  },
+  { _id: false },
+);
+
+const follower = new Schema(
+  {
+    channel: { type: String, enum: CHANNELS, required: true },
+    channelUserId: String,
+    name: String,
+    phone: String,
+    email: String,
+    address: String,
+    at: { type: Date, required: true },
+    via: { type: String, enum: ['nearby', 'merge'], required: true },
+    description: String,
+    attachments: { type: [attachment], default: undefined },
+    location: { type: new Schema({ latitude: Number, longitude: Number, address: String }, { _id: false }), default: undefined },
+    intake: { type: new Schema({ messageId: String, conversationKey: String, session: Number }, { _id: false }), default: undefined },
+    fromTicket: String,
   },
   { _id: false },
 );
@@ -68,6 +88,12 @@ export const ticketSchema = new Schema<Ticket & { _id: string }>(
     history: { type: [historyEntry], default: [] },
     notes: { type: [new Schema({ at: Date, author: String, text: String }, { _id: false })], default: undefined },
     labels: { type: [String], default: undefined },
+    followers: { type: [follower], default: undefined },
+    followerCount: Number,
+    mergedInto: String,
+    publicToken: String,
+    geo: { type: new Schema({ type: { type: String, enum: ['Point'] }, coordinates: [Number] }, { _id: false }), default: undefined },
+    satisfaction: { type: new Schema({ score: Number, at: Date, by: String }, { _id: false }), default: undefined },
     version: { type: Number, required: true, default: 0 },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
