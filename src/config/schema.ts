@@ -71,6 +71,8 @@ export const configSchema = z
       oneShotTimeout: duration,
       /** "Not solved" without a reason: the reason is awaited this long, then the ticket reopens without it. */
       reopenReasonTimeout: duration,
+      /** After a confirmed close, "how satisfied are you (1–5)?": the next message is read as the rating this long. */
+      ratingWindow: duration.default(3 * 86_400_000),
       /** Photos sent together are acknowledged once, this long after the last of them. */
       settleWindow: duration,
       /** A text this soon after a free-text answer (the description) continues it: a story told in several messages. */

@@ -47,6 +47,11 @@ export interface ConversationState {
    * taken as it until `until` (ISO time), then the ticket reopens without one. See handlers/confirmation.ts.
    */
   reopenReason?: { ticket: string; until: string };
+  /**
+   * The ticket was closed on this person's "yes": how satisfied they are (1–5) is asked once; the next
+   * message is read as the rating until `until` (ISO time); `nudged` once a "makasih" was answered. See handlers/satisfaction.ts.
+   */
+  pendingRating?: { ticket: string; until: string; nudged?: boolean };
   /** The privacy notice of `version` was shown at `at` (ISO time): see handlers/privacy.ts. */
   privacy?: { version: string; at: string };
 }

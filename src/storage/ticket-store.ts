@@ -51,6 +51,12 @@ export function mongoTicketStore(connection: Connection): TicketStore {
       return result.matchedCount === 1;
     },
 
+    async rate(number, satisfaction) {
+      // Keyed by `_id`; the other conditions make a second rating (a follower's, a redelivery) a no-op.
+      const result = await tickets.updateOne({ _id: number, status: 'closed', closeReason: 'confirmed', satisfaction: { $exists: false } }, { $set: { satisfaction, updatedAt: satisfaction.at } });
+      return result.modifiedCount === 1;
+    },
+
     async recordBreach(number, breach) {
       const result = await tickets.updateOne({ _id: number, 'slaBreaches.key': { $ne: breach.key } }, { $push: { slaBreaches: breach } });
       return result.modifiedCount === 1;

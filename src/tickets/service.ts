@@ -6,8 +6,9 @@ import type { Config } from '../config/schema.js';
 import { ConcurrentUpdateError, IllegalTransitionError, InvalidTicketInputError, TicketNotFoundError } from './errors.js';
 import { type NewTicketInput, newTicketSchema } from './input.js';
 import { issueOf } from './issues.js';
-import type { Actor, Due, HistoryEntry, Ticket, TicketStatus } from './model.js';
+import type { Actor, Due, HistoryEntry, Satisfaction, Ticket, TicketStatus } from './model.js';
 import { formatTicketNumber, ticketPeriod } from './numbers.js';
+import { type Rater, raterOf, rateable } from './satisfaction.js';
 import type { TicketStore } from './store.js';
 import { firstResponseDue, planTransition, TRANSITIONS, type TransitionAction, type TransitionInputs } from './transitions.js';
 
@@ -173,6 +174,20 @@ export class TicketService {
   /** Records a missed SLA target once per deadline (`key`, e.g. from `dueKey`), however often it is retried. */
   recordBreach(number: string, kind: 'firstResponse' | 'followUp', agency: string | undefined, key: string): Promise<boolean> {
     return this.store.recordBreach(number, { kind, at: this.clock(), ...(agency ? { agency } : {}), key });
+  }
+
+  /**
+   * The citizen's rating (1–5) of a ticket closed on their "yes": the first one counts, stored in one
+   * conditional update that leaves the version alone. `rated_before` when a rating is there already (another
+   * follower's, or this message processed again), `not_rateable` when the ticket was not closed as confirmed.
+   */
+  async rate(number: string, score: Satisfaction['score'], rater: Rater): Promise<{ outcome: 'stored' | 'rated_before' | 'not_rateable'; ticket: Ticket }> {
+    const ticket = await this.get(number);
+    if (ticket.satisfaction) return { outcome: 'rated_before', ticket };
+    if (!rateable(ticket)) return { outcome: 'not_rateable', ticket };
+    const satisfaction: Satisfaction = { score, at: this.clock(), by: raterOf(ticket, rater) };
+    if (await this.store.rate(number, satisfaction)) return { outcome: 'stored', ticket: { ...ticket, satisfaction } };
+    return { outcome: 'rated_before', ticket: await this.get(number) };
   }
 
   async get(number: string): Promise<Ticket> {

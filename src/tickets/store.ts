@@ -1,6 +1,6 @@
 // What the ticket service needs from storage. The MongoDB implementation is
 // in src/storage/; the service itself knows no database library.
-import type { Due, Ticket, TicketStatus } from './model.js';
+import type { Due, Satisfaction, Ticket, TicketStatus } from './model.js';
 import type { TicketChange } from './transitions.js';
 
 export interface TicketStore {
@@ -24,6 +24,11 @@ export interface TicketStore {
   setDue(number: string, field: keyof Due, status: TicketStatus, at: Date, now: Date): Promise<boolean>;
   /** Records a missed target once per `breach.key`; false when that key was recorded before. */
   recordBreach(number: string, breach: NonNullable<Ticket['slaBreaches']>[number] & { key: string }): Promise<boolean>;
+  /**
+   * Stores the citizen's rating if the ticket is closed as confirmed and has none yet, in one conditional
+   * update (version left alone: not a step of the life cycle); false when it was not stored.
+   */
+  rate(number: string, satisfaction: Satisfaction): Promise<boolean>;
   /**
    * Applies the change only if the ticket still has the expected status and
    * version, in one atomic update that also bumps the version and appends the

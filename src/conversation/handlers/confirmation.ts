@@ -12,8 +12,8 @@ import type { TicketService } from '../../tickets/service.js';
 import { clean, readYesNo } from '../answers.js';
 import type { Handler } from '../chain.js';
 import type { Notice, NoticeView, TurnContext } from '../context.js';
-import type { OutboundMessage } from '../messages.js';
 import type { ConversationState } from '../state.js';
+import { askRating } from './satisfaction.js';
 
 /** The history note of a ticket reopened because the reporter said "not solved" and gave no reason in time. */
 export const NO_REASON_NOTE = 'Belum selesai menurut pelapor; alasan tidak disebutkan (tidak ada jawaban atas pertanyaan alasannya).';
@@ -42,7 +42,7 @@ export const confirmation: Handler = async (ctx, next) => {
       return;
     }
     ctx.state = answered(state);
-    ctx.reply(await resolve(ctx, pending, answer?.value === true, message.text ?? ''));
+    await resolve(ctx, pending, answer?.value === true, message.text ?? '');
     return;
   }
   if (!answer) {
@@ -54,7 +54,7 @@ export const confirmation: Handler = async (ctx, next) => {
     return;
   }
   ctx.state = answered(state);
-  ctx.reply(await resolve(ctx, pending, answer.value, message.text ?? ''));
+  await resolve(ctx, pending, answer.value, message.text ?? '');
 };
 
 /** The question and its reason wait are over. */
@@ -93,18 +93,20 @@ export async function reopenUnexplained(tickets: Pick<TicketService, 'get' | 'tr
   }
 }
 
-async function resolve(ctx: TurnContext, number: string, solved: boolean, words: string): Promise<OutboundMessage> {
+/** Closes or reopens the ticket and says so; a close is followed by the satisfaction question (satisfaction.ts). */
+async function resolve(ctx: TurnContext, number: string, solved: boolean, words: string): Promise<void> {
   const { tickets, config, logger } = ctx.services;
   try {
     const ticket = solved
       ? await tickets.transition(number, 'confirm', {}, { actor: 'reporter' })
       : await tickets.transition(number, 'reopen', {}, { actor: 'reporter', note: words.trim() || 'belum selesai' });
     const agency = config.agencies.find((a) => a.code === ticket.agency);
-    return { text: ctx.t(solved ? 'confirmation.thanks' : 'confirmation.reopened', { number, agency: agency?.name ?? ticket.agency ?? '' }) };
+    ctx.reply({ text: ctx.t(solved ? 'confirmation.thanks' : 'confirmation.reopened', { number, agency: agency?.name ?? ticket.agency ?? '' }) });
+    if (solved) askRating(ctx, ticket);
   } catch (error) {
     // Closed meanwhile (by the auto-close job or an operator): say where it stands.
     logger.warn({ err: error }, 'confirmation answer could not be applied');
-    return { text: ctx.t('confirmation.too_late', { number }) };
+    ctx.reply({ text: ctx.t('confirmation.too_late', { number }) });
   }
 }
 

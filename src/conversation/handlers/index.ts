@@ -11,6 +11,7 @@ import { flow } from './flow.js';
 import { oneShot } from './one-shot.js';
 import { operatorChat } from './operator-chat.js';
 import { privacy } from './privacy.js';
+import { satisfaction } from './satisfaction.js';
 import { threadReply } from './thread-reply.js';
 import { unsupported } from './unsupported.js';
 
@@ -21,6 +22,7 @@ export const HANDLERS: readonly Handler[] = [
   unsupported, // stickers, voice notes…: a polite word and the question again
   commands, // BATAL, MENU, BANTUAN, ENGLISH, STATUS …: whole-message commands win over answers
   confirmation, // yes/no to "has the problem been solved?"
+  satisfaction, // 1–5 to "how satisfied are you?", asked after a confirmed close
   threadReply, // a reply in a ticket's thread joins that ticket
   operatorChat, // an answer to an operator's message goes to the operator
   oneShot, // email: one message is a whole report
