@@ -29,7 +29,9 @@ export async function statusReply(ctx: TurnContext, number: string): Promise<Out
   const own =
     ticket &&
     ((ticket.channel === message.channel && ticket.reporter.channelUserId === message.channelUserId) ||
-      (ticket.reporter.phone !== undefined && knownPhones.includes(ticket.reporter.phone)));
+      (ticket.reporter.phone !== undefined && knownPhones.includes(ticket.reporter.phone)) ||
+      // A follower (a merged report's reporter, a nearby duplicate) was told this number to ask about.
+      (ticket.followers ?? []).some((f) => f.channel === message.channel && f.channelUserId === message.channelUserId));
   if (!ticket || !own) return { text: ctx.t('status.not_found', { number }) };
   const { config } = ctx.services;
   const category = config.categories.find((c) => c.code === ticket.category);

@@ -43,6 +43,8 @@ import { Presence } from './presence.js';
 import { photoRoutes } from './routes/photos.js';
 import { reportRoutes } from './routes/reports.js';
 import { reporterRoutes } from './routes/reporter.js';
+import { followerRoutes } from './routes/followers.js';
+import { mongoFollowerStore } from '../storage/follower-store.js';
 import { preparePersonStore } from '../storage/person-store.js';
 import { ticketRoutes } from './routes/tickets.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
@@ -150,6 +152,7 @@ export async function registerInbox(http: FastifyInstance, deps: InboxDeps): Pro
     photoRoutes(app, ctx);
     reportRoutes(app, ctx);
     reporterRoutes(app, ctx, people);
+    followerRoutes(app, ctx, mongoFollowerStore(connection));
     eventRoutes(app, ctx);
     adminRoutes(app, ctx, users);
   });

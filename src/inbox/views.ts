@@ -4,6 +4,7 @@
 import type { MessageDoc } from '../storage/models/message.js';
 import type { TicketListItem } from '../storage/inbox-store.js';
 import type { AttachmentRef, Ticket } from '../tickets/model.js';
+import { followerKey } from '../tickets/followers.js';
 import { reporterConversation } from '../tickets/reporter.js';
 import { canTransition } from '../tickets/transitions.js';
 import { allowedTransitions, can, type Operator } from './auth/roles.js';
@@ -29,6 +30,8 @@ export function ticketSummary(ticket: TicketListItem, now: Date) {
     deadline: deadlineView(ticket, now),
     owner: ticket.owner ?? null,
     labels: ticket.labels ?? [],
+    /** How many citizens reported it: the reporter and the followers ("Dilaporkan oleh 3 warga"). */
+    citizens: 1 + (ticket.followerCount ?? 0),
     createdAt: ticket.createdAt,
     updatedAt: ticket.updatedAt,
     version: ticket.version,
@@ -86,13 +89,34 @@ export function ticketDetail(ticket: Ticket, thread: readonly MessageDoc[], oper
     closedAt: ticket.closedAt ?? null,
     history: ticket.history,
     notes: ticket.notes ?? [],
+    followers: followersView(ticket),
+    mergedInto: ticket.mergedInto ?? null,
     thread: threadView(ticket.number, thread),
     canReply: can(operator, 'reply') && reporterConversation(ticket) !== undefined,
     actions: allowedTransitions(operator).filter((a) => canTransition(ticket.status, a) && (a !== 'validate' && a !== 'returnToAgency' ? true : ticket.result !== undefined)),
   };
 }
 
-/** Every photo a ticket's viewer may open: the report's, the result's and the thread's. */
+/** The followers panel: who follows, since when, how they joined, what they reported; `key` names one to split out. */
+function followersView(ticket: Ticket) {
+  const photo = photoView(ticket.number);
+  return (ticket.followers ?? []).map((f) => ({
+    key: followerKey(f),
+    name: f.name ?? null,
+    phone: f.phone ?? null,
+    email: f.email ?? null,
+    channel: f.channel,
+    at: f.at,
+    via: f.via,
+    fromTicket: f.fromTicket ?? null,
+    description: f.description ?? null,
+    photos: (f.attachments ?? []).map(photo),
+    location: f.location ?? null,
+    reachable: reporterConversation({ channel: f.channel, reporter: f.channelUserId ? { channelUserId: f.channelUserId } : {} }) !== undefined,
+  }));
+}
+
+/** Every photo a ticket's viewer may open: the report's, the result's, its followers' and the thread's. */
 export function ticketPhotoIds(ticket: Ticket, thread: readonly MessageDoc[]): Set<string> {
-  return new Set([...ticket.attachments, ...(ticket.result?.attachments ?? []), ...thread.flatMap((m) => [...(m.photos ?? []), ...(m.voice ? [m.voice] : [])])].map((p) => p.fileId));
+  return new Set([...ticket.attachments, ...(ticket.result?.attachments ?? []), ...(ticket.followers ?? []).flatMap((f) => f.attachments ?? []), ...thread.flatMap((m) => [...(m.photos ?? []), ...(m.voice ? [m.voice] : [])])].map((p) => p.fileId));
 }

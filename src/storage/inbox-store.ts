@@ -21,21 +21,22 @@ export interface TicketQuery {
   readonly label?: string;
   /**
    * `newest` (default); `deadline`: the tickets with a running deadline, the soonest (most overdue) first;
-   * `status` or `agency`: by that code (no agency first), the newest first within each.
+   * `status` or `agency`: by that code (no agency first), the newest first within each; `followers`: the most
+   * citizens first (reporter and followers), the newest first among equals.
    */
   readonly sort?: TicketSort;
   /**
    * Where the list continues: the last ticket of the previous page (its `createdAt`, or its `deadline.at` when sorted by
-   * deadline; `value` its status or agency, '' for none, when sorted by those).
+   * deadline; `value` its status or agency, '' for none, when sorted by those; its `followerCount`, '' for none, when sorted by followers).
    */
   readonly after?: { readonly at: Date; readonly number: string; readonly value?: string };
   readonly limit: number;
 }
 
-export const TICKET_SORTS = ['newest', 'deadline', 'status', 'agency'] as const;
+export const TICKET_SORTS = ['newest', 'deadline', 'status', 'agency', 'followers'] as const;
 export type TicketSort = (typeof TICKET_SORTS)[number];
 
-export type TicketListItem = Omit<Ticket, 'history' | 'result' | 'notes'>;
+export type TicketListItem = Omit<Ticket, 'history' | 'result' | 'notes' | 'followers'>;
 
 export interface ReportSummary {
   readonly id: string;
@@ -50,7 +51,8 @@ export interface InboxStore {
   list(query: TicketQuery, now: Date): Promise<TicketListItem[]>;
   /** How many tickets match the query's filters (its `after` and `limit` ignored). */
   count(query: TicketQuery, now: Date): Promise<number>;
-  thread(ticket: Pick<Ticket, 'number' | 'intake'>, limit: number): Promise<MessageDoc[]>;
+  /** The ticket's messages, and its followers' (their report's session, and the thread of a ticket merged into this one). */
+  thread(ticket: Pick<Ticket, 'number' | 'intake'> & Partial<Pick<Ticket, 'followers'>>, limit: number): Promise<MessageDoc[]>;
   addNote(number: string, note: InternalNote): Promise<boolean>;
   /**
    * Sets or clears the owner if it is still `expected` (`null`: nobody), in one conditional update, so of two
@@ -107,6 +109,13 @@ export function ticketFilter(query: TicketQuery, now: Date): Record<string, unkn
       const value = query.after.value ?? '';
       const same = value === '' ? { [field]: { $exists: false } } : { [field]: value };
       and.push({ $or: [{ [field]: value === '' ? { $exists: true } : { $gt: value } }, { $and: [same, older] }] });
+    } else if (query.sort === 'followers') {
+      // Descending by the count; a ticket nobody followed yet has none stored and comes after every count.
+      const value = query.after.value ?? '';
+      const count = Number(value);
+      and.push(value === '' || !Number.isInteger(count)
+        ? { $and: [{ followerCount: { $exists: false } }, older] }
+        : { $or: [{ followerCount: { $lt: count } }, { followerCount: { $exists: false } }, { $and: [{ followerCount: count }, older] }] });
     } else {
       and.push(older);
     }
@@ -123,6 +132,8 @@ export function ticketOrder(sort: TicketSort | undefined): Record<string, 1 | -1
       return { status: 1, createdAt: -1, _id: -1 };
     case 'agency':
       return { agency: 1, createdAt: -1, _id: -1 };
+    case 'followers':
+      return { followerCount: -1, createdAt: -1, _id: -1 };
     default:
       return { createdAt: -1, _id: -1 };
   }
@@ -135,16 +146,21 @@ export function mongoInboxStore(connection: Connection): InboxStore {
   return {
     async list(query, now) {
       const docs = await tickets
-        .find(ticketFilter(query, now), { history: 0, result: 0, notes: 0 })
+        .find(ticketFilter(query, now), { history: 0, result: 0, notes: 0, followers: 0 })
         .sort(ticketOrder(query.sort))
         .limit(query.limit + 1)
         .lean<(TicketListItem & { _id: string })[]>();
-      return docs.map(({ _id, ...ticket }) => ticket);
+      // An anonymous report's empty reporter is not stored (ticket-store.ts).
+      return docs.map(({ _id, ...ticket }) => ({ ...ticket, reporter: ticket.reporter ?? {} }));
     },
     count: (query, now) => tickets.countDocuments(ticketFilter({ ...query, after: undefined }, now)),
     async thread(ticket, limit) {
       const or: Record<string, unknown>[] = [{ ticketNumber: ticket.number }];
       if (ticket.intake) or.push({ conversationKey: ticket.intake.conversationKey, session: ticket.intake.session });
+      for (const follower of ticket.followers ?? []) {
+        if (follower.intake) or.push({ conversationKey: follower.intake.conversationKey, session: follower.intake.session });
+        if (follower.fromTicket) or.push({ ticketNumber: follower.fromTicket });
+      }
       const thread = await messages.find({ $or: or }).sort({ at: 1, _id: 1 }).limit(limit).lean<MessageDoc[]>();
       // A stable sort: messages recorded in the same millisecond keep their order by `at` and `_id`.
       return thread.sort(threadOrder);
@@ -161,7 +177,7 @@ export function mongoInboxStore(connection: Connection): InboxStore {
         .lean<Ticket & { _id?: string }>();
       if (!doc) return null;
       const { _id, ...ticket } = doc;
-      return ticket;
+      return { ...ticket, reporter: ticket.reporter ?? {} };
     },
     async reports(agency) {
       const filter = agency ? { kind: 'monev', agency } : {};

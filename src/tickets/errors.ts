@@ -33,6 +33,9 @@ export const TRANSITION_REFUSALS = {
   result_missing: 'the agency has not submitted a result',
   result_text_required: 'the result needs a text',
   same_agency: 'the ticket is already with that agency',
+  merge_self: 'a ticket cannot be merged into itself',
+  merge_target_closed: 'the ticket to merge into is no longer open or in progress',
+  not_merged: 'the ticket was not closed by a merge',
 } as const;
 
 export type TransitionRefusal = keyof typeof TRANSITION_REFUSALS;

@@ -84,6 +84,8 @@ export interface HistoryEntry {
   /** The agency the ticket went to (creation, transfer), and the one it came from (transfer). */
   agency?: string;
   fromAgency?: string;
+  /** The other ticket of a merge (`merge`, `merge_in`) or of a split (`unmerge`, `split_out`, `split_from`). */
+  ticket?: string;
 }
 
 /** The agency's follow-up result, waiting for the central operator's validation. */

@@ -24,6 +24,10 @@ export interface TransitionInputs {
   /** The reporter says the problem is not solved, or an operator reopens a closed ticket. */
   reopen: Record<string, never>;
   closeNoConfirmation: Record<string, never>;
+  /** The same problem as ticket `into`, whose followers its reporter joins (tickets/merge.ts): closed with reason `merged`. */
+  merge: { into: string };
+  /** A merged ticket's reporter split out of the other ticket again: it is their own ticket once more, from the start. */
+  unmerge: { from: string };
 }
 
 export type TransitionAction = keyof TransitionInputs;
@@ -46,6 +50,9 @@ export const TRANSITIONS: Readonly<Record<TransitionAction, TransitionRule>> = {
   confirm: { from: ['resolved'], to: 'closed' },
   reopen: { from: ['resolved', 'closed'], to: 'in_progress', needsNote: true },
   closeNoConfirmation: { from: ['resolved'], to: 'closed' },
+  // Only before the agency's result: a resolved ticket's reporter is being asked to confirm it, and that answer is theirs.
+  merge: { from: ['open', 'in_progress'], to: 'closed' },
+  unmerge: { from: ['closed'], to: 'open' },
 };
 
 export const TRANSITION_ACTIONS = Object.keys(TRANSITIONS) as TransitionAction[];
@@ -67,7 +74,8 @@ export const MILESTONES: Readonly<Partial<Record<TransitionAction, MilestoneKind
 
 /** The milestone a ticket's last transition reached. Its `due.milestone` lives only until the next transition, so this is the one owed. */
 export function milestoneOf(ticket: Pick<Ticket, 'history'>): MilestoneKind | undefined {
-  const last = ticket.history.at(-1);
+  // Entries that are no step of the life cycle (a merged ticket's followers joining, one split out) leave the last step's milestone owed.
+  const last = ticket.history.findLast((h) => h.action === 'create' || h.action in TRANSITIONS);
   return last ? MILESTONES[last.action as TransitionAction] : undefined;
 }
 
@@ -100,7 +108,7 @@ export function canTransition(status: TicketStatus, action: TransitionAction): b
 }
 
 export function planTransition<A extends TransitionAction>(
-  ticket: Pick<Ticket, 'number' | 'status' | 'result'> & Partial<Pick<Ticket, 'agency' | 'category'>>,
+  ticket: Pick<Ticket, 'number' | 'status' | 'result'> & Partial<Pick<Ticket, 'agency' | 'category' | 'closeReason'>>,
   action: A,
   input: TransitionInputs[A],
   ctx: TransitionContext,
@@ -119,8 +127,14 @@ export function planTransition<A extends TransitionAction>(
     const { agency, category } = input as TransitionInputs['route'];
     if (agency === ticket.agency && (category === undefined || category === ticket.category)) throw new IllegalTransitionError(ticket.number, action, ticket.status, 'same_agency');
   }
-  const effect = EFFECTS[action](input as never, ctx);
+  if (action === 'merge' && (input as TransitionInputs['merge']).into === ticket.number) throw new IllegalTransitionError(ticket.number, action, ticket.status, 'merge_self');
+  // Only a merged ticket goes back to open this way: a confirmed or unanswered one is reopened (with a reason).
+  if (action === 'unmerge' && ticket.closeReason !== 'merged') throw new IllegalTransitionError(ticket.number, action, ticket.status, 'not_merged');
+  const effect = EFFECTS[action](input as never, { ...ctx, agency: ticket.agency });
   const history: HistoryEntry = { at: ctx.now, actor: ctx.actor, action, from: ticket.status, to: rule.to };
+  // A merge and its undoing name the other ticket, so both histories read "merged into / split out of ADU-…".
+  if (action === 'merge') history.ticket = (input as TransitionInputs['merge']).into;
+  if (action === 'unmerge') history.ticket = (input as TransitionInputs['unmerge']).from;
   if (ctx.note?.trim()) history.note = ctx.note.trim();
   // A transfer names both agencies, so the history can say "from DISHUB to DPUPR" without replaying the ticket.
   if (action === 'route') {
@@ -185,7 +199,7 @@ const closed = (reason: CloseReason, now: Date): Effect => ({
   unset: dueExcept(),
 });
 
-const EFFECTS: { [A in TransitionAction]: (input: TransitionInputs[A], ctx: TransitionContext) => Effect } = {
+const EFFECTS: { [A in TransitionAction]: (input: TransitionInputs[A], ctx: TransitionContext & { agency: string | undefined }) => Effect } = {
   route: ({ agency, category }, { now, sla, timeZone }) => {
     const due = firstResponseDue(now, sla, timeZone);
     return {
@@ -231,4 +245,19 @@ const EFFECTS: { [A in TransitionAction]: (input: TransitionInputs[A], ctx: Tran
   }),
   // The reporter is told by the confirmation job; the notice is due in the same update as the closing.
   closeNoConfirmation: (_input, { now }) => ({ set: { closeReason: 'no_confirmation', closedAt: now, 'due.closeNotice': now }, unset: dueExcept('closeNotice') }),
+  // The followers stay listed (tickets/merge.ts copies them to the other ticket after this, and a retry after a crash
+  // copies them from here); a closed ticket tells them nothing more.
+  merge: ({ into }, { now }) => {
+    const effect = closed('merged', now);
+    return { ...effect, set: { ...effect.set, mergedInto: into } };
+  },
+  // Its own ticket again, as if just reported: the agency is told afresh and has a new first-response deadline.
+  unmerge: (_input, { now, sla, timeZone, agency }) => {
+    const due = agency === undefined ? undefined : firstResponseDue(now, sla, timeZone);
+    return {
+      set: due ? { 'due.firstResponse': due.firstResponse, 'due.firstResponseReminder': due.firstResponseReminder, 'due.agencyNotice': now } : {},
+      // Its former followers stay with the other ticket, which they were moved to.
+      unset: [...(due ? dueExcept('firstResponse', 'firstResponseReminder', 'agencyNotice') : dueExcept()), 'closeReason', 'closedAt', 'mergedInto', 'result', 'firstRespondedAt', 'resolvedAt', 'followers', 'followerCount'],
+    };
+  },
 };

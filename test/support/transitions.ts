@@ -12,4 +12,6 @@ export const TRANSITION_INPUTS: TransitionInputs = {
   confirm: {},
   reopen: {},
   closeNoConfirmation: {},
+  merge: { into: 'ADU-2611-09999' },
+  unmerge: { from: 'ADU-2611-09999' },
 };

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { IllegalTransitionError } from '../../src/tickets/errors.js';
 import { TICKET_STATUSES, type TicketStatus } from '../../src/tickets/model.js';
-import { planTransition, TRANSITION_ACTIONS, type TransitionAction } from '../../src/tickets/transitions.js';
+import { milestoneOf, planTransition, TRANSITION_ACTIONS, type TransitionAction } from '../../src/tickets/transitions.js';
 import { defaultConfig } from '../support/config.js';
 import { TRANSITION_INPUTS } from '../support/transitions.js';
 
@@ -21,6 +21,9 @@ const LEGAL: Record<TransitionAction, Partial<Record<TicketStatus, TicketStatus>
   confirm: { resolved: 'closed' },
   reopen: { resolved: 'in_progress', closed: 'in_progress' },
   closeNoConfirmation: { resolved: 'closed' },
+  merge: { open: 'closed', in_progress: 'closed' },
+  // A closed ticket of this walk was closed by a merge (unmerge refuses any other: see below).
+  unmerge: { closed: 'open' },
 };
 const withResult = { text: 'Sudah ditambal', attachments: [], at: now, by: 'agency:DPUPR/budi' as const };
 
@@ -29,7 +32,7 @@ describe('planTransition', () => {
     for (const status of TICKET_STATUSES) {
       const expected = LEGAL[action][status];
       it(`${action} from ${status} ${expected ? `→ ${expected}` : 'is illegal'}`, () => {
-        const ticket = { number: 'ADU-2611-00001', status, result: withResult };
+        const ticket = { number: 'ADU-2611-00001', status, result: withResult, ...(status === 'closed' ? { closeReason: 'merged' as const } : {}) };
         const plan = () => planTransition(ticket, action, INPUTS[action] as never, { actor: 'operator:siti', now, sla, note: 'alasan' });
         if (expected) expect(plan()).toMatchObject({ status: expected, history: { from: status, to: expected, action, actor: 'operator:siti', note: 'alasan' } });
         else expect(plan).toThrow(IllegalTransitionError);
@@ -53,13 +56,35 @@ describe('planTransition', () => {
   it('owes the reporter a milestone message in the same update: taken up, transferred elsewhere, forwarded, result ready; no other', () => {
     const milestones = TRANSITION_ACTIONS.filter((action) => {
       const from = Object.keys(LEGAL[action])[0] as TicketStatus;
-      const plan = planTransition({ number: 'X', status: from, result: withResult, agency: 'DPUPR' }, action, INPUTS[action] as never, { actor: 'operator:siti', now, sla, note: 'alasan' });
+      const plan = planTransition({ number: 'X', status: from, result: withResult, agency: 'DPUPR', closeReason: 'merged' }, action, INPUTS[action] as never, { actor: 'operator:siti', now, sla, note: 'alasan' });
       expect(plan.set['due.milestone'] === undefined).toBe(plan.unset.includes('due.milestone')); // set, or cleared: never an older one left owed
       return plan.set['due.milestone'] !== undefined;
     });
     expect(milestones.sort()).toEqual(['forward', 'respond', 'route', 'submitResult']);
     const sameAgency = planTransition({ number: 'X', status: 'open', agency: 'DLH' }, 'route', { agency: 'DLH', category: 'sampah' }, { actor: 'operator:siti', now, sla });
     expect(sameAgency.unset).toContain('due.milestone'); // a corrected category, not a transfer
+  });
+
+  it('merges into another ticket only, naming it; undoes only a merge, with a fresh first-response deadline', () => {
+    const merged = planTransition({ number: 'X', status: 'in_progress', agency: 'DPUPR' }, 'merge', { into: 'Y' }, { actor: 'operator:siti', now, sla });
+    expect(merged).toMatchObject({ status: 'closed', set: { closeReason: 'merged', closedAt: now, mergedInto: 'Y' }, history: { action: 'merge', ticket: 'Y' } });
+    expect(merged.unset).toEqual(expect.arrayContaining(['due.followUp', 'due.milestone', 'deadline']));
+    expect(() => planTransition({ number: 'X', status: 'open' }, 'merge', { into: 'X' }, { actor: 'operator:siti', now, sla })).toThrow(/into itself/);
+    expect(() => planTransition({ number: 'X', status: 'closed', closeReason: 'confirmed' }, 'unmerge', { from: 'Y' }, { actor: 'operator:siti', now, sla })).toThrow(/not closed by a merge/);
+    const back = planTransition({ number: 'X', status: 'closed', closeReason: 'merged', agency: 'DPUPR' }, 'unmerge', { from: 'Y' }, { actor: 'operator:siti', now, sla });
+    expect(back).toMatchObject({ status: 'open', set: { 'due.firstResponse': new Date(now.getTime() + 86_400_000), 'due.agencyNotice': now }, history: { action: 'unmerge', ticket: 'Y' } });
+    expect(back.unset).toEqual(expect.arrayContaining(['closeReason', 'closedAt', 'mergedInto', 'result']));
+    expect(back.set.deadline).toMatchObject({ kind: 'firstResponse' });
+  });
+
+  it('keeps the milestone of the last life-cycle step owed past entries that are none (followers joining or split out)', () => {
+    const at = now;
+    const history = [
+      { at, actor: 'operator:siti' as const, action: 'create', from: null, to: 'open' as const },
+      { at, actor: 'agency:DPUPR/budi' as const, action: 'respond', from: 'open' as const, to: 'in_progress' as const },
+      { at, actor: 'operator:siti' as const, action: 'merge_in', from: 'in_progress' as const, to: 'in_progress' as const, ticket: 'Y' },
+    ];
+    expect(milestoneOf({ history })).toBe('takenUp');
   });
 
   it('refuses validation without a result, and a reopen or rejection without a reason', () => {

@@ -14,12 +14,15 @@ export interface Operator {
   readonly agency?: string;
 }
 
-/** `own`: take a ticket ("Ambil") or hand it to a colleague. */
-export type Permission = 'read' | 'reply' | 'note' | 'assign' | 'own' | 'create' | 'reports' | 'operators' | 'config' | 'audit';
+/**
+ * `own`: take a ticket ("Ambil") or hand it to a colleague. `merge`: merge two tickets about the same problem and
+ * split a follower out again; an agency operator only between tickets of its own agency (it sees no others).
+ */
+export type Permission = 'read' | 'reply' | 'note' | 'assign' | 'own' | 'create' | 'reports' | 'operators' | 'config' | 'audit' | 'merge';
 
 const PERMISSIONS: Readonly<Record<OperatorRole, readonly Permission[]>> = {
-  admin: ['read', 'reply', 'note', 'assign', 'own', 'create', 'reports', 'operators', 'config', 'audit'],
-  agency: ['read', 'reply', 'note', 'own', 'reports'],
+  admin: ['read', 'reply', 'note', 'assign', 'own', 'create', 'reports', 'operators', 'config', 'audit', 'merge'],
+  agency: ['read', 'reply', 'note', 'own', 'reports', 'merge'],
   supervisor: ['read', 'reports'],
 };
 

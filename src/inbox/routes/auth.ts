@@ -10,7 +10,7 @@ import { allowedTransitions, can, type Operator, type Permission } from '../auth
 import type { InboxApp, InboxContext } from '../context.js';
 import { refuse } from '../errors.js';
 
-const PERMISSIONS: readonly Permission[] = ['read', 'reply', 'note', 'assign', 'own', 'create', 'reports', 'operators', 'config', 'audit'];
+const PERMISSIONS: readonly Permission[] = ['read', 'reply', 'note', 'assign', 'own', 'create', 'reports', 'operators', 'config', 'audit', 'merge'];
 
 const loginBody = z.strictObject({
   username: z.string().trim().toLowerCase().min(1).max(64),

@@ -61,7 +61,7 @@ const listQuery = z.strictObject({
   queue: z.enum(['mine', 'unassigned']).optional(),
   /** A label's code (config/macros.yaml). */
   label: z.string().regex(/^[a-z0-9_-]{1,40}$/).optional(),
-  /** `newest` (default); `deadline`: tickets with a running deadline, the soonest first; `status`, `agency`: by that code, newest first within it. */
+  /** `newest` (default); `deadline`: tickets with a running deadline, the soonest first; `status`, `agency`: by that code, newest first within it; `followers`: the most citizens first. */
   sort: z.enum(TICKET_SORTS).default('newest'),
   q: z.string().trim().max(100).optional(),
   /** The `next` of the previous page. */
@@ -117,7 +117,7 @@ export function ticketRoutes(app: InboxApp, ctx: InboxContext): void {
     const last = page.at(-1);
     const cursorAt = (t: typeof last) => (sort === 'deadline' ? t?.deadline?.at : t?.createdAt);
     const nextAt = rows.length > limit ? cursorAt(last) : undefined;
-    const value = last && (sort === 'status' || sort === 'agency') ? (last[sort] ?? '') : undefined;
+    const value = last && (sort === 'status' || sort === 'agency') ? (last[sort] ?? '') : last && sort === 'followers' ? (last.followerCount?.toString() ?? '') : undefined;
     const people = await peopleOf(ctx.operators, page.flatMap((t) => (t.owner ? [`operator:${t.owner}`] : [])));
     return { tickets: page.map((t) => ({ ...ticketSummary(t, now), version: t.version })), next: last && nextAt ? encodeCursor(nextAt, last.number, sort, value) : null, total, people };
   });

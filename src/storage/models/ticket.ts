@@ -26,6 +26,7 @@ const historyEntry = new Schema(
     note: String,
     agency: String,
     fromAgency: String,
+    ticket: String,
   },
   { _id: false },
 );
@@ -114,6 +115,8 @@ ticketSchema.index({ 'intake.messageId': 1 });
 // The inbox list sorted by agency (newest first within one), and the reporter's phone and email a search or a caller
 // lookup names (a search's unanchored regex scans these keys instead of the documents on MongoDB; FerretDB scans).
 ticketSchema.index({ agency: 1, createdAt: -1, _id: -1 });
+// The inbox list sorted by how many citizens reported the problem (reporter and followers), the most first.
+ticketSchema.index({ followerCount: -1, createdAt: -1, _id: -1 });
 ticketSchema.index({ 'reporter.phone': 1 });
 ticketSchema.index({ 'reporter.email': 1 });
 

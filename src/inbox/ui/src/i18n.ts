@@ -162,6 +162,8 @@ const LABELS: Record<string, [string, string]> = {
   forward: ['Teruskan ke SP4N-LAPOR!', 'Forward to SP4N-LAPOR!'],
   reject: ['Tolak', 'Reject'],
   route: ['Alihkan', 'Transfer'],
+  merge: ['Gabungkan', 'Merge'],
+  unmerge: ['Pisahkan lagi', 'Split out again'],
   create: ['Dibuat', 'Created'],
   queued: ['dalam antrean', 'queued'],
   sent: ['terkirim', 'sent'],

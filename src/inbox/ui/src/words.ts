@@ -9,7 +9,7 @@ type Pair = readonly [string, string];
 export interface Person { name: string; role: 'admin' | 'agency' | 'supervisor'; agency?: string }
 export type People = Readonly<Record<string, Person>>;
 
-export interface HistoryEntry { at: string; actor: string; action: string; from: string | null; to: string; note?: string; agency?: string; fromAgency?: string }
+export interface HistoryEntry { at: string; actor: string; action: string; from: string | null; to: string; note?: string; agency?: string; fromAgency?: string; ticket?: string }
 export interface AuditEntry { at: string; actor: string; action: string; ticket?: string; detail?: Record<string, unknown>; ip?: string }
 
 export const agencyName = (meta: Pick<Meta, 'agencies'>, code: string): string => meta.agencies.find((a) => a.code === code)?.name ?? code;
@@ -52,6 +52,11 @@ const HISTORY: Readonly<Record<string, Pair>> = {
   confirm: ['Pelapor mengonfirmasi masalah sudah selesai', 'The reporter confirmed the problem is solved'],
   reopen: ['Dibuka kembali oleh {actor}', 'Reopened by {actor}'],
   closeNoConfirmation: ['Ditutup: pelapor tidak menjawab permintaan konfirmasi', 'Closed: the reporter did not answer the confirmation request'],
+  merge: ['Digabungkan ke {ticket} oleh {actor}: masalah yang sama', 'Merged into {ticket} by {actor}: the same problem'],
+  merge_in: ['{ticket} digabungkan ke tiket ini oleh {actor}; pelapornya kini mengikuti tiket ini', '{ticket} merged into this ticket by {actor}; its reporter now follows this one'],
+  unmerge: ['Dipisahkan lagi dari {ticket} oleh {actor}; dibuka kembali', 'Split out of {ticket} again by {actor}; reopened'],
+  split_out: ['Seorang pengikut dipisahkan oleh {actor}; laporannya kini tiket {ticket}', 'A follower was split out by {actor}; their report is now ticket {ticket}'],
+  split_from: ['Dibuat dari laporan seorang pengikut {ticket}, dipisahkan oleh {actor}', "Made from the report of a follower of {ticket}, split out by {actor}"],
   other: ['{action} oleh {actor}', '{action} by {actor}'],
 };
 
@@ -70,7 +75,7 @@ export function historyLine(entry: HistoryEntry, people: People, meta: Pick<Meta
   else if (entry.action === 'forward') {
     const code = forwardCode ?? forwardedTo ?? '';
     text = say(HISTORY.forward ?? ['', ''], { actor, channel: meta.forwarding.find((f) => f.code === code)?.name ?? code });
-  } else text = say(HISTORY[entry.action] ?? HISTORY.other ?? ['', ''], { actor, action: label(entry.action) });
+  } else text = say(HISTORY[entry.action] ?? HISTORY.other ?? ['', ''], { actor, action: label(entry.action), ticket: entry.ticket ?? '' });
   return note ? { text, note } : { text };
 }
 
@@ -105,6 +110,8 @@ const AUDIT: Readonly<Record<string, Pair>> = {
   view_reporter: ['Melihat tiket dan kanal pelapor', "Viewed the reporter's tickets and channels"],
   merge_identity: ['Menggabungkan identitas {channel} dengan pelapor', 'Merged a {channel} identity with the reporter'],
   split_identity: ['Memisahkan identitas {channel} dari pelapor', 'Separated a {channel} identity from the reporter'],
+  merge: ['Menggabungkan tiket ini ke {into} ({moved} warga pindah, {notified} diberi tahu lewat bot)', 'Merged this ticket into {into} ({moved} citizens moved, {notified} told through the bot)'],
+  split_follower: ['Memisahkan seorang pengikut; laporannya kini tiket {own}', 'Split a follower out; their report is now ticket {own}'],
 };
 
 /** One audit entry as a sentence ("Menambah operator Rina (Operator DISHUB) sebagai Operator OPD"). */
@@ -130,6 +137,10 @@ export function auditLine(entry: AuditEntry, people: People, meta: Pick<Meta, 'a
     rows: text('rows'),
     found: text('found') || '0',
     labels: text('labels'),
+    into: text('into'),
+    moved: text('moved') || '0',
+    notified: typeof d.notified === 'number' ? String(d.notified) : '0',
+    own: text('own'),
     fromUser: text('from') ? actorName(`operator:${text('from')}`, people) : say(['tidak ada', 'nobody']),
     toUser: text('to') ? actorName(`operator:${text('to')}`, people) : '',
     user,

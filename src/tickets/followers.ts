@@ -1,0 +1,43 @@
+// Followers of a ticket as the merge and the split need them: which follower
+// an operator means (a stable key), and what storage does to a ticket's
+// followers. Adding and removing one is no step of the life cycle: the
+// version stays, so an operator's open screen of the ticket stays valid.
+import type { Follower, HistoryEntry } from './model.js';
+
+/** Picks one follower out of a ticket's list: the ticket they came from, else their channel account, else when they joined. */
+export type FollowerMatch = { readonly fromTicket: string } | { readonly channel: Follower['channel']; readonly channelUserId: string } | { readonly at: Date };
+
+export function followerMatch(follower: Follower): FollowerMatch {
+  if (follower.fromTicket !== undefined) return { fromTicket: follower.fromTicket };
+  if (follower.channelUserId !== undefined) return { channel: follower.channel, channelUserId: follower.channelUserId };
+  return { at: follower.at };
+}
+
+export function followerMatches(follower: Follower, match: FollowerMatch): boolean {
+  if ('fromTicket' in match) return follower.fromTicket === match.fromTicket;
+  if ('channelUserId' in match) return follower.fromTicket === undefined && follower.channel === match.channel && follower.channelUserId === match.channelUserId;
+  return follower.fromTicket === undefined && follower.channelUserId === undefined && follower.at.getTime() === match.at.getTime();
+}
+
+/** The key the inbox names a follower by (`POST …/followers/split`): the same match as a string. */
+export function followerKey(follower: Follower): string {
+  const match = followerMatch(follower);
+  if ('fromTicket' in match) return `ticket:${match.fromTicket}`;
+  if ('channelUserId' in match) return `${match.channel}:${match.channelUserId}`;
+  return `at:${match.at.toISOString()}`;
+}
+
+export interface FollowerStore {
+  /**
+   * Adds the followers a merge of ticket `from` brings, counts them and records `entry`, in one update, unless a
+   * follower from `from` is there already (a retried merge): false then. Any status: a merge already decided is completed.
+   */
+  addMerged(number: string, from: string, followers: readonly Follower[], entry: HistoryEntry, now: Date): Promise<boolean>;
+  /**
+   * Removes the follower `match` picks, recounts and records `entry`, in one update conditional on the count read
+   * (every change of the followers changes their count); false when no such follower is there.
+   */
+  remove(number: string, match: FollowerMatch, entry: HistoryEntry, now: Date): Promise<boolean>;
+  /** Records a history entry that is no step of the life cycle (`split_from`) unless one with that action is there; false then. */
+  addHistoryOnce(number: string, entry: HistoryEntry, now: Date): Promise<boolean>;
+}
