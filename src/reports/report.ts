@@ -3,6 +3,7 @@
 import type { Config } from '../config/schema.js';
 import type { Ticket } from '../tickets/model.js';
 import type { Period } from './period.js';
+import { type SatisfactionSummary, satisfactionText } from './satisfaction.js';
 
 export interface Report {
   readonly id: string;
@@ -19,6 +20,8 @@ export interface Report {
   /** Share of tickets that got their first response in time, of those whose deadline has come. */
   readonly firstResponseCompliance: { readonly met: number; readonly missed: number; readonly percent: number | null };
   readonly overdue: readonly { number: string; agency?: string; status: string; breaches: string[] }[];
+  /** The ratings given in the period (satisfaction.ts); absent in reports stored before there were ratings. */
+  readonly satisfaction?: SatisfactionSummary;
 }
 
 const count = (values: readonly string[]) => values.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v]: (acc[v] ?? 0) + 1 }), {});
@@ -46,11 +49,11 @@ export function buildReport(id: string, kind: Report['kind'], period: Pick<Perio
   };
 }
 
-export const CSV_COLUMNS = ['number', 'created_at', 'channel', 'category', 'agency', 'status', 'first_response_at', 'resolved_at', 'closed_at', 'close_reason', 'sla_breaches'] as const;
+export const CSV_COLUMNS = ['number', 'created_at', 'channel', 'category', 'agency', 'status', 'first_response_at', 'resolved_at', 'closed_at', 'close_reason', 'sla_breaches', 'satisfaction'] as const;
 
 export function ticketsCsv(tickets: readonly Ticket[]): string {
   const iso = (d: Date | undefined) => d?.toISOString() ?? '';
-  const rows = tickets.map((t) => [t.number, iso(t.createdAt), t.channel, t.category, t.agency ?? t.forwardedTo ?? '', t.status, iso(t.firstRespondedAt), iso(t.resolvedAt), iso(t.closedAt), t.closeReason ?? '', (t.slaBreaches ?? []).map((b) => b.kind).join(' ')]);
+  const rows = tickets.map((t) => [t.number, iso(t.createdAt), t.channel, t.category, t.agency ?? t.forwardedTo ?? '', t.status, iso(t.firstRespondedAt), iso(t.resolvedAt), iso(t.closedAt), t.closeReason ?? '', (t.slaBreaches ?? []).map((b) => b.kind).join(' '), t.satisfaction ? String(t.satisfaction.score) : '']);
   return [CSV_COLUMNS, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
@@ -73,6 +76,7 @@ export function reportText(report: Report, config: Pick<Config, 'categories' | '
     `Menurut kanal:\n${lines(report.byChannel)}`,
     `Kepatuhan tanggapan 1×24 jam: ${c.percent === null ? '-' : `${String(c.percent)}%`} (tepat waktu ${String(c.met)}, terlambat ${String(c.missed)})`,
     `Tiket melewati batas waktu: ${String(report.overdue.length)}${report.overdue.map((o) => `\n  ${o.number} (${o.agency ?? '-'}, ${o.status})`).join('')}`,
+    ...(report.satisfaction ? [satisfactionText(report.satisfaction, name)] : []),
     'Rincian per tiket terlampir (CSV).',
   ].join('\n\n');
 }

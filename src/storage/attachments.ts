@@ -1,11 +1,14 @@
 // Photos and files in GridFS (bucket `attachments`). The content type is
 // sniffed from the bytes, the size is limited before anything is written,
 // and each file carries its sha256 so identical uploads (a redelivered
-// webhook, the same photo sent twice) are stored once.
+// webhook, the same photo sent twice) are stored once. Every image, whichever
+// way it came in, is stored without its metadata (EXIF GPS, camera, dates:
+// image-metadata/): here, in the one place every photo passes.
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import mongoose, { type Connection } from 'mongoose';
 import type { AttachmentRef } from '../tickets/model.js';
+import { stripImageMetadata, type Removed } from './image-metadata/index.js';
 import { sniffImageType } from './sniff.js';
 
 const { GridFSBucket, ObjectId } = mongoose.mongo;
@@ -42,6 +45,8 @@ interface FileMetadata {
   sha256: string;
   contentType: string;
   source?: string;
+  /** What was removed from the image before it was stored (kinds, e.g. exif, xmp): no values. */
+  metadataRemoved?: Removed[];
 }
 
 export function gridFsAttachmentStore(connection: Connection, limits: { readonly photoMaxBytes: number }): AttachmentStore {
@@ -67,13 +72,19 @@ export function gridFsAttachmentStore(connection: Connection, limits: { readonly
     }
   };
 
-  const store = async (bytes: Uint8Array, contentType: string, filename: string | undefined, source: string | undefined): Promise<AttachmentRef> => {
+  const store = async (received: Uint8Array, contentType: string, filename: string | undefined, source: string | undefined): Promise<AttachmentRef> => {
+    // Whatever the declared type, bytes that are an image are stored clean; sha256
+    // and size describe the stored bytes, so the same photo sent twice is still one file.
+    const imageType = sniffImageType(received);
+    const stripped = imageType ? stripImageMetadata(received, imageType) : { bytes: received, removed: [] };
+    if ('unreadable' in stripped) throw new AttachmentRejectedError('not_an_image', 'the image\'s metadata could not be located to be removed');
+    const { bytes, removed } = stripped;
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const existing = await files().findOne({ 'metadata.sha256': sha256, length: bytes.byteLength });
     if (existing) return toRef(existing);
 
     const name = safeFilename(filename, contentType);
-    const metadata: FileMetadata = { sha256, contentType, ...(source ? { source } : {}) };
+    const metadata: FileMetadata = { sha256, contentType, ...(source ? { source } : {}), ...(removed.length > 0 ? { metadataRemoved: [...removed] } : {}) };
     const upload = bucket().openUploadStream(name, { metadata });
     await new Promise<void>((resolve, reject) => {
       upload.once('finish', () => { resolve(); });

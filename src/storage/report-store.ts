@@ -1,6 +1,7 @@
 // What the report jobs read and write.
 import type { Connection } from 'mongoose';
 import type { Report } from '../reports/report.js';
+import type { RatedTicket } from '../reports/satisfaction.js';
 import type { Ticket } from '../tickets/model.js';
 import { reportModel } from './models/report.js';
 import { ticketModel } from './models/ticket.js';
@@ -12,6 +13,8 @@ export interface ReportStore {
   finishedSince(before: Date, since: Date, agency: string | undefined, limit: number): Promise<Ticket[]>;
   /** Tickets still waiting on an agency (open or in progress). */
   unfinished(agency?: string): Promise<Ticket[]>;
+  /** Tickets a citizen rated in the period (index `{satisfaction.at, agency}`): number, agency and rating only. */
+  rated(from: Date, to: Date, agency?: string, limit?: number): Promise<RatedTicket[]>;
   save(report: Report, csv: string, now: Date): Promise<void>;
   /** Records when a report's mail was sent (told by the mail queue, whose notice `report:<id>` is the mail itself). */
   markSent(id: string, at: Date): Promise<void>;
@@ -33,6 +36,10 @@ export function mongoReportStore(connection: Connection): ReportStore {
     },
     async unfinished(agency) {
       return strip(await tickets.find({ status: { $in: ['open', 'in_progress'] }, ...(agency ? { agency } : {}) }).lean<Ticket[]>());
+    },
+    async rated(from, to, agency, limit) {
+      const query = tickets.find({ 'satisfaction.at': { $gte: from, $lt: to }, ...(agency ? { agency } : {}) }, { number: 1, agency: 1, satisfaction: 1 }).sort({ 'satisfaction.at': 1 });
+      return strip(await (limit === undefined ? query : query.limit(limit)).lean<Ticket[]>());
     },
     async save(report, csv, now) {
       const { id, ...data } = report;

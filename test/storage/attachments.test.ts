@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AttachmentRejectedError, gridFsAttachmentStore } from '../../src/storage/attachments.js';
 import { useTestDatabase } from '../support/database.js';
+import { heicWithMetadata, jpegWithMetadata, SECRETS } from '../support/exif.js';
 import { fakeJpeg, fakePng } from '../support/images.js';
 
 const db = useTestDatabase(import.meta.filename);
@@ -53,6 +54,33 @@ describe('GridFS attachments', () => {
     const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2_000, 0x20)]);
     await expect(store().saveImage({ bytes: pdf, filename: 'foto.jpg' })).rejects.toMatchObject({ reason: 'not_an_image' });
     await expect(store().saveImage({ bytes: Buffer.alloc(0), filename: 'kosong.jpg' })).rejects.toMatchObject({ reason: 'empty' });
+    expect(await counts()).toEqual(before);
+  });
+
+  it('stores a photo without its metadata, sha256 and size of the stored bytes, and the same photo sent twice once', async () => {
+    const sent = jpegWithMetadata(fakeJpeg(6_000, 17), { orientation: 6 });
+    const ref = await store().saveImage({ bytes: sent, filename: 'IMG_20261130_074210.jpg', source: 'whatsapp' });
+    const stored = await store().read(ref.fileId);
+    if (!stored) throw new Error('the stored photo was not found');
+    for (const secret of Object.values(SECRETS)) expect(stored.bytes.includes(Buffer.from(secret, 'latin1'))).toBe(false);
+    expect(stored.bytes.length).toBeLessThan(sent.length);
+    expect(ref).toMatchObject({ size: stored.bytes.length, sha256: createHash('sha256').update(stored.bytes).digest('hex') });
+    const file = await db.connection.collection('attachments.files').findOne({ 'metadata.sha256': ref.sha256 });
+    expect(file?.metadata).toMatchObject({ metadataRemoved: ['comment', 'exif', 'iptc', 'trailer', 'xmp'] });
+
+    const before = await counts();
+    expect((await store().saveImage({ bytes: sent })).fileId).toBe(ref.fileId);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('cleans an image that arrives as a document, and refuses a HEIC whose metadata it cannot find', async () => {
+    const sent = jpegWithMetadata(fakeJpeg(4_000, 18));
+    const ref = await store().saveFile({ bytes: sent, filename: 'lampiran.bin', contentType: 'application/octet-stream' }, ['application/octet-stream']);
+    expect((await store().read(ref.fileId))?.bytes.includes(Buffer.from(SECRETS.model))).toBe(false);
+
+    const before = await counts();
+    const heic = heicWithMetadata({ brokenIloc: true }).bytes;
+    await expect(store().saveImage({ bytes: heic, filename: 'IMG_0001.HEIC' })).rejects.toMatchObject({ reason: 'not_an_image' });
     expect(await counts()).toEqual(before);
   });
 

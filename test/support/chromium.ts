@@ -49,17 +49,36 @@ export interface AxeViolation {
  * A real JPEG a browser can show, drawn by Chromium: a flooded street (sky, verge, road, a puddle). The
  * fake images of test/support/images.ts pass the server's sniffer but show as broken images.
  */
-export async function drawnPhoto(browser: Browser, width = 640, height = 480): Promise<Buffer> {
+export async function drawnPhoto(browser: Browser, width = 640, height = 480, type: 'image/jpeg' | 'image/png' | 'image/webp' = 'image/jpeg'): Promise<Buffer> {
   const page = await browser.newPage();
   try {
-    const dataUrl = await page.evaluate<string>(`(${DRAW_FLOODED_STREET})(${String(width)}, ${String(height)})`);
+    const dataUrl = await page.evaluate<string>(`(${DRAW_FLOODED_STREET})(${String(width)}, ${String(height)}, '${type}')`);
     return Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
   } finally {
     await page.close();
   }
 }
 
-const DRAW_FLOODED_STREET = `(width, height) => {
+/**
+ * The size Chromium shows an image at (EXIF orientation applied: a portrait photo stored sideways is
+ * taller than wide), or null when it cannot decode the bytes.
+ */
+export async function displayedSize(browser: Browser, bytes: Buffer, type: string): Promise<{ width: number; height: number } | null> {
+  const page = await browser.newPage();
+  try {
+    const src = `data:${type};base64,${bytes.toString('base64')}`;
+    return await page.evaluate<{ width: number; height: number } | null>(`new Promise((resolve) => {
+      const image = new Image();
+      image.onload = () => resolve({ width: image.naturalWidth, height: image.naturalHeight });
+      image.onerror = () => resolve(null);
+      image.src = ${JSON.stringify(src)};
+    })`);
+  } finally {
+    await page.close();
+  }
+}
+
+const DRAW_FLOODED_STREET = `(width, height, type) => {
   const canvas = document.createElement('canvas');
   canvas.width = width;
   canvas.height = height;
@@ -72,5 +91,5 @@ const DRAW_FLOODED_STREET = `(width, height) => {
   fill('#6f8f5a', () => g.rect(0, height * 0.42, width, height * 0.08));
   fill('#5b5f66', () => { g.moveTo(width * 0.42, height * 0.45); g.lineTo(width * 0.58, height * 0.45); g.lineTo(width, height); g.lineTo(0, height); });
   fill('#7d9bb3', () => g.ellipse(width * 0.5, height * 0.75, width * 0.3, height * 0.1, 0, 0, Math.PI * 2));
-  return canvas.toDataURL('image/jpeg', 0.85);
+  return canvas.toDataURL(type, 0.85);
 }`;

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { backlogByDay, complianceOverTime, RANGE_PRESETS, resolveRange, timeToResolve } from '../../reports/dashboard.js';
 import { buildReport } from '../../reports/report.js';
+import { satisfactionSummary } from '../../reports/satisfaction.js';
 import { operatorOf, requireOperator } from '../auth/guard.js';
 import { agencyScope } from '../auth/roles.js';
 import type { InboxApp, InboxContext } from '../context.js';
@@ -22,7 +23,7 @@ export const DASHBOARD_LIMIT = 20_000;
 export function reportRoutes(app: InboxApp, ctx: InboxContext): void {
   const guard = requireOperator(ctx.authenticator, 'reports');
 
-  app.get('/api/reports/dashboard', { schema: { tags: ['reports'], summary: 'Over a range of calendar days in the city\'s time zone (`range`: 7d, 30d, this_month, last_month, or custom with `from` and `to`, YYYY-MM-DD, both included): counts by status, agency, category and channel, first-response compliance (overall, per agency, per agency over time), time to resolve, open tickets per day, and the SLA breach list', querystring: dashboardQuery }, preHandler: guard }, async (request, reply) => {
+  app.get('/api/reports/dashboard', { schema: { tags: ['reports'], summary: 'Over a range of calendar days in the city\'s time zone (`range`: 7d, 30d, this_month, last_month, or custom with `from` and `to`, YYYY-MM-DD, both included): counts by status, agency, category and channel, first-response compliance (overall, per agency, per agency over time), time to resolve, open tickets per day, the SLA breach list, and citizens\' satisfaction ratings given in the range (overall and per agency: count, average, 1–5 distribution)', querystring: dashboardQuery }, preHandler: guard }, async (request, reply) => {
     const scope = agencyScope(operatorOf(request));
     const now = ctx.clock();
     const range = resolveRange(request.query.range, now, ctx.config.city.timezone, request.query);
@@ -47,6 +48,8 @@ export function reportRoutes(app: InboxApp, ctx: InboxContext): void {
       complianceOverTime: complianceOverTime(created, range, ctx.config.sla),
       timeToResolve: timeToResolve(created),
       backlog: backlogByDay([...created, ...unfinished.filter((t) => t.createdAt < to), ...earlier], range, now),
+      // Ratings given in the range (not of the tickets created in it): per agency, average, count and 1–5 spread.
+      satisfaction: satisfactionSummary(await ctx.reports.rated(from, to, scope, DASHBOARD_LIMIT), scope ? [scope] : ctx.config.agencies.map((a) => a.code)),
     };
   });
 

@@ -7,7 +7,8 @@ import type { NoticeDispatcher } from '../../notifications/notice-dispatcher.js'
 import type { Logger } from '../../observability/logger.js';
 import type { ReportStore } from '../../storage/report-store.js';
 import { type Period, previousDay, previousMonth } from '../../reports/period.js';
-import { buildReport, reportText, ticketsCsv } from '../../reports/report.js';
+import { buildReport, type Report, reportText, ticketsCsv } from '../../reports/report.js';
+import { satisfactionSummary } from '../../reports/satisfaction.js';
 
 export interface ReportDeps {
   readonly reports: ReportStore;
@@ -28,7 +29,7 @@ export async function monthlyReport(deps: ReportDeps): Promise<number> {
   let sent = await cityReport(deps, period);
   for (const agency of deps.config.agencies) {
     const created = await deps.reports.ticketsCreated(period.from, period.to, agency.code);
-    const report = buildReport(`monev:${period.label}:${agency.code}`, 'monev', period, created, await deps.reports.unfinished(agency.code), deps.config.sla, agency.code);
+    const report = await withSatisfaction(deps, buildReport(`monev:${period.label}:${agency.code}`, 'monev', period, created, await deps.reports.unfinished(agency.code), deps.config.sla, agency.code));
     const to = [agency.contacts.email, ...agency.supervisors.flatMap((s) => (s.email ? [s.email] : []))];
     sent += await store(deps, report, ticketsCsv(created), to, `Monev ${period.label} — ${agency.name}`);
   }
@@ -37,13 +38,19 @@ export async function monthlyReport(deps: ReportDeps): Promise<number> {
 
 async function cityReport(deps: ReportDeps, period: Period): Promise<number> {
   const created = await deps.reports.ticketsCreated(period.from, period.to);
-  const report = buildReport(`${period.kind}:${period.label}`, period.kind, period, created, await deps.reports.unfinished(), deps.config.sla);
+  const report = await withSatisfaction(deps, buildReport(`${period.kind}:${period.label}`, period.kind, period, created, await deps.reports.unfinished(), deps.config.sla));
   const to = [...deps.config.centralOperators.emails, ...deps.config.agencies.flatMap((a) => a.supervisors.flatMap((s) => (s.email ? [s.email] : [])))];
   const title = `${period.kind === 'daily' ? 'Laporan harian' : 'Laporan bulanan'} pengaduan ${period.label}`;
   return store(deps, report, ticketsCsv(created), to, title);
 }
 
-async function store(deps: ReportDeps, report: ReturnType<typeof buildReport>, csv: string, to: string[], subject: string): Promise<number> {
+/** The ratings citizens gave in the report's period (of the agency's tickets, for a monev). */
+async function withSatisfaction(deps: ReportDeps, report: Report): Promise<Report> {
+  const agencies = report.agency ? [report.agency] : deps.config.agencies.map((a) => a.code);
+  return { ...report, satisfaction: satisfactionSummary(await deps.reports.rated(report.from, report.to, report.agency), agencies) };
+}
+
+async function store(deps: ReportDeps, report: Report, csv: string, to: string[], subject: string): Promise<number> {
   const now = (deps.clock ?? (() => new Date()))();
   await deps.reports.save(report, csv, now);
   if (!deps.notices || to.length === 0) return 1;

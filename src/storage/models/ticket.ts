@@ -119,6 +119,8 @@ ticketSchema.index({ agency: 1, createdAt: -1, _id: -1 });
 ticketSchema.index({ followerCount: -1, createdAt: -1, _id: -1 });
 ticketSchema.index({ 'reporter.phone': 1 });
 ticketSchema.index({ 'reporter.email': 1 });
+// Ratings given in a period, per agency (the dashboard's and the monev report's satisfaction).
+ticketSchema.index({ 'satisfaction.at': 1, agency: 1 });
 
 export type TicketModel = Model<Ticket & { _id: string }>;
 

@@ -10,6 +10,7 @@ import { useActionKeys } from '../keys.js';
 import type { LiveEvent } from '../main.js';
 import { agencyName } from '../words.js';
 import { DASH } from './dashboard-texts.js';
+import { type SatisfactionData, SatisfactionCard } from './Satisfaction.js';
 import './dashboard.css';
 
 interface Compliance { met: number; missed: number; percent: number | null }
@@ -27,6 +28,7 @@ interface DashboardData {
   timeToResolve: { count: number; medianHours: number | null; p90Hours: number | null };
   backlog: { date: string; open: number }[];
   overdue: { number: string; agency?: string; status: string; breaches: string[] }[];
+  satisfaction: SatisfactionData;
 }
 interface Report { id: string; kind: string; label: string; agency?: string; createdAt: string }
 
@@ -229,6 +231,8 @@ function Figures({ data, agency, category }: { data: DashboardData; agency: (cod
           <span>{say(DASH.resolvedOf, { n: ttr.count })}</span>
         </p>
       )}
+
+      <SatisfactionCard data={data.satisfaction} agency={agency} />
 
       <h2 id="backlog-title">{say(DASH.backlog)}</h2>
       {peak ? <p class="hint">{say(DASH.backlogSummary, { first: data.backlog[0]?.open ?? 0, last: data.backlog[data.backlog.length - 1]?.open ?? 0, max: peak.open, date: day(peak.date, { day: 'numeric', month: 'short' }) })}</p> : null}

@@ -1,0 +1,58 @@
+// Citizens' satisfaction on the dashboard: the ratings (1–5) reporters gave
+// in the range after confirming their problem solved, overall and per agency:
+// the average with one decimal ("–" without ratings), how many, and their
+// spread as a bar from 1 (red) to 5 (green) with its numbers written on it.
+import { lang, say } from '../i18n.js';
+import { DASH } from './dashboard-texts.js';
+
+export interface SatisfactionFigures { count: number; average: number | null; distribution: number[] }
+export interface SatisfactionData { overall: SatisfactionFigures; byAgency: Record<string, SatisfactionFigures> }
+
+const average = (f: SatisfactionFigures): string =>
+  f.average === null ? '–' : f.average.toLocaleString(lang === 'id' ? 'id-ID' : 'en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+function Spread({ figures }: { figures: SatisfactionFigures }) {
+  if (figures.count === 0) return <span class="spread-none">–</span>;
+  const text = figures.distribution.map((n, i) => `${String(i + 1)}: ${String(n)}`).join(', ');
+  return (
+    <span class="spread" role="img" aria-label={say(DASH.spreadLabel, { text })} title={text}>
+      {figures.distribution.map((n, i) => (n === 0 ? null : <span key={String(i)} class={`s${String(i + 1)}`} style={{ flexGrow: n }}>{n}</span>))}
+    </span>
+  );
+}
+
+export function SatisfactionCard({ data, agency }: { data: SatisfactionData; agency: (code: string) => string }) {
+  const rows = Object.entries(data.byAgency).sort((a, b) => a[0].localeCompare(b[0]));
+  return (
+    <section class="satisfaction" aria-labelledby="satisfaction-title">
+      <h2 id="satisfaction-title">{say(DASH.satisfaction)}</h2>
+      <p class="hint">{say(DASH.satisfactionHint)}</p>
+      <p class="overall">
+        <b>{average(data.overall)}</b> <span>{say(DASH.outOfFive)} · {say(DASH.ratingCount, { n: data.overall.count })}</span>
+      </p>
+      {data.overall.count === 0 ? <p class="empty">{say(DASH.noRatings)}</p> : null}
+      {rows.length > 0 ? (
+        <table class="satisfaction-table">
+          <thead>
+            <tr>
+              <th scope="col">{say(DASH.agencyCol)}</th>
+              <th scope="col" class="num">{say(DASH.averageCol)}</th>
+              <th scope="col" class="num">{say(DASH.countCol)}</th>
+              <th scope="col">{say(DASH.spreadCol)}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map(([code, figures]) => (
+              <tr key={code}>
+                <th scope="row">{agency(code)}</th>
+                <td class="num">{average(figures)}</td>
+                <td class="num">{figures.count}</td>
+                <td><Spread figures={figures} /></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  );
+}
