@@ -16,6 +16,7 @@ COPY package.json ./
 COPY config ./config
 COPY flows ./flows
 COPY src/channels/webchat/public ./src/channels/webchat/public
+COPY src/public/assets ./src/public/assets
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 3000

@@ -34,8 +34,8 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
   },
   {
-    // The web chat page runs in the browser.
-    files: ['src/channels/webchat/public/**/*.js'],
+    // The web chat page and the public map run in the browser.
+    files: ['src/channels/webchat/public/**/*.js', 'src/public/assets/**/*.js'],
     languageOptions: { globals: globals.browser },
   },
   {

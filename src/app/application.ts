@@ -8,6 +8,7 @@ import type { Config } from '../config/schema.js';
 import type { ConversationRouter } from '../conversation/router.js';
 import { setUpConversation } from '../conversation/setup.js';
 import { registerInbox } from '../inbox/register.js';
+import { registerOpen311 } from '../open311/register.js';
 import { sendAgencyNotice } from '../notifications/agency-notice.js';
 import { smtpMailer } from '../notifications/mailer.js';
 import { configuredNoticeDispatcher } from '../notifications/notice-dispatcher.js';
@@ -86,6 +87,8 @@ export async function startApplication(config: Config, logger: Logger): Promise<
     // Open event streams would hold the HTTP server open: they end first.
     lifecycle.on('intake', 'inbox event streams', () => { inbox.events.close(); });
     for (const { wired } of channels) wired.adminPages?.(http, inbox.adminPage);
+    // Open311 GeoReport v2 for city apps (after the inbox, whose admins issue its keys).
+    await registerOpen311(http, { config, storage, tickets, router, outbox, logger });
     lifecycle.on('intake', 'http', () => closeHttpServer(http));
 
     const reports = mongoReportStore(connection);

@@ -41,6 +41,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   bind('MAIL_FROM', 'channels.email.from'),
   bind('ADMIN_USERNAME', 'admin.username'),
   bind('ADMIN_PASSWORD', 'admin.password'),
+  bind('PUBLIC_URL', 'public.baseUrl'),
 ];
 
 export interface AppliedOverride {

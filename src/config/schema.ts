@@ -210,6 +210,15 @@ export const configSchema = z
   })
   .superRefine((config, ctx) => {
     if (config.channels.whatsappWeb.enabled && config.channels.whatsappCloud.token) {
+    /** The public pages (a status link per ticket, the map at /peta): no personal data (README, "Public status page and map"). */
+    public: z
+      .strictObject({
+        /** Where citizens open the links the bot sends (PUBLIC_URL); http://localhost:<port> when unset. */
+        baseUrl: z.url().optional(),
+        /** The map shows open tickets, and resolved or closed ones this recent; at most `maxTickets`, newest first. */
+        map: z.strictObject({ resolvedWithin: duration, maxTickets: z.number().int().min(1).max(5_000) }),
+      })
+      .default({ map: { resolvedWithin: 30 * 86_400_000, maxTickets: 500 } }),
       ctx.addIssue({ code: 'custom', path: ['channels', 'whatsappWeb', 'enabled'], message: 'use either whatsapp-web.js (WHATSAPP_ENABLED) or the Cloud API (WHATSAPP_CLOUD_TOKEN), not both: they answer the same people' });
     }
     const agencyCodes = config.agencies.map((a) => a.code);

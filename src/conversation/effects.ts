@@ -10,6 +10,7 @@ import type { Faq } from './faq.js';
 import type { OutboundMessage } from './messages.js';
 import type { ConversationState } from './state.js';
 import { statusReply } from './ticket-lookup.js';
+import { statusLinkLine } from './status-link.js';
 import type { Texts, TextVars } from './texts.js';
 
 export interface EffectResult {
@@ -81,11 +82,12 @@ export class FlowEffects {
   private createdText(ticket: Ticket, state: ConversationState): string {
     if (ticket.status === 'forwarded' && ticket.forwardedTo) {
       const target = this.deps.config.forwarding[ticket.forwardedTo];
-      return this.t(state, 'forwarded', { number: ticket.number, channel: target?.name ?? ticket.forwardedTo, url: target?.url ?? '' });
+      return this.t(state, 'forwarded', { number: ticket.number, channel: target?.name ?? ticket.forwardedTo, url: target?.url ?? '', link });
     }
     const agency = this.deps.config.agencies.find((a) => a.code === ticket.agency);
-    return this.t(state, 'created', { number: ticket.number, agency: agency?.name ?? ticket.agency ?? '' });
+    return this.t(state, 'created', { number: ticket.number, agency: agency?.name ?? ticket.agency ?? '', link });
   }
+    const link = statusLinkLine(this.deps.config, ticket, (key, vars) => this.t(state, key, vars));
 
   private t(state: ConversationState, key: string, vars?: TextVars): string {
     return this.deps.texts.t(state.locale, key, vars);

@@ -3,6 +3,7 @@
 // a message answers a ticket of the sender's own.
 import { TicketNotFoundError } from '../tickets/errors.js';
 import type { Ticket } from '../tickets/model.js';
+import { reporterConversation } from '../tickets/reporter.js';
 import type { TurnContext } from './context.js';
 import type { OutboundMessage } from './messages.js';
 
@@ -15,10 +16,16 @@ async function find(ctx: TurnContext, number: string): Promise<Ticket | undefine
   }
 }
 
+/** The message comes from the ticket's reporter's conversation (for an Open311 request: their email). */
+function isReporter(ticket: Ticket, ctx: TurnContext): boolean {
+  const conversation = reporterConversation(ticket);
+  return conversation?.channel === ctx.message.channel && conversation.channelUserId === ctx.message.channelUserId;
+}
+
 /** The ticket, when it exists and was reported from this very channel account. */
 export async function ownTicket(ctx: TurnContext, number: string): Promise<Ticket | undefined> {
   const ticket = await find(ctx, number);
-  return ticket?.channel === ctx.message.channel && ticket.reporter.channelUserId === ctx.message.channelUserId ? ticket : undefined;
+  return ticket && isReporter(ticket, ctx) ? ticket : undefined;
 }
 
 /** The status of a ticket, only when it is the asker's own. */
@@ -28,7 +35,7 @@ export async function statusReply(ctx: TurnContext, number: string): Promise<Out
   const knownPhones = [state.profile?.phone, ctx.known.phone].filter(Boolean);
   const own =
     ticket &&
-    ((ticket.channel === message.channel && ticket.reporter.channelUserId === message.channelUserId) ||
+    (isReporter(ticket, ctx) ||
       (ticket.reporter.phone !== undefined && knownPhones.includes(ticket.reporter.phone)) ||
       // A follower (a merged report's reporter, a nearby duplicate) was told this number to ask about.
       (ticket.followers ?? []).some((f) => f.channel === message.channel && f.channelUserId === message.channelUserId));

@@ -20,6 +20,7 @@ export const API_ERRORS = {
   unknown_action: { status: 400, error: 'bad_request', message: 'Unknown status or action.' },
   bad_cursor: { status: 400, error: 'bad_request', message: 'Not a cursor this API gave.' },
   bad_photo: { status: 400, error: 'bad_photo', message: 'A photo was refused.' },
+  photo_not_publishable: { status: 409, error: 'bad_photo', message: 'Only JPEG and PNG photos can be published (see details.contentType).' },
   weak_password: { status: 400, error: 'bad_request', message: 'The new password is too short or too long.' },
   self_disable: { status: 400, error: 'bad_request', message: 'You cannot disable your own account.' },
   username_taken: { status: 400, error: 'bad_request', message: 'That username is taken.' },

@@ -31,6 +31,8 @@ import { InboxEvents } from './events.js';
 import { storeAnswer } from './idempotency.js';
 import { actionRoutes } from './routes/actions.js';
 import { adminRoutes } from './routes/admin.js';
+import { open311KeyRoutes } from './routes/open311-keys.js';
+import { mongoOpen311KeyStore } from '../storage/open311-key-store.js';
 import { macroRoutes } from './routes/macros.js';
 import { mongoLabelStore } from '../storage/label-store.js';
 import { authRoutes } from './routes/auth.js';
@@ -155,6 +157,7 @@ export async function registerInbox(http: FastifyInstance, deps: InboxDeps): Pro
     followerRoutes(app, ctx, mongoFollowerStore(connection));
     eventRoutes(app, ctx);
     adminRoutes(app, ctx, users);
+    open311KeyRoutes(app, ctx, mongoOpen311KeyStore(connection));
   });
   await registerUi(http, logger);
 

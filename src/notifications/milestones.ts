@@ -12,6 +12,7 @@ import type { Config } from '../config/schema.js';
 import { milestoneNotice } from '../conversation/handlers/milestones.js';
 import type { ConversationRouter } from '../conversation/router.js';
 import type { Logger } from '../observability/logger.js';
+import { statusUrl } from '../public/link.js';
 import type { MilestoneKind, Ticket, TicketStatus } from '../tickets/model.js';
 import { reporterConversation } from '../tickets/reporter.js';
 import { dueKey, type TicketService } from '../tickets/service.js';
@@ -20,7 +21,7 @@ import { MILESTONES, milestoneOf, TRANSITIONS, type TransitionAction } from '../
 export interface MilestoneDeps {
   readonly tickets: TicketService;
   readonly router: ConversationRouter;
-  readonly config: Pick<Config, 'agencies' | 'forwarding' | 'milestones'>;
+  readonly config: Pick<Config, 'agencies' | 'forwarding' | 'milestones' | 'public' | 'server'>;
   readonly logger: Logger;
 }
 
@@ -63,7 +64,8 @@ async function tell(deps: MilestoneDeps, ticket: Ticket): Promise<boolean> {
   const kind = milestoneOf(ticket);
   const target = reporterConversation(ticket);
   if (kind === undefined || !deps.config.milestones[kind] || !target) return false;
-  const notice = milestoneNotice(kind, { number: ticket.number, ...names(deps.config, kind, ticket) });
+  const link = statusUrl(deps.config, { number: ticket.number, publicToken: await deps.tickets.publicToken(ticket) });
+  const notice = milestoneNotice(kind, { number: ticket.number, ...names(deps.config, kind, ticket), ...(link ? { statusUrl: link } : {}) });
   const ids = await deps.router.notify(target, notice, { key: dueKey(`milestone:${kind}`, ticket), ticketNumber: ticket.number });
   return ids.length > 0;
 }

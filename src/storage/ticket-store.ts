@@ -57,6 +57,13 @@ export function mongoTicketStore(connection: Connection): TicketStore {
       return result.modifiedCount === 1;
     },
 
+    async setPublicToken(number, token) {
+      // Only a ticket without a token takes one; whoever lost the race reads the winner's.
+      await tickets.updateOne({ _id: number, publicToken: { $exists: false } }, { $set: { publicToken: token } });
+      const doc = await tickets.findById(number, { publicToken: 1 }).lean<Pick<Ticket, 'publicToken'>>();
+      return doc?.publicToken;
+    },
+
     async recordBreach(number, breach) {
       const result = await tickets.updateOne({ _id: number, 'slaBreaches.key': { $ne: breach.key } }, { $push: { slaBreaches: breach } });
       return result.modifiedCount === 1;

@@ -11,8 +11,13 @@ export interface ReporterConversation {
   readonly channelUserId: string;
 }
 
-/** The reporter's conversation, or undefined for a phone or walk-in complaint (or one without the reporter's id). */
+/**
+ * The reporter's conversation, or undefined for a phone or walk-in complaint (or one without the reporter's id).
+ * An Open311 request has no conversation of its own: its reporter is written to by email, when the city app gave
+ * their address and the email channel was on (src/open311/intake.ts sets `channelUserId` to the address then).
+ */
 export function reporterConversation(ticket: Pick<Ticket, 'channel' | 'reporter'>): ReporterConversation | undefined {
   const { channelUserId } = ticket.reporter;
+  if (ticket.channel === 'open311') return channelUserId ? { channel: 'email', channelUserId } : undefined;
   return CONVERSATION_CHANNELS.has(ticket.channel) && channelUserId ? { channel: ticket.channel, channelUserId } : undefined;
 }

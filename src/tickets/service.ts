@@ -8,6 +8,7 @@ import { type NewTicketInput, newTicketSchema } from './input.js';
 import { issueOf } from './issues.js';
 import type { Actor, Due, HistoryEntry, Satisfaction, Ticket, TicketStatus } from './model.js';
 import { formatTicketNumber, ticketPeriod } from './numbers.js';
+import { newPublicToken } from './public-token.js';
 import { type Rater, raterOf, rateable } from './satisfaction.js';
 import type { TicketStore } from './store.js';
 import { firstResponseDue, planTransition, TRANSITIONS, type TransitionAction, type TransitionInputs } from './transitions.js';
@@ -90,6 +91,7 @@ export class TicketService {
       due: {},
       reopenCount: 0,
       history: [created],
+      publicToken: newPublicToken(),
       version: 0,
       createdAt: now,
       updatedAt: now,
@@ -188,6 +190,17 @@ export class TicketService {
     const satisfaction: Satisfaction = { score, at: this.clock(), by: raterOf(ticket, rater) };
     if (await this.store.rate(number, satisfaction)) return { outcome: 'stored', ticket: { ...ticket, satisfaction } };
     return { outcome: 'rated_before', ticket: await this.get(number) };
+  }
+
+  /**
+   * The ticket's public status token: the one it has, or (a ticket older than the status links) a new one set
+   * in one conditional update that only a ticket without one takes, so two callers end with the same token.
+   */
+  async publicToken(ticket: Pick<Ticket, 'number' | 'publicToken'>): Promise<string> {
+    if (ticket.publicToken !== undefined) return ticket.publicToken;
+    const token = await this.store.setPublicToken(ticket.number, newPublicToken());
+    if (token === undefined) throw new TicketNotFoundError(ticket.number);
+    return token;
   }
 
   async get(number: string): Promise<Ticket> {

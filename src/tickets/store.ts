@@ -22,6 +22,8 @@ export interface TicketStore {
   clearDue(number: string, field: keyof Due, leaseUntil: Date, now: Date): Promise<boolean>;
   /** Sets a deadline on a ticket that is still in `status` (version left alone); false when it is not. */
   setDue(number: string, field: keyof Due, status: TicketStatus, at: Date, now: Date): Promise<boolean>;
+  /** Sets the public status token of a ticket that has none; returns the token it has afterwards (undefined: no such ticket). */
+  setPublicToken(number: string, token: string): Promise<string | undefined>;
   /** Records a missed target once per `breach.key`; false when that key was recorded before. */
   recordBreach(number: string, breach: NonNullable<Ticket['slaBreaches']>[number] & { key: string }): Promise<boolean>;
   /**

@@ -112,13 +112,13 @@ async function resolve(ctx: TurnContext, number: string, solved: boolean, words:
 
 const yesNo = (view: NoticeView) => [{ value: 'yes', label: view.t('yes') }, { value: 'no', label: view.t('no') }];
 
-/** The question, with the agency's result and its photos. */
-export function askConfirmation(ticket: Ticket, agencyName: string): Notice {
+/** The question, with the agency's result and its photos, and the ticket's public status page (`statusUrl`) when it has one. */
+export function askConfirmation(ticket: Ticket, agencyName: string, statusUrl?: string): Notice {
   return (state, view) => ({
     state: { ...state, pendingConfirmation: ticket.number },
     replies: [
       ...(ticket.result?.attachments ?? []).map((photo) => ({ text: '', photo })),
-      { text: view.t('confirmation.ask', { number: ticket.number, agency: agencyName, result: ticket.result?.text ?? '' }), choices: yesNo(view) },
+      { text: view.t('confirmation.ask', { number: ticket.number, agency: agencyName, result: ticket.result?.text ?? '', link: statusUrl ? view.t('status_link', { url: statusUrl }) : '' }), choices: yesNo(view) },
     ],
   });
 }

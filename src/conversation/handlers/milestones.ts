@@ -14,6 +14,8 @@ export interface MilestoneFacts {
   readonly agency?: string;
   readonly channel?: string;
   readonly url?: string;
+  /** The ticket's public status page, ending the message (`{link}`). */
+  readonly statusUrl?: string;
 }
 
 /** The text of each milestone (`milestone.<key>`) and its short form for the template (`milestone.status.<key>`). */
@@ -26,9 +28,10 @@ const TEXT_KEYS: Readonly<Record<MilestoneKind, string>> = {
 
 /** One milestone message, in the conversation's language; outside WhatsApp's window the `milestone` template with the number and the short form. */
 export function milestoneNotice(kind: MilestoneKind, facts: MilestoneFacts): Notice {
-  const vars: TextVars = { number: facts.number, agency: facts.agency ?? '', channel: facts.channel ?? '', url: facts.url ?? '' };
+  const shared: TextVars = { number: facts.number, agency: facts.agency ?? '', channel: facts.channel ?? '', url: facts.url ?? '' };
   return (state, view) => {
     const key = TEXT_KEYS[kind];
+    const vars: TextVars = { ...shared, link: facts.statusUrl ? view.t('status_link', { url: facts.statusUrl }) : '' };
     const message: Notice = (s) => ({ state: s, replies: [{ text: view.t(`milestone.${key}`, vars) }] });
     return asLateNotice(message, 'milestone', [facts.number, view.t(`milestone.status.${key}`, vars)])(state, view);
   };

@@ -5,8 +5,8 @@
 import type { Notice } from '../context.js';
 import { asLateNotice } from '../notice-template.js';
 
-/** The ticket number of a complaint taken by an operator, told to the caller. */
-export function phoneIntakeNumber(ticket: string, via: 'phone' | 'walk_in'): Notice {
+/** The ticket number of a complaint taken by an operator (or sent by a city app over Open311), told to the reporter. */
+export function phoneIntakeNumber(ticket: string, via: 'phone' | 'walk_in' | 'open311'): Notice {
   const notice: Notice = (state, view) => ({
     state,
     replies: [{ text: view.t(view.capabilities.oneShot ? 'phone_intake.number_by_mail' : 'phone_intake.number', { number: ticket, via: view.t(`phone_intake.via.${via}`) }) }],

@@ -37,7 +37,8 @@ export async function askForConfirmation({ tickets, router, config }: Confirmati
     if (!target) return;
     const agency = config.agencies.find((a) => a.code === ticket.agency)?.name ?? ticket.agency ?? '';
     const notice = asLateNotice(askConfirmation(ticket, agency), 'confirmationRequest', [ticket.number, agency, ticket.result?.text ?? '']);
-    const ids = await router.notify(target, notice, { key: dueKey('confirmationAsk', ticket) });
+    // In the ticket's thread: by email, only a reply in that thread answers the question (handlers/confirmation.ts).
+    const ids = await router.notify(target, notice, { key: dueKey('confirmationAsk', ticket), ticketNumber: ticket.number });
     if (ids.length > 0) sent++;
   });
   return sent;
@@ -51,7 +52,7 @@ export async function remindToConfirm({ tickets, router, config }: ConfirmationD
     if (!target) return;
     const days = Math.max(1, Math.round(config.sla.closeAfterReminder / 86_400_000));
     const notice = asLateNotice(remindConfirmation(ticket, days), 'confirmationReminder', [ticket.number, days]);
-    const ids = await router.notify(target, notice, { key: dueKey('confirmationReminder', ticket) });
+    const ids = await router.notify(target, notice, { key: dueKey('confirmationReminder', ticket), ticketNumber: ticket.number });
     if (ids.length > 0) sent++;
   });
   return sent;

@@ -23,6 +23,7 @@ const ERRORS: Readonly<Record<string, Pair>> = {
   transition_not_allowed: ['"{action}" tidak bisa dilakukan saat tiket berstatus "{status}".', '"{action}" is not possible while the ticket is "{status}".'],
   note_required: ['Tulis alasannya di "Catatan / alasan" dulu, lalu tekan "{action}" lagi.', 'Write the reason in "Note / reason" first, then press "{action}" again.'],
   result_missing: ['OPD belum mengirim hasil tindak lanjut.', 'The agency has not submitted a result yet.'],
+  photo_not_publishable: ['Hanya foto JPEG atau PNG yang dapat ditampilkan di halaman publik.', 'Only JPEG and PNG photos can be shown on the public page.'],
   result_text_required: ['Tulis hasil tindak lanjutnya.', 'Write the follow-up result.'],
   same_agency: ['Tiket ini sudah ada di OPD itu. Pilih OPD lain.', 'The ticket is already with that agency. Choose another one.'],
   merge_self: ['Tiket tidak dapat digabungkan ke dirinya sendiri. Tulis nomor tiket lain.', 'A ticket cannot be merged into itself. Enter another ticket number.'],

@@ -108,6 +108,8 @@ const AUDIT: Readonly<Record<string, Pair>> = {
   user_disable: ['Menonaktifkan {user}', 'Disabled {user}'],
   user_enable: ['Mengaktifkan {user}', 'Enabled {user}'],
   view_reporter: ['Melihat tiket dan kanal pelapor', "Viewed the reporter's tickets and channels"],
+  publish_photo: ['Menampilkan foto di halaman status publik', 'Showed a photo on the public status page'],
+  unpublish_photo: ['Menghapus foto dari halaman status publik', 'Removed a photo from the public status page'],
   merge_identity: ['Menggabungkan identitas {channel} dengan pelapor', 'Merged a {channel} identity with the reporter'],
   split_identity: ['Memisahkan identitas {channel} dari pelapor', 'Separated a {channel} identity from the reporter'],
   merge: ['Menggabungkan tiket ini ke {into} ({moved} warga pindah, {notified} diberi tahu lewat bot)', 'Merged this ticket into {into} ({moved} citizens moved, {notified} told through the bot)'],
