@@ -8,6 +8,10 @@ import type { Config } from '../config/schema.js';
 import type { ConversationRouter } from '../conversation/router.js';
 import { setUpConversation } from '../conversation/setup.js';
 import { registerInbox } from '../inbox/register.js';
+import { registerPublicPages } from '../public/routes.js';
+import { mongoPublicStore } from '../storage/public-store.js';
+import { LOCALES_DIR } from '../conversation/setup.js';
+import { loadTexts } from '../conversation/texts.js';
 import { registerOpen311 } from '../open311/register.js';
 import { sendAgencyNotice } from '../notifications/agency-notice.js';
 import { smtpMailer } from '../notifications/mailer.js';
@@ -84,6 +88,8 @@ export async function startApplication(config: Config, logger: Logger): Promise<
     // The web chat's entry comes first: its multipart settings are the ones the inbox finds registered.
     const channels = await wireChannels({ config, connection, storage, router, outbox, mailer, http, health, logger }, lifecycle);
     const inbox = await registerInbox(http, { config, storage, tickets, router, logger });
+    // Status pages, public photos and the map: no login, no personal data.
+    registerPublicPages(http, { config, tickets, store: mongoPublicStore(connection), attachments: storage.attachments, texts: loadTexts(LOCALES_DIR) });
     // Open event streams would hold the HTTP server open: they end first.
     lifecycle.on('intake', 'inbox event streams', () => { inbox.events.close(); });
     for (const { wired } of channels) wired.adminPages?.(http, inbox.adminPage);

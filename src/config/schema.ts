@@ -207,9 +207,6 @@ export const configSchema = z
         .default({ enabled: false, cap: 10 }),
     }),
     admin: z.strictObject({ username: z.string().min(1).optional(), password: z.string().min(8, 'expected at least 8 characters').optional() }),
-  })
-  .superRefine((config, ctx) => {
-    if (config.channels.whatsappWeb.enabled && config.channels.whatsappCloud.token) {
     /** The public pages (a status link per ticket, the map at /peta): no personal data (README, "Public status page and map"). */
     public: z
       .strictObject({
@@ -219,6 +216,9 @@ export const configSchema = z
         map: z.strictObject({ resolvedWithin: duration, maxTickets: z.number().int().min(1).max(5_000) }),
       })
       .default({ map: { resolvedWithin: 30 * 86_400_000, maxTickets: 500 } }),
+  })
+  .superRefine((config, ctx) => {
+    if (config.channels.whatsappWeb.enabled && config.channels.whatsappCloud.token) {
       ctx.addIssue({ code: 'custom', path: ['channels', 'whatsappWeb', 'enabled'], message: 'use either whatsapp-web.js (WHATSAPP_ENABLED) or the Cloud API (WHATSAPP_CLOUD_TOKEN), not both: they answer the same people' });
     }
     const agencyCodes = config.agencies.map((a) => a.code);

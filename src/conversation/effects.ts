@@ -80,6 +80,7 @@ export class FlowEffects {
   }
 
   private createdText(ticket: Ticket, state: ConversationState): string {
+    const link = statusLinkLine(this.deps.config, ticket, (key, vars) => this.t(state, key, vars));
     if (ticket.status === 'forwarded' && ticket.forwardedTo) {
       const target = this.deps.config.forwarding[ticket.forwardedTo];
       return this.t(state, 'forwarded', { number: ticket.number, channel: target?.name ?? ticket.forwardedTo, url: target?.url ?? '', link });
@@ -87,7 +88,6 @@ export class FlowEffects {
     const agency = this.deps.config.agencies.find((a) => a.code === ticket.agency);
     return this.t(state, 'created', { number: ticket.number, agency: agency?.name ?? ticket.agency ?? '', link });
   }
-    const link = statusLinkLine(this.deps.config, ticket, (key, vars) => this.t(state, key, vars));
 
   private t(state: ConversationState, key: string, vars?: TextVars): string {
     return this.deps.texts.t(state.locale, key, vars);

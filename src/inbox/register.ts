@@ -43,6 +43,8 @@ import { ownerRoutes } from './routes/owners.js';
 import { presenceRoutes } from './routes/presence.js';
 import { Presence } from './presence.js';
 import { photoRoutes } from './routes/photos.js';
+import { publicPhotoRoutes } from './routes/public-photos.js';
+import { mongoPublicStore } from '../storage/public-store.js';
 import { reportRoutes } from './routes/reports.js';
 import { reporterRoutes } from './routes/reporter.js';
 import { followerRoutes } from './routes/followers.js';
@@ -152,6 +154,7 @@ export async function registerInbox(http: FastifyInstance, deps: InboxDeps): Pro
     ownerRoutes(app, ctx);
     presenceRoutes(app, ctx, new Presence());
     photoRoutes(app, ctx);
+    publicPhotoRoutes(app, ctx, mongoPublicStore(connection));
     reportRoutes(app, ctx);
     reporterRoutes(app, ctx, people);
     followerRoutes(app, ctx, mongoFollowerStore(connection));
