@@ -6,6 +6,7 @@ import type { Ticket } from '../tickets/model.js';
 import { reporterConversation } from '../tickets/reporter.js';
 import type { TurnContext } from './context.js';
 import type { OutboundMessage } from './messages.js';
+import { ensuredStatusLinkLine } from './status-link.js';
 
 async function find(ctx: TurnContext, number: string): Promise<Ticket | undefined> {
   try {
@@ -51,6 +52,7 @@ export async function statusReply(ctx: TurnContext, number: string): Promise<Out
       date,
       status: ctx.t(`status.labels.${ticket.status}`),
       agency: agency ? ctx.t('status.agency', { agency: agency.name }) : '',
+      link: await ensuredStatusLinkLine(ctx.services.tickets, config, ticket, (key, vars) => ctx.t(key, vars)),
     }),
   };
 }

@@ -17,6 +17,7 @@ import { asLateNotice } from '../../conversation/notice-template.js';
 import type { ConversationRouter } from '../../conversation/router.js';
 import type { Config } from '../../config/schema.js';
 import type { Logger } from '../../observability/logger.js';
+import { statusUrl } from '../../public/link.js';
 import { TicketError } from '../../tickets/errors.js';
 import type { Ticket } from '../../tickets/model.js';
 import { reporterConversation } from '../../tickets/reporter.js';
@@ -25,7 +26,7 @@ import { dueKey, type TicketService } from '../../tickets/service.js';
 export interface ConfirmationDeps {
   readonly tickets: TicketService;
   readonly router: ConversationRouter;
-  readonly config: Pick<Config, 'agencies' | 'sla'>;
+  readonly config: Pick<Config, 'agencies' | 'sla' | 'public' | 'server'>;
   readonly logger: Logger;
 }
 
@@ -36,7 +37,8 @@ export async function askForConfirmation({ tickets, router, config }: Confirmati
     const target = reporterConversation(ticket);
     if (!target) return;
     const agency = config.agencies.find((a) => a.code === ticket.agency)?.name ?? ticket.agency ?? '';
-    const notice = asLateNotice(askConfirmation(ticket, agency), 'confirmationRequest', [ticket.number, agency, ticket.result?.text ?? '']);
+    const link = statusUrl(config, { number: ticket.number, publicToken: await tickets.publicToken(ticket) });
+    const notice = asLateNotice(askConfirmation(ticket, agency, link), 'confirmationRequest', [ticket.number, agency, ticket.result?.text ?? '']);
     // In the ticket's thread: by email, only a reply in that thread answers the question (handlers/confirmation.ts).
     const ids = await router.notify(target, notice, { key: dueKey('confirmationAsk', ticket), ticketNumber: ticket.number });
     if (ids.length > 0) sent++;
