@@ -73,10 +73,12 @@ describe('milestones: the reporter is kept informed', () => {
 
     await rig.tickets.transition(number, 'respond', {}, agency);
     const [takenUp] = await heard(p);
-    expect(takenUp).toBe(`Kabar laporan ${number}: laporan Anda sudah diterima ${DPUPR} dan sedang ditindaklanjuti. Ketik STATUS ${number} untuk mengecek perkembangannya.`);
+    // Each ends with the ticket's public status link (src/public/).
+    const link = `\nLihat perkembangannya di: http://localhost:3000/t/${number}?k=${(await ticketOf(number))?.publicToken ?? '?'}`;
+    expect(takenUp).toBe(`Kabar laporan ${number}: laporan Anda sudah diterima ${DPUPR} dan sedang ditindaklanjuti. Ketik STATUS ${number} untuk mengecek perkembangannya.${link}`);
 
     await rig.tickets.transition(number, 'route', { agency: 'DLH' }, { ...operator, note: 'wewenang DLH' });
-    expect(await heard(p)).toEqual([`Kabar laporan ${number}: laporan Anda dialihkan ke ${DLH}, yang berwenang menanganinya.`]);
+    expect(await heard(p)).toEqual([`Kabar laporan ${number}: laporan Anda dialihkan ke ${DLH}, yang berwenang menanganinya.${link}`]);
     await rig.tickets.transition(number, 'respond', {}, { actor: 'agency:DLH/ani' });
     expect((await heard(p))[0]).toContain(`sudah diterima ${DLH}`); // a new transition: a new message
 
