@@ -25,6 +25,9 @@ beforeAll(async () => {
   road = await new WebchatCitizen(app.url).report({ name: 'Agus Salim', phone: '081277778888', address: 'Jl. Braga No. 5, Bandung', category: 'Jalan rusak', description: 'Jalan berlubang dalam di depan Gedung Merdeka, sudah dua motor jatuh.', location: { latitude: -6.921151, longitude: 107.610489 } });
   await new WebchatCitizen(app.url).report({ name: 'Wati', phone: '081355556666', address: 'Jl. Kenanga 2', category: 'Sampah', description: 'Sampah menumpuk di TPS Kenanga sejak Senin' });
   await admin.post(`/api/tickets/${road}/notes`, { text: 'Warga sudah dihubungi lewat telepon' });
+  // A second report of the same hole, merged into the first: the ticket view shows its follower (issue 16).
+  const again = await app.tickets.create({ channel: 'webchat', reporter: { name: 'Rahmat', channelUserId: 'a11y-follower' }, category: 'jalan_rusak', description: 'Lubang di depan Gedung Merdeka' }, 'reporter');
+  await admin.post(`/api/tickets/${again.number}/merge`, { into: road });
   browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
@@ -88,6 +91,7 @@ describe('the inbox on a phone and a desktop', () => {
       await visit(page, `#/t/${road}`, '.thread');
       await page.locator('.history li').first().waitFor();
       await page.getByLabel('Catatan / alasan').waitFor(); // the actions
+      await page.locator('.followers-panel li.follower').waitFor();
       await check(page, size, 'ticket');
     }, 120_000);
 
@@ -97,6 +101,7 @@ describe('the inbox on a phone and a desktop', () => {
       await check(page, size, 'agency-list');
       await visit(page, `#/t/${road}`, '.thread');
       await page.locator('.history li').first().waitFor();
+      await page.locator('.followers-panel li.follower').waitFor();
       await check(page, size, 'agency-ticket');
       await visit(page, '#/account', 'main h1, main h2');
       await check(page, size, 'agency-account');
@@ -137,7 +142,9 @@ describe('the inbox on a phone and a desktop', () => {
   it('shows the ticket list as cards on a phone, each with its number, status, agency and deadline in view', async () => {
     const page = await open(PHONE);
     await logIn(page, ADMIN.username, ADMIN.password);
-    const rows = page.locator('table.tickets tbody tr');
+    // The two open tickets (the third, merged into the first, is closed and has no deadline to show).
+    const rows = page.locator('table.tickets tbody tr').filter({ hasNot: page.locator('.s-closed') });
+    await expect.poll(() => page.locator('table.tickets tbody tr').count()).toBe(3);
     await expect.poll(() => rows.count()).toBe(2);
     for (const row of await rows.all()) {
       const card = await row.boundingBox();

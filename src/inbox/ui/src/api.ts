@@ -58,8 +58,28 @@ export interface TicketRow {
   owner: string | null;
   /** Label codes (config/macros.yaml); names and colours from GET /api/macros. */
   labels: string[];
+  /** The reporter and the followers: "Dilaporkan oleh 3 warga". */
+  citizens: number;
   createdAt: string;
   version: number;
+}
+
+/** A citizen who follows a ticket besides its reporter (a merged ticket's reporter, a nearby duplicate). */
+export interface FollowerView {
+  /** Names them in POST …/followers/split. */
+  key: string;
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+  channel: string;
+  at: string;
+  via: 'nearby' | 'merge';
+  fromTicket: string | null;
+  description: string | null;
+  photos: Photo[];
+  location: { latitude?: number; longitude?: number; address?: string } | null;
+  /** The bot can write to them (not a phone or walk-in report). */
+  reachable: boolean;
 }
 
 export interface Photo { url: string; contentType: string }
@@ -91,4 +111,7 @@ export interface TicketDetail extends TicketRow {
   canReply: boolean;
   actions: string[];
   forwardedTo: string | null;
+  followers: FollowerView[];
+  /** Closed as the same problem as this ticket. */
+  mergedInto: string | null;
 }

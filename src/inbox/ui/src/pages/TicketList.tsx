@@ -101,10 +101,11 @@ export function TicketList({ me, meta, live }: { me: Me; meta: Meta; live: LiveE
   };
   useEffect(() => () => { clearTimeout(timer.current); }, []);
 
-  const sortHeader = (sort: string, text: string) => (
-    <th aria-sort={filters.sort === sort ? (sort === 'newest' ? 'descending' : 'ascending') : 'none'}>
-      <button type="button" class={filters.sort === sort ? 'sort active' : 'sort'} title={say(L.sortBy, { column: text })} onClick={() => { setFilters((f) => ({ ...f, sort })); }}>
-        {text}{filters.sort === sort ? (sort === 'newest' ? ' ▼' : ' ▲') : ''}
+  // Newest and most-reported run from the top down; the codes and deadlines up.
+  const sortHeader = (sort: string, text: string, column = text) => (
+    <th aria-sort={filters.sort === sort ? (sort === 'newest' || sort === 'followers' ? 'descending' : 'ascending') : 'none'}>
+      <button type="button" class={filters.sort === sort ? 'sort active' : 'sort'} title={say(L.sortBy, { column })} onClick={() => { setFilters((f) => ({ ...f, sort })); }}>
+        {text}{filters.sort === sort ? (sort === 'newest' || sort === 'followers' ? ' ▼' : ' ▲') : ''}
       </button>
     </th>
   );
@@ -144,7 +145,7 @@ export function TicketList({ me, meta, live }: { me: Me; meta: Meta; live: LiveE
         <select onChange={set('channel')} aria-label={t('allChannels')}><option value="">{t('allChannels')}</option>{CHANNELS.map((c) => <option value={c}>{label(c)}</option>)}</select>
         {labelList.length > 0 && <select onChange={set('label')} aria-label={say(M.allLabels)}><option value="">{say(M.allLabels)}</option>{labelList.map((l) => <option value={l.code}>{localized(l.name)}</option>)}</select>}
         <select value={filters.sort} onChange={set('sort')} aria-label={t('sortBy')}>
-          <option value="newest">{t('sortNewest')}</option><option value="deadline">{t('sortDeadline')}</option><option value="status">{t('sortBy')}: {say(L.sortStatus)}</option><option value="agency">{t('sortBy')}: {say(L.sortAgency)}</option>
+          <option value="newest">{t('sortNewest')}</option><option value="deadline">{t('sortDeadline')}</option><option value="status">{t('sortBy')}: {say(L.sortStatus)}</option><option value="agency">{t('sortBy')}: {say(L.sortAgency)}</option><option value="followers">{t('sortBy')}: {say(L.sortCitizens)}</option>
         </select>
         <label class="check"><input type="checkbox" onChange={set('overdue')} /> {t('overdueOnly')}</label>
       </div>
@@ -167,7 +168,7 @@ export function TicketList({ me, meta, live }: { me: Me; meta: Meta; live: LiveE
         <table class="tickets ticket-list">
           <thead><tr>
             <th>{canBulk && <input type="checkbox" class="pick" checked={allSelected} aria-label={say(L.selectAll)} onChange={() => { setSelected(allSelected ? new Set() : new Set(rows.map((r) => r.number))); }} />}{t('ticket')}</th>
-            {sortHeader('status', t('status'))}{sortHeader('agency', t('agency'))}<th>{t('channel')}</th><th>{t('reporter')}</th><th>{t('description')}</th>{sortHeader('deadline', t('deadline'))}<th>{t('owner')}</th>{sortHeader('newest', t('received'))}
+            {sortHeader('status', t('status'))}{sortHeader('agency', t('agency'))}<th>{t('channel')}</th>{sortHeader('followers', t('reporter'), say(L.sortCitizens))}<th>{t('description')}</th>{sortHeader('deadline', t('deadline'))}<th>{t('owner')}</th>{sortHeader('newest', t('received'))}
           </tr></thead>
           <tbody>
             {rows.map((r) => (
@@ -176,7 +177,7 @@ export function TicketList({ me, meta, live }: { me: Me; meta: Meta; live: LiveE
                 <td><span class={`status s-${r.status}`}>{label(r.status)}</span></td>
                 <td>{r.agency ?? '—'}</td>
                 <td>{label(r.channel)}</td>
-                <td>{r.reporterName ?? '—'}</td>
+                <td>{r.reporterName ?? '—'}{r.citizens > 1 && <span class="badge citizens" title={say(L.reportedBy, { n: r.citizens })}>{say(L.citizens, { n: r.citizens })}</span>}</td>
                 <td class="desc">{r.description}<LabelChips codes={r.labels} labels={labelList} /></td>
                 <td><DeadlineBadge deadline={r.deadline} /></td>
                 <td class="owner-cell">{r.owner ? (people[r.owner]?.name ?? r.owner) : '—'}</td>

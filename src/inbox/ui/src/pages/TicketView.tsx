@@ -9,6 +9,7 @@ import { OwnerPanel } from './OwnerPanel.js';
 import { usePresence } from './Presence.js';
 import { MacroPanel } from './MacroPanel.js';
 import { ReporterPanel } from './ReporterPanel.js';
+import { FollowersPanel } from './FollowersPanel.js';
 import { TicketActions } from './TicketActions.js';
 import type { LiveEvent } from '../main.js';
 import { MapPin } from './MapPin.js';
@@ -83,6 +84,7 @@ export function TicketView({ number, me, meta, live }: { number: string; me: Me;
             <Photos photos={ticket.photos} />
           </section>
           <ReporterPanel ticket={ticket} me={me} meta={meta} />
+          <FollowersPanel ticket={ticket} me={me} onChange={setTicket} />
           <section class="card">
             <h2>{t('location')}</h2>
             {loc ? (
