@@ -154,6 +154,7 @@ const LABELS: Record<string, [string, string]> = {
   webchat: ['Web chat', 'Web chat'],
   phone: ['Telepon', 'Phone'],
   walk_in: ['Datang langsung', 'Walk-in'],
+  open311: ['Aplikasi (Open311)', 'App (Open311)'],
   respond: ['Tanggapi (mulai tindak lanjut)', 'Respond (start follow-up)'],
   submitResult: ['Kirim hasil', 'Submit result'],
   validate: ['Validasi hasil → selesai ditindaklanjuti', 'Validate result → resolved'],

@@ -3,12 +3,14 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Me, type Meta, setCsrf } from './api.js';
-import { switchLang, t } from './i18n.js';
+import { say, switchLang, t } from './i18n.js';
 import { Account } from './pages/Account.js';
 import { Audit } from './pages/Audit.js';
 import { Dashboard } from './pages/Dashboard.js';
 import { Login } from './pages/Login.js';
 import { NewComplaint } from './pages/NewComplaint.js';
+import { Open311Keys } from './pages/Open311Keys.js';
+import { OPEN311_TEXTS } from './pages/open311-texts.js';
 import { Operators } from './pages/Operators.js';
 import { Settings } from './pages/Settings.js';
 import { TicketList } from './pages/TicketList.js';
@@ -77,6 +79,7 @@ function App() {
           {can('operators') && <a href="#/operators">{t('operators')}</a>}
           {can('audit') && <a href="#/audit">{t('audit')}</a>}
           {can('config') && <a href="#/settings">{t('settings')}</a>}
+          {can('config') && <a href="#/open311">{say(OPEN311_TEXTS.nav)}</a>}
         </nav>
         <a class="who" href="#/account" title={t('account')}>{me.operator.name} · {t(`role_${me.operator.role}`)}{me.operator.agency ? ` · ${me.operator.agency}` : ''}</a>
         <button type="button" class="link" onClick={switchLang}>{t('otherLang')}</button>
@@ -89,6 +92,7 @@ function App() {
           : hash === '#/operators' && can('operators') ? <Operators me={me} meta={meta} />
           : hash === '#/audit' && can('audit') ? <Audit meta={meta} />
           : hash === '#/settings' && can('config') ? <Settings />
+          : hash === '#/open311' && can('config') ? <Open311Keys />
           : hash === '#/account' ? <Account me={me} />
           : <TicketList me={me} meta={meta} live={live} />}
       </main>

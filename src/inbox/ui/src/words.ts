@@ -112,6 +112,8 @@ const AUDIT: Readonly<Record<string, Pair>> = {
   unpublish_photo: ['Menghapus foto dari halaman status publik', 'Removed a photo from the public status page'],
   merge_identity: ['Menggabungkan identitas {channel} dengan pelapor', 'Merged a {channel} identity with the reporter'],
   split_identity: ['Memisahkan identitas {channel} dari pelapor', 'Separated a {channel} identity from the reporter'],
+  open311_key_issue: ['Membuat kunci API Open311 "{keyLabel}"', 'Created the Open311 API key "{keyLabel}"'],
+  open311_key_revoke: ['Mencabut kunci API Open311 "{keyLabel}"', 'Revoked the Open311 API key "{keyLabel}"'],
   merge: ['Menggabungkan tiket ini ke {into} ({moved} warga pindah, {notified} diberi tahu lewat bot)', 'Merged this ticket into {into} ({moved} citizens moved, {notified} told through the bot)'],
   split_follower: ['Memisahkan seorang pengikut; laporannya kini tiket {own}', 'Split a follower out; their report is now ticket {own}'],
 };
@@ -139,6 +141,7 @@ export function auditLine(entry: AuditEntry, people: People, meta: Pick<Meta, 'a
     rows: text('rows'),
     found: text('found') || '0',
     labels: text('labels'),
+    keyLabel: text('label'),
     into: text('into'),
     moved: text('moved') || '0',
     notified: typeof d.notified === 'number' ? String(d.notified) : '0',

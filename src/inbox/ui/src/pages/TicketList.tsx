@@ -12,7 +12,7 @@ import { MACRO_TEXTS as M } from './macro-texts.js';
 import { type InboxLabel, LabelChips, macroConfig } from './MacroPanel.js';
 
 const STATUSES = ['open', 'in_progress', 'resolved', 'closed', 'forwarded', 'rejected'];
-const CHANNELS = ['whatsapp', 'telegram', 'email', 'webchat', 'phone', 'walk_in'];
+const CHANNELS = ['whatsapp', 'telegram', 'email', 'webchat', 'phone', 'walk_in', 'open311'];
 const PAGE_SIZES = ['25', '50', '100'];
 const SEARCH_DELAY = 300;
 
