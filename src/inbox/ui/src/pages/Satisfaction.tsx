@@ -22,7 +22,8 @@ function Spread({ figures }: { figures: SatisfactionFigures }) {
 }
 
 export function SatisfactionCard({ data, agency }: { data: SatisfactionData; agency: (code: string) => string }) {
-  const rows = Object.entries(data.byAgency).sort((a, b) => a[0].localeCompare(b[0]));
+  // The rated agencies first, the best average on top (more ratings first when equal), then the others by name.
+  const rows = Object.entries(data.byAgency).sort(([a, fa], [b, fb]) => (fb.average ?? -1) - (fa.average ?? -1) || fb.count - fa.count || agency(a).localeCompare(agency(b)));
   return (
     <section class="satisfaction" aria-labelledby="satisfaction-title">
       <h2 id="satisfaction-title">{say(DASH.satisfaction)}</h2>
@@ -45,9 +46,9 @@ export function SatisfactionCard({ data, agency }: { data: SatisfactionData; age
             {rows.map(([code, figures]) => (
               <tr key={code}>
                 <th scope="row">{agency(code)}</th>
-                <td class="num">{average(figures)}</td>
-                <td class="num">{figures.count}</td>
-                <td><Spread figures={figures} /></td>
+                <td class="num" data-label={say(DASH.averageCol)}>{average(figures)}</td>
+                <td class="num" data-label={say(DASH.countCol)}>{figures.count}</td>
+                <td class="spread-cell"><Spread figures={figures} /></td>
               </tr>
             ))}
           </tbody>
