@@ -120,6 +120,10 @@ describe('Open311 GeoReport v2', () => {
     // In the inbox, among the open311 tickets.
     const list = await admin.get<{ tickets: { number: string; channel: string }[] }>('/api/tickets?channel=open311');
     expect(list.body.tickets).toContainEqual(expect.objectContaining({ number, channel: 'open311' }));
+    // An operator's reply from the inbox reaches the reporter by email too.
+    expect((await admin.get<{ canReply: boolean }>(`/api/tickets/${number}`)).body.canReply).toBe(true);
+    expect((await admin.post(`/api/tickets/${number}/replies`, { text: 'Mohon kirim foto lubangnya dari dekat, Pak.' })).status).toBe(202);
+    await servers.nextMailTo(PERSON.email, before, 'Mohon kirim foto lubangnya dari dekat');
 
     const open = await c.get(`requests/${number}`, 'xml');
     expect(open.records).toEqual([{
