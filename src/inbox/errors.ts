@@ -41,6 +41,7 @@ export const API_ERRORS = {
   merge_self: { status: 409, error: 'illegal_transition', message: 'A ticket cannot be merged into itself.' },
   merge_target_closed: { status: 409, error: 'illegal_transition', message: 'The ticket to merge into is no longer open or in progress (see details.status).' },
   not_merged: { status: 409, error: 'illegal_transition', message: 'The ticket was not closed by a merge.' },
+  reopen_merged: { status: 409, error: 'illegal_transition', message: 'A merged ticket is reopened by splitting its reporter out of the ticket it was merged into.' },
   follower_not_found: { status: 404, error: 'not_found', message: 'The ticket has no such follower (split out already?).' },
   no_channel: { status: 409, error: 'no_channel', message: 'The reporter cannot be reached through the bot (phone or walk-in complaint).' },
   owned_by_other: { status: 409, error: 'conflict', message: 'Another operator has taken the ticket (see details.owner).' },

@@ -93,7 +93,7 @@ export function ticketDetail(ticket: Ticket, thread: readonly MessageDoc[], oper
     mergedInto: ticket.mergedInto ?? null,
     thread: threadView(ticket.number, thread),
     canReply: can(operator, 'reply') && reporterConversation(ticket) !== undefined,
-    actions: allowedTransitions(operator).filter((a) => canTransition(ticket.status, a) && (a !== 'validate' && a !== 'returnToAgency' ? true : ticket.result !== undefined)),
+    actions: allowedTransitions(operator).filter((a) => canTransition(ticket.status, a) && (a !== 'validate' && a !== 'returnToAgency' ? true : ticket.result !== undefined) && (a !== 'reopen' || ticket.closeReason !== 'merged')),
   };
 }
 

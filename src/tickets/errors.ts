@@ -36,6 +36,7 @@ export const TRANSITION_REFUSALS = {
   merge_self: 'a ticket cannot be merged into itself',
   merge_target_closed: 'the ticket to merge into is no longer open or in progress',
   not_merged: 'the ticket was not closed by a merge',
+  reopen_merged: 'a merged ticket reopens by splitting its reporter out of the ticket it was merged into',
 } as const;
 
 export type TransitionRefusal = keyof typeof TRANSITION_REFUSALS;

@@ -130,6 +130,8 @@ export function planTransition<A extends TransitionAction>(
   if (action === 'merge' && (input as TransitionInputs['merge']).into === ticket.number) throw new IllegalTransitionError(ticket.number, action, ticket.status, 'merge_self');
   // Only a merged ticket goes back to open this way: a confirmed or unanswered one is reopened (with a reason).
   if (action === 'unmerge' && ticket.closeReason !== 'merged') throw new IllegalTransitionError(ticket.number, action, ticket.status, 'not_merged');
+  // Its reporter follows the other ticket: reopening this one would leave them following both. They are split out there.
+  if (action === 'reopen' && ticket.closeReason === 'merged') throw new IllegalTransitionError(ticket.number, action, ticket.status, 'reopen_merged');
   const effect = EFFECTS[action](input as never, { ...ctx, agency: ticket.agency });
   const history: HistoryEntry = { at: ctx.now, actor: ctx.actor, action, from: ticket.status, to: rule.to };
   // A merge and its undoing name the other ticket, so both histories read "merged into / split out of ADU-…".

@@ -9,7 +9,7 @@ import type { RunningApplication } from '../../src/app/application.js';
 import { FakeBotApi } from '../support/bot-api.js';
 import { axeViolations, launchChromium, screenshotPath } from '../support/chromium.js';
 import { useTestDatabase } from '../support/database.js';
-import { ADMIN, OperatorSession, startInboxApp, logInInbox } from '../support/inbox.js';
+import { ADMIN, OperatorSession, startInboxApp, logInInbox, withTelegram } from '../support/inbox.js';
 import { until } from '../support/until.js';
 
 const db = useTestDatabase(import.meta.filename);
@@ -22,10 +22,7 @@ let second = '';
 
 beforeAll(async () => {
   api = await new FakeBotApi().start();
-  app = await startInboxApp(db, (c) => {
-    c.channels.telegram.botToken = api.token;
-    c.channels.telegram.apiRoot = api.url;
-  });
+  app = await startInboxApp(db, withTelegram(api));
   admin = await OperatorSession.login(app.url, ADMIN.username, ADMIN.password);
   first = (await app.tickets.create({ channel: 'telegram', reporter: { name: 'Pak Joko Santoso', channelUserId: '7501' }, category: 'jalan_rusak', description: 'Jalan berlubang besar di depan SDN 3 Melati, sudah dua motor jatuh.', location: { address: 'Jl. Melati 12' } }, 'reporter')).number;
   second = (await app.tickets.create({ channel: 'telegram', reporter: { name: 'Bu Rina Wulandari', channelUserId: '7502' }, category: 'jalan_rusak', description: 'Lubang di Jl. Melati dekat sekolah, bahaya untuk anak-anak.' }, 'reporter')).number;

@@ -8,7 +8,7 @@ import { ticketModel } from '../../src/storage/models/ticket.js';
 import type { Follower, HistoryEntry } from '../../src/tickets/model.js';
 import { FakeBotApi } from '../support/bot-api.js';
 import { useTestDatabase } from '../support/database.js';
-import { ADMIN, addOperators, OperatorSession, startInboxApp } from '../support/inbox.js';
+import { ADMIN, addOperators, OperatorSession, startInboxApp, withTelegram } from '../support/inbox.js';
 import { until } from '../support/until.js';
 
 const db = useTestDatabase(import.meta.filename);
@@ -19,7 +19,7 @@ let budi: OperatorSession;
 let kabid: OperatorSession;
 
 interface FollowerView { key: string; name: string | null; channel: string; via: string; fromTicket: string | null; description: string | null; reachable: boolean }
-interface Detail { number: string; status: string; closeReason: string | null; mergedInto: string | null; citizens: number; followers: FollowerView[]; history: HistoryEntry[]; thread: { text: string; direction: string }[]; version: number }
+interface Detail { number: string; status: string; actions: string[]; closeReason: string | null; mergedInto: string | null; citizens: number; followers: FollowerView[]; history: HistoryEntry[]; thread: { text: string; direction: string }[]; version: number }
 interface MergeAnswer { ticket: Detail; into: string; citizens: number; moved: number; notified: number; unreachable: number }
 interface SplitAnswer { ticket: Detail; own: string; reopened: boolean; notified: boolean }
 
@@ -49,10 +49,7 @@ async function told(user: number, expected: string): Promise<string> {
 
 beforeAll(async () => {
   api = await new FakeBotApi().start();
-  app = await startInboxApp(db, (c) => {
-    c.channels.telegram.botToken = api.token;
-    c.channels.telegram.apiRoot = api.url;
-  });
+  app = await startInboxApp(db, withTelegram(api));
   admin = await OperatorSession.login(app.url, ADMIN.username, ADMIN.password);
   await addOperators(admin);
   [budi, kabid] = await Promise.all([OperatorSession.login(app.url, 'dpupr.budi', 'password-dpupr-1'), OperatorSession.login(app.url, 'kabid', 'password-kabid-1')]);
@@ -79,6 +76,9 @@ describe('merging a ticket into another', () => {
     expect(merged.body).toMatchObject({ into: first, citizens: 3, moved: 2, notified: 2, unreachable: 0 });
     expect(merged.body.ticket).toMatchObject({ number: second, status: 'closed', closeReason: 'merged', mergedInto: first });
     expect(merged.body.ticket?.history.at(-1)).toMatchObject({ action: 'merge', from: 'open', to: 'closed', ticket: first, actor: 'operator:admin' });
+    // Reopened only by splitting its reporter out of the first (else they would follow both).
+    expect(merged.body.ticket?.actions).not.toContain('reopen');
+    expect(await admin.post(`/api/tickets/${second}/transitions`, { to: 'reopen', note: 'salah gabung' })).toMatchObject({ status: 409, body: { code: 'reopen_merged' } });
 
     const target = await detail(first);
     expect(target.status).toBe('open');

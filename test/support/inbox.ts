@@ -68,6 +68,12 @@ export class OperatorSession {
   }
 }
 
+/** Configures the app's Telegram channel against a fake Bot API: citizens on Telegram in an inbox test. */
+export const withTelegram = (api: { readonly token: string; readonly url: string }) => (config: Config): void => {
+  config.channels.telegram.botToken = api.token;
+  config.channels.telegram.apiRoot = api.url;
+};
+
 /** Operators of each role, added by the admin through the API. */
 export async function addOperators(admin: OperatorSession): Promise<void> {
   const users = [

@@ -22,7 +22,7 @@ const LEGAL: Record<TransitionAction, Partial<Record<TicketStatus, TicketStatus>
   reopen: { resolved: 'in_progress', closed: 'in_progress' },
   closeNoConfirmation: { resolved: 'closed' },
   merge: { open: 'closed', in_progress: 'closed' },
-  // A closed ticket of this walk was closed by a merge (unmerge refuses any other: see below).
+  // From a ticket closed by a merge (unmerge refuses any other: see below).
   unmerge: { closed: 'open' },
 };
 const withResult = { text: 'Sudah ditambal', attachments: [], at: now, by: 'agency:DPUPR/budi' as const };
@@ -32,7 +32,7 @@ describe('planTransition', () => {
     for (const status of TICKET_STATUSES) {
       const expected = LEGAL[action][status];
       it(`${action} from ${status} ${expected ? `→ ${expected}` : 'is illegal'}`, () => {
-        const ticket = { number: 'ADU-2611-00001', status, result: withResult, ...(status === 'closed' ? { closeReason: 'merged' as const } : {}) };
+        const ticket = { number: 'ADU-2611-00001', status, result: withResult, ...(action === 'unmerge' ? { closeReason: 'merged' as const } : {}) };
         const plan = () => planTransition(ticket, action, INPUTS[action] as never, { actor: 'operator:siti', now, sla, note: 'alasan' });
         if (expected) expect(plan()).toMatchObject({ status: expected, history: { from: status, to: expected, action, actor: 'operator:siti', note: 'alasan' } });
         else expect(plan).toThrow(IllegalTransitionError);
@@ -56,7 +56,7 @@ describe('planTransition', () => {
   it('owes the reporter a milestone message in the same update: taken up, transferred elsewhere, forwarded, result ready; no other', () => {
     const milestones = TRANSITION_ACTIONS.filter((action) => {
       const from = Object.keys(LEGAL[action])[0] as TicketStatus;
-      const plan = planTransition({ number: 'X', status: from, result: withResult, agency: 'DPUPR', closeReason: 'merged' }, action, INPUTS[action] as never, { actor: 'operator:siti', now, sla, note: 'alasan' });
+      const plan = planTransition({ number: 'X', status: from, result: withResult, agency: 'DPUPR', ...(action === 'unmerge' ? { closeReason: 'merged' as const } : {}) }, action, INPUTS[action] as never, { actor: 'operator:siti', now, sla, note: 'alasan' });
       expect(plan.set['due.milestone'] === undefined).toBe(plan.unset.includes('due.milestone')); // set, or cleared: never an older one left owed
       return plan.set['due.milestone'] !== undefined;
     });
@@ -71,6 +71,7 @@ describe('planTransition', () => {
     expect(merged.unset).toEqual(expect.arrayContaining(['due.followUp', 'due.milestone', 'deadline']));
     expect(() => planTransition({ number: 'X', status: 'open' }, 'merge', { into: 'X' }, { actor: 'operator:siti', now, sla })).toThrow(/into itself/);
     expect(() => planTransition({ number: 'X', status: 'closed', closeReason: 'confirmed' }, 'unmerge', { from: 'Y' }, { actor: 'operator:siti', now, sla })).toThrow(/not closed by a merge/);
+    expect(() => planTransition({ number: 'X', status: 'closed', closeReason: 'merged' }, 'reopen', {}, { actor: 'operator:siti', now, sla, note: 'salah gabung' })).toThrow(/splitting its reporter out/);
     const back = planTransition({ number: 'X', status: 'closed', closeReason: 'merged', agency: 'DPUPR' }, 'unmerge', { from: 'Y' }, { actor: 'operator:siti', now, sla });
     expect(back).toMatchObject({ status: 'open', set: { 'due.firstResponse': new Date(now.getTime() + 86_400_000), 'due.agencyNotice': now }, history: { action: 'unmerge', ticket: 'Y' } });
     expect(back.unset).toEqual(expect.arrayContaining(['closeReason', 'closedAt', 'mergedInto', 'result']));

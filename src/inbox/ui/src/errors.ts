@@ -29,6 +29,7 @@ const ERRORS: Readonly<Record<string, Pair>> = {
   merge_self: ['Tiket tidak dapat digabungkan ke dirinya sendiri. Tulis nomor tiket lain.', 'A ticket cannot be merged into itself. Enter another ticket number.'],
   merge_target_closed: ['Tiket tujuan berstatus "{status}": hanya tiket yang menunggu tanggapan atau sedang ditindaklanjuti yang bisa menerima gabungan.', 'The other ticket is "{status}": only tickets awaiting a response or in progress can take a merge.'],
   not_merged: ['Tiket ini tidak ditutup karena digabungkan.', 'This ticket was not closed by a merge.'],
+  reopen_merged: ['Tiket ini digabungkan ke tiket lain. Untuk membukanya kembali, buka tiket tujuan lalu tekan "Pisahkan" pada pelapornya.', 'This ticket was merged into another. To reopen it, open that ticket and press "Separate" on its reporter.'],
   follower_not_found: ['Warga itu sudah tidak mengikuti tiket ini (mungkin sudah dipisahkan). Tampilan dimuat ulang.', 'That citizen no longer follows this ticket (separated already?). The view has been reloaded.'],
   owned_by_other: ['Operator lain baru saja mengambil tiket ini; tampilan dimuat ulang.', 'Another operator has just taken this ticket; it has been reloaded.'],
   not_a_colleague: ['Operator itu tidak dapat memegang tiket ini (OPD lain, pimpinan, atau nonaktif).', 'That operator cannot own this ticket (another agency, a supervisor, or disabled).'],
