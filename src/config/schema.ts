@@ -1,6 +1,7 @@
 // The shape of `config/*.yaml`, validated at start. Durations and sizes are
 // written for people (`24h`, `10MB`) and carried inward as numbers (fields.ts).
 import { z } from 'zod';
+import { duplicatesSettings } from './duplicates.js';
 import { code, cronExpression, duration, email, localizedText, size, slaCalendar, waTemplate } from './fields.js';
 
 const person = z.strictObject({
@@ -104,6 +105,8 @@ export const configSchema = z
       retryMax: duration,
       maxAttempts: z.number().int().min(1).max(100),
     }),
+    /** Nearby duplicates offered in the conversation (duplicates.ts). */
+    duplicates: duplicatesSettings,
     limits: z.strictObject({
       photoMaxBytes: size,
       photosPerTicket: z.number().int().min(0).max(50),

@@ -16,7 +16,7 @@ import type { ConversationRecord, RecordedInbound } from './ports.js';
 import type { ConversationState, FlowData } from './state.js';
 import type { Texts, TextVars } from './texts.js';
 
-export type RouterConfig = Pick<Config, 'city' | 'categories' | 'agencies' | 'forwarding' | 'limits' | 'conversation' | 'ticketNumber' | 'leases' | 'privacy' | 'public' | 'server'>;
+export type RouterConfig = Pick<Config, 'city' | 'categories' | 'agencies' | 'forwarding' | 'limits' | 'conversation' | 'ticketNumber' | 'leases' | 'privacy' | 'duplicates' | 'public' | 'server'>;
 
 /** What handlers may use besides the message: built once by the router. */
 export interface TurnServices {

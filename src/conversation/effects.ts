@@ -5,12 +5,13 @@ import type { Logger } from '../observability/logger.js';
 import type { Ticket } from '../tickets/model.js';
 import type { TicketService } from '../tickets/service.js';
 import type { RouterConfig, TurnContext } from './context.js';
+import { findDuplicate, followTicket } from './duplicates.js';
 import type { Effect } from './engine.js';
 import type { Faq } from './faq.js';
 import type { OutboundMessage } from './messages.js';
 import type { ConversationState } from './state.js';
-import { statusReply } from './ticket-lookup.js';
 import { statusLinkLine } from './status-link.js';
+import { statusReply } from './ticket-lookup.js';
 import type { Texts, TextVars } from './texts.js';
 
 export interface EffectResult {
@@ -18,6 +19,8 @@ export interface EffectResult {
   readonly replies: OutboundMessage[];
   readonly ticket?: Ticket;
   readonly state?: ConversationState;
+  /** The action's outcome is no (nothing found, could not be done): the flow goes on at the step's `on_no`. */
+  readonly no?: boolean;
 }
 
 export interface EffectDeps {
@@ -42,6 +45,10 @@ export class FlowEffects {
       }
       case 'create_ticket':
         return this.createTicket(state, ctx);
+      case 'find_duplicate':
+        return findDuplicate(this.deps, state);
+      case 'follow_ticket':
+        return followTicket(this.deps, state, ctx);
     }
   }
 

@@ -65,9 +65,10 @@ export class FlowEngine implements StepRunner {
     return this.enter(at, next, [], at);
   }
 
-  /** Continues after an effect succeeded. */
-  continueAfter(state: ConversationState, stepId: string): Outcome {
+  /** Continues after an effect succeeded; an effect whose outcome is no goes on at its step's `on_no`, when it has one. */
+  continueAfter(state: ConversationState, stepId: string, outcome: 'yes' | 'no' = 'yes'): Outcome {
     const step = this.flow.step(stepId);
+    if (outcome === 'no' && step.on_no !== undefined) return this.enter(step.on_no, state, [], stepId);
     return this.leave(step, state, [], stepId);
   }
 
@@ -216,7 +217,7 @@ export class FlowEngine implements StepRunner {
 
   enter(stepId: string, state: ConversationState, replies: OutboundMessage[], origin: string): Outcome {
     const step = this.flow.step(stepId);
-    if (step.when === 'has_profile' && !state.profile?.name) return this.leave(step, state, replies, origin);
+    if (!this.holds(step, state)) return step.on_no === undefined ? this.leave(step, state, replies, origin) : this.enter(step.on_no, state, replies, origin);
     if (step.skip_if_known && state.data[step.skip_if_known] !== undefined) return this.leave(step, state, replies, origin);
 
     if (step.say && !step.ask) replies.push({ text: this.say(step.say, state) });
@@ -232,6 +233,12 @@ export class FlowEngine implements StepRunner {
       return { state: asking, replies: [...replies, ...this.prompt(step, asking)] };
     }
     return this.leave(step, state, replies, origin);
+  }
+
+  private holds(step: FlowStep, state: ConversationState): boolean {
+    if (step.when === 'has_profile') return Boolean(state.profile?.name);
+    if (step.when === 'has_pin') return state.data.location?.latitude !== undefined;
+    return true;
   }
 
   private finish(state: ConversationState): ConversationState {
@@ -274,7 +281,7 @@ export class FlowEngine implements StepRunner {
   }
 
   say(key: string, state: ConversationState): string {
-    return this.t(state, key, flowTextVars(this.ctx, state, this.t(state, 'summary_none')));
+    return this.t(state, key, flowTextVars(this.ctx, state, (k) => this.t(state, k)));
   }
 
   t(state: ConversationState, key: string, vars?: TextVars): string {

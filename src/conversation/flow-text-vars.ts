@@ -4,8 +4,10 @@ import type { EngineContext } from './engine.js';
 import type { ConversationState } from './state.js';
 import type { TextVars } from './texts.js';
 
-export function flowTextVars(ctx: Pick<EngineContext, 'categories' | 'cityName' | 'limits' | 'exampleTicketNumber'>, state: ConversationState, none: string): TextVars {
+export function flowTextVars(ctx: Pick<EngineContext, 'categories' | 'cityName' | 'limits' | 'exampleTicketNumber'>, state: ConversationState, t: (key: string) => string): TextVars {
   const { data, profile } = state;
+  const none = t('summary_none');
+  const duplicate = data.duplicate;
   const category = ctx.categories.find((c) => c.code === data.category);
   const location = data.location;
   return {
@@ -22,6 +24,10 @@ export function flowTextVars(ctx: Pick<EngineContext, 'categories' | 'cityName' 
     description: data.description ?? none,
     photos: data.photos?.length ?? 0,
     location: location ? [location.address, location.latitude === undefined ? undefined : `${String(location.latitude)}, ${String(location.longitude)}`].filter(Boolean).join(' — ') : none,
+    duplicate_number: duplicate?.number ?? none,
+    duplicate_description: duplicate?.description ?? none,
+    duplicate_status: duplicate ? t(`status.labels.${duplicate.status}`) : none,
+    duplicate_distance: duplicate?.distance ?? none,
   };
 }
 

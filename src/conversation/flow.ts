@@ -12,13 +12,16 @@ export type AskKind = (typeof ASK_KINDS)[number];
 /** What flows may collect; the names are the keys of FlowData. */
 export const DATA_KEYS = ['name', 'phone', 'address', 'category', 'description', 'photos', 'location', 'question', 'ticket_number'] as const;
 
-export const ACTIONS = ['create_ticket', 'use_profile', 'show_status', 'answer_faq'] as const;
+export const ACTIONS = ['create_ticket', 'use_profile', 'show_status', 'answer_faq', 'find_duplicate', 'follow_ticket'] as const;
 export type FlowAction = (typeof ACTIONS)[number];
 
 const stepSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9_]+$/),
-  /** Only enter this step when the condition holds; otherwise go on to `next`. */
-  when: z.enum(['has_profile']).optional(),
+  /**
+   * Only enter this step when the condition holds (`has_profile`: an identity from an earlier report; `has_pin`: the
+   * location has coordinates); otherwise go on at `on_no` if it has one, else at `next`.
+   */
+  when: z.enum(['has_profile', 'has_pin']).optional(),
   say: z.string().optional(),
   ask: z.enum(ASK_KINDS).optional(),
   text: z.string().optional(),
@@ -31,6 +34,7 @@ const stepSchema = z.strictObject({
   min: z.number().int().min(0).optional(),
   max_retries: z.number().int().min(1).max(10).optional(),
   on_yes: z.string().optional(),
+  /** A confirm step's answer no; an action step's outcome no (nothing found, could not be done). */
   on_no: z.string().optional(),
   action: z.enum(ACTIONS).optional(),
   next: z.string().optional(),

@@ -1,6 +1,6 @@
 // A conversation's state: where it is in which flow and what it has
 // collected. Plain data, stored in MongoDB between messages.
-import type { AttachmentRef } from '../tickets/model.js';
+import type { AttachmentRef, TicketStatus } from '../tickets/model.js';
 import type { LocationAnswer } from './answers.js';
 import type { Locale } from './texts.js';
 
@@ -15,6 +15,17 @@ export interface FlowData {
   location?: LocationAnswer;
   question?: string;
   ticket_number?: string;
+  /** An open ticket nearby that may be the same problem, as offered to the person (conversation/duplicates.ts). */
+  duplicate?: DuplicateOffer;
+}
+
+/** What the person is shown of a nearby ticket: no personal data, the description already shortened. */
+export interface DuplicateOffer {
+  number: string;
+  description: string;
+  status: TicketStatus;
+  /** Metres from the person's pin. */
+  distance: number;
 }
 
 /** The identity a returning reporter is offered again. */

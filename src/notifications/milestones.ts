@@ -1,4 +1,4 @@
-// Telling the reporter, on their own channel, each milestone of their ticket
+// Telling the reporter (and the ticket's followers), each on their own channel, each milestone of their ticket
 // (README, "Kept informed"). The transition that reaches a milestone sets
 // `due.milestone` in its own update, so the message is owed even if the
 // process dies right after it. It is sent at once by the instance that made
@@ -13,8 +13,8 @@ import { milestoneNotice } from '../conversation/handlers/milestones.js';
 import type { ConversationRouter } from '../conversation/router.js';
 import type { Logger } from '../observability/logger.js';
 import { statusUrl } from '../public/link.js';
+import { notifyAudience } from './audience.js';
 import type { MilestoneKind, Ticket, TicketStatus } from '../tickets/model.js';
-import { reporterConversation } from '../tickets/reporter.js';
 import { dueKey, type TicketService } from '../tickets/service.js';
 import { MILESTONES, milestoneOf, TRANSITIONS, type TransitionAction } from '../tickets/transitions.js';
 
@@ -28,24 +28,24 @@ export interface MilestoneDeps {
 /** Where a ticket stands while its milestone is owed: the status its milestone transition leads to. */
 const OWED_IN: readonly TicketStatus[] = [...new Set((Object.keys(MILESTONES) as TransitionAction[]).map((action) => TRANSITIONS[action].to))];
 
-/** Sends every milestone that is owed (the job: what a crash left unsent). Returns how many reporters were told. */
+/** Sends every milestone that is owed (the job: what a crash left unsent). Returns how many people (reporters, followers) were told. */
 export async function sendDueMilestones(deps: MilestoneDeps): Promise<number> {
   let told = 0;
   for (const status of OWED_IN) {
     await deps.tickets.takeEachDue('milestone', status, async (ticket) => {
-      if (await tell(deps, ticket)) told++;
+      told += await tell(deps, ticket);
     });
   }
   return told;
 }
 
-/** Sends one ticket's milestone right away, if it is owed and nobody else is sending it. */
+/** Sends one ticket's milestone right away, if it is owed and nobody else is sending it; true when someone was told. */
 export async function sendMilestone(deps: MilestoneDeps, number: string, status: TicketStatus): Promise<boolean> {
-  let told = false;
+  let told = 0;
   await deps.tickets.takeDue(number, 'milestone', status, async (ticket) => {
     told = await tell(deps, ticket);
   });
-  return told;
+  return told > 0;
 }
 
 /** The fast path: right after a transition that reached a milestone, this instance tells the reporter. */
@@ -59,15 +59,16 @@ export function keepReportersInformed(deps: MilestoneDeps): void {
   });
 }
 
-/** Notifies the reporter of a ticket whose milestone deadline was taken; false when nothing was sent (switched off, no conversation, sent before). */
-async function tell(deps: MilestoneDeps, ticket: Ticket): Promise<boolean> {
+/**
+ * Notifies the reporter and the followers of a ticket whose milestone deadline was taken; how many were told (0:
+ * switched off, nobody with a conversation, all told before).
+ */
+async function tell(deps: MilestoneDeps, ticket: Ticket): Promise<number> {
   const kind = milestoneOf(ticket);
-  const target = reporterConversation(ticket);
-  if (kind === undefined || !deps.config.milestones[kind] || !target) return false;
+  if (kind === undefined || !deps.config.milestones[kind]) return 0;
   const link = statusUrl(deps.config, { number: ticket.number, publicToken: await deps.tickets.publicToken(ticket) });
   const notice = milestoneNotice(kind, { number: ticket.number, ...names(deps.config, kind, ticket), ...(link ? { statusUrl: link } : {}) });
-  const ids = await deps.router.notify(target, notice, { key: dueKey(`milestone:${kind}`, ticket), ticketNumber: ticket.number });
-  return ids.length > 0;
+  return notifyAudience(deps.router, ticket, notice, { key: dueKey(`milestone:${kind}`, ticket), ticketNumber: ticket.number });
 }
 
 function names(config: MilestoneDeps['config'], kind: MilestoneKind, ticket: Ticket): { agency?: string; channel?: string; url?: string } {

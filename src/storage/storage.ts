@@ -7,6 +7,7 @@ import type { OutboxStore } from '../outbox/store.js';
 import type { TicketStore } from '../tickets/store.js';
 import { type AttachmentStore, gridFsAttachmentStore } from './attachments.js';
 import { mongoConversationStore } from './conversation-store.js';
+import { databaseEngine } from './engine.js';
 import { mongoInboundLog, mongoOutboxStore } from './message-store.js';
 import { conversationModel } from './models/conversation.js';
 import { counterModel } from './models/counter.js';
@@ -14,6 +15,7 @@ import { messageModel } from './models/message.js';
 import { noticeModel } from './models/notice.js';
 import { ticketModel } from './models/ticket.js';
 import { mongoNoticeStore } from './notice-store.js';
+import { GEO_INDEX } from './ticket-followers.js';
 import { mongoTicketStore } from './ticket-store.js';
 
 export interface Storage {
@@ -44,6 +46,8 @@ export function openStorage(connection: Connection, config: Pick<Config, 'limits
       for (const model of models) await model.createCollection().catch(ignoreExists);
       for (const model of models) await model.createIndexes();
       await attachments.ensureIndexes();
+      // The nearby-duplicates search's geo index, where the server can build one (not on FerretDB: engine.ts).
+      if ((await databaseEngine(connection)) === 'mongodb') await ticketModel(connection).collection.createIndex(GEO_INDEX, { name: 'nearby_geo' }, {});
     },
   };
 }

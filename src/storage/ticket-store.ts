@@ -4,6 +4,7 @@ import type { Ticket } from '../tickets/model.js';
 import type { TicketStore } from '../tickets/store.js';
 import { counterModel, nextInSequence } from './models/counter.js';
 import { ticketModel } from './models/ticket.js';
+import { followerQueries } from './ticket-followers.js';
 
 export function mongoTicketStore(connection: Connection): TicketStore {
   const tickets = ticketModel(connection);
@@ -51,12 +52,6 @@ export function mongoTicketStore(connection: Connection): TicketStore {
       return result.matchedCount === 1;
     },
 
-    async rate(number, satisfaction) {
-      // Keyed by `_id`; the other conditions make a second rating (a follower's, a redelivery) a no-op.
-      const result = await tickets.updateOne({ _id: number, status: 'closed', closeReason: 'confirmed', satisfaction: { $exists: false } }, { $set: { satisfaction, updatedAt: satisfaction.at } });
-      return result.modifiedCount === 1;
-    },
-
     async setPublicToken(number, token) {
       // Only a ticket without a token takes one; whoever lost the race reads the winner's.
       await tickets.updateOne({ _id: number, publicToken: { $exists: false } }, { $set: { publicToken: token } });
@@ -64,10 +59,18 @@ export function mongoTicketStore(connection: Connection): TicketStore {
       return doc?.publicToken;
     },
 
+    async rate(number, satisfaction) {
+      // Keyed by `_id`; the other conditions make a second rating (a follower's, a redelivery) a no-op.
+      const result = await tickets.updateOne({ _id: number, status: 'closed', closeReason: 'confirmed', satisfaction: { $exists: false } }, { $set: { satisfaction, updatedAt: satisfaction.at } });
+      return result.modifiedCount === 1;
+    },
+
     async recordBreach(number, breach) {
       const result = await tickets.updateOne({ _id: number, 'slaBreaches.key': { $ne: breach.key } }, { $push: { slaBreaches: breach } });
       return result.modifiedCount === 1;
     },
+
+    ...followerQueries(tickets, connection),
 
     async applyChange(number, expected, change, now) {
       const doc = await tickets
@@ -89,5 +92,6 @@ export function mongoTicketStore(connection: Connection): TicketStore {
 
 function toTicket(doc: Ticket & { _id?: unknown }): Ticket {
   const { _id, ...ticket } = doc;
-  return ticket;
+  // An anonymous report (Open311 allows one) has an empty reporter, which the database does not keep.
+  return { ...ticket, reporter: ticket.reporter ?? {} };
 }

@@ -21,3 +21,18 @@ export function reporterConversation(ticket: Pick<Ticket, 'channel' | 'reporter'
   if (ticket.channel === 'open311') return channelUserId ? { channel: 'email', channelUserId } : undefined;
   return CONVERSATION_CHANNELS.has(ticket.channel) && channelUserId ? { channel: ticket.channel, channelUserId } : undefined;
 }
+
+/**
+ * Everyone the bot tells about a ticket: its reporter and its followers (citizens who reported the same problem and
+ * joined it), each once, those without a conversation left out. Milestones and the confirmation question go to each
+ * under the same once-only key: the key is kept per conversation, so it keeps each person's copy once.
+ */
+export function ticketAudience(ticket: Pick<Ticket, 'channel' | 'reporter' | 'followers'>): ReporterConversation[] {
+  const audience: ReporterConversation[] = [];
+  const add = (target: ReporterConversation | undefined) => {
+    if (target && !audience.some((a) => a.channel === target.channel && a.channelUserId === target.channelUserId)) audience.push(target);
+  };
+  add(reporterConversation(ticket));
+  for (const follower of ticket.followers ?? []) add(reporterConversation({ channel: follower.channel, reporter: { ...(follower.channelUserId ? { channelUserId: follower.channelUserId } : {}) } }));
+  return audience;
+}

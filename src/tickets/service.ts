@@ -6,7 +6,8 @@ import type { Config } from '../config/schema.js';
 import { ConcurrentUpdateError, IllegalTransitionError, InvalidTicketInputError, TicketNotFoundError } from './errors.js';
 import { type NewTicketInput, newTicketSchema } from './input.js';
 import { issueOf } from './issues.js';
-import type { Actor, Due, HistoryEntry, Satisfaction, Ticket, TicketStatus } from './model.js';
+import type { Actor, Due, Follower, HistoryEntry, Satisfaction, Ticket, TicketStatus } from './model.js';
+import { type GeoPoint, geoOf, type NearbyCandidate, type NearbyMatch, nearest, STILL_OPEN } from './nearby.js';
 import { formatTicketNumber, ticketPeriod } from './numbers.js';
 import { newPublicToken } from './public-token.js';
 import { type Rater, raterOf, rateable } from './satisfaction.js';
@@ -78,6 +79,8 @@ export class TicketService {
     const period = ticketPeriod(now, this.config.city.timezone);
     const sequence = await this.store.nextSequence(period);
     const created: HistoryEntry = { at: now, actor, action: 'create', from: null, to: 'open' };
+    // A pinned location is also stored as GeoJSON, for the nearby-duplicates search (nearby.ts).
+    const geo = geoOf(data.location);
     const ticket: Ticket = {
       number: formatTicketNumber(this.config.ticketNumber.prefix, period, sequence),
       status: 'open',
@@ -88,6 +91,7 @@ export class TicketService {
       description: data.description,
       attachments: data.attachments,
       ...(data.location ? { location: data.location } : {}),
+      ...(geo ? { geo } : {}),
       due: {},
       reopenCount: 0,
       history: [created],
@@ -201,6 +205,25 @@ export class TicketService {
     const token = await this.store.setPublicToken(ticket.number, newPublicToken());
     if (token === undefined) throw new TicketNotFoundError(ticket.number);
     return token;
+  }
+
+  /**
+   * The nearest still-open ticket (nearby.ts, STILL_OPEN) of `category` within `radiusMetres` of `center`, created
+   * within `withinMs`: what a citizen about to report is asked about (README, "Same problem, many reporters").
+   */
+  async findNearbyOpen(category: string, center: GeoPoint, radiusMetres: number, withinMs: number): Promise<NearbyMatch | undefined> {
+    const since = new Date(this.clock().getTime() - withinMs);
+    const candidates: NearbyCandidate[] = await this.store.nearby({ category, center, radiusMetres, since, statuses: STILL_OPEN, limit: 200 });
+    return nearest(center, candidates, radiusMetres);
+  }
+
+  /**
+   * A citizen joins a still-open ticket as a follower instead of opening another: one update, once per intake
+   * message. `gone` when the ticket moved on (resolved, closed…) or does not exist. The version stays: following is
+   * no step of the life cycle, so an operator's open screen stays valid.
+   */
+  addFollower(number: string, follower: Follower): Promise<'added' | 'already' | 'gone'> {
+    return this.store.addFollower(number, follower, STILL_OPEN, this.clock());
   }
 
   async get(number: string): Promise<Ticket> {

@@ -1,6 +1,7 @@
 // What the ticket service needs from storage. The MongoDB implementation is
 // in src/storage/; the service itself knows no database library.
-import type { Due, Satisfaction, Ticket, TicketStatus } from './model.js';
+import type { Due, Follower, Satisfaction, Ticket, TicketStatus } from './model.js';
+import type { NearbyCandidate, NearbyQuery } from './nearby.js';
 import type { TicketChange } from './transitions.js';
 
 export interface TicketStore {
@@ -24,6 +25,16 @@ export interface TicketStore {
   setDue(number: string, field: keyof Due, status: TicketStatus, at: Date, now: Date): Promise<boolean>;
   /** Sets the public status token of a ticket that has none; returns the token it has afterwards (undefined: no such ticket). */
   setPublicToken(number: string, token: string): Promise<string | undefined>;
+  /**
+   * Tickets of the query's category and statuses created since `since` near `center`: every one within the radius,
+   * perhaps a few beyond it (the caller measures exactly, nearby.ts), newest first, at most `limit`.
+   */
+  nearby(query: NearbyQuery): Promise<NearbyCandidate[]>;
+  /**
+   * Adds a follower (and counts it) to a ticket still in one of `statuses`, in one update, once per intake message:
+   * `added`; `already` when that message added them before (a retry); `gone` when there is no such ticket in those statuses.
+   */
+  addFollower(number: string, follower: Follower, statuses: readonly TicketStatus[], now: Date): Promise<'added' | 'already' | 'gone'>;
   /** Records a missed target once per `breach.key`; false when that key was recorded before. */
   recordBreach(number: string, breach: NonNullable<Ticket['slaBreaches']>[number] & { key: string }): Promise<boolean>;
   /**

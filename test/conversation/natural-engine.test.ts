@@ -80,7 +80,8 @@ describe('a typed location too vague to find', () => {
       expect(outcome.state.step, text).toBe('confirm');
       expect(outcome.state.data.location).toEqual({ address: text });
     }
-    expect(e.answer(at('location'), msg({ location: { latitude: -6.2, longitude: 106.8 } })).state.step).toBe('confirm');
+    // A pin is first looked at for an open ticket nearby (the flow's find_duplicate effect), then the summary.
+    expect(e.answer(at('location'), msg({ location: { latitude: -6.2, longitude: 106.8 } })).effect?.action).toBe('find_duplicate');
   });
 
   it('an invalid second answer is corrected as before and the follow-up stays open', () => {

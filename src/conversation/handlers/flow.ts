@@ -38,7 +38,7 @@ export async function runOutcome(ctx: TurnContext, first: Outcome): Promise<void
       ctx.state = { ...outcome.state, step: retryStep };
       return;
     }
-    outcome = ctx.engine.continueAfter(result.state ?? outcome.state, actionStep);
+    outcome = ctx.engine.continueAfter(result.state ?? outcome.state, actionStep, result.no ? 'no' : 'yes');
     ctx.reply(...outcome.replies);
     ctx.state = outcome.state;
   }

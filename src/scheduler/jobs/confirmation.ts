@@ -14,13 +14,13 @@
 // to give one; then the ticket reopens without it (`due.reopenReason`).
 import { askConfirmation, closedUnconfirmed, reopenUnexplained, remindConfirmation } from '../../conversation/handlers/confirmation.js';
 import { asLateNotice } from '../../conversation/notice-template.js';
+import { notifyAudience } from '../../notifications/audience.js';
 import type { ConversationRouter } from '../../conversation/router.js';
 import type { Config } from '../../config/schema.js';
 import type { Logger } from '../../observability/logger.js';
 import { statusUrl } from '../../public/link.js';
 import { TicketError } from '../../tickets/errors.js';
 import type { Ticket } from '../../tickets/model.js';
-import { reporterConversation } from '../../tickets/reporter.js';
 import { dueKey, type TicketService } from '../../tickets/service.js';
 
 export interface ConfirmationDeps {
@@ -30,32 +30,26 @@ export interface ConfirmationDeps {
   readonly logger: Logger;
 }
 
-/** Asks the reporter of every newly resolved ticket to confirm. */
+/** Asks the reporter (and the followers) of every newly resolved ticket to confirm; how many people were asked. */
 export async function askForConfirmation({ tickets, router, config }: ConfirmationDeps): Promise<number> {
   let sent = 0;
   await tickets.takeEachDue('confirmationRequest', 'resolved', async (ticket) => {
-    const target = reporterConversation(ticket);
-    if (!target) return;
     const agency = config.agencies.find((a) => a.code === ticket.agency)?.name ?? ticket.agency ?? '';
     const link = statusUrl(config, { number: ticket.number, publicToken: await tickets.publicToken(ticket) });
     const notice = asLateNotice(askConfirmation(ticket, agency, link), 'confirmationRequest', [ticket.number, agency, ticket.result?.text ?? '']);
     // In the ticket's thread: by email, only a reply in that thread answers the question (handlers/confirmation.ts).
-    const ids = await router.notify(target, notice, { key: dueKey('confirmationAsk', ticket), ticketNumber: ticket.number });
-    if (ids.length > 0) sent++;
+    sent += await notifyAudience(router, ticket, notice, { key: dueKey('confirmationAsk', ticket), ticketNumber: ticket.number });
   });
   return sent;
 }
 
-/** The second notice, for reporters who have not answered. */
+/** The second notice, for those who have not answered (reporter and followers: whoever answers first decides). */
 export async function remindToConfirm({ tickets, router, config }: ConfirmationDeps): Promise<number> {
   let sent = 0;
   await tickets.takeEachDue('confirmationReminder', 'resolved', async (ticket) => {
-    const target = reporterConversation(ticket);
-    if (!target) return;
     const days = Math.max(1, Math.round(config.sla.closeAfterReminder / 86_400_000));
     const notice = asLateNotice(remindConfirmation(ticket, days), 'confirmationReminder', [ticket.number, days]);
-    const ids = await router.notify(target, notice, { key: dueKey('confirmationReminder', ticket), ticketNumber: ticket.number });
-    if (ids.length > 0) sent++;
+    sent += await notifyAudience(router, ticket, notice, { key: dueKey('confirmationReminder', ticket), ticketNumber: ticket.number });
   });
   return sent;
 }
@@ -95,10 +89,8 @@ export async function closeUnconfirmed({ tickets, router, logger }: Confirmation
   // The closing set `due.closeNotice`: tell the reporters of these tickets, and of any whose notice is still owed.
   let recovered = 0;
   await tickets.takeEachDue('closeNotice', 'closed', async (ticket: Ticket) => {
-    const target = reporterConversation(ticket);
-    if (!target) return;
-    const ids = await router.notify(target, asLateNotice(closedUnconfirmed(ticket), 'autoClosed', [ticket.number]), { key: dueKey('autoClosed', ticket) });
-    if (ids.length > 0 && !closedNow.has(ticket.number)) recovered++;
+    const told = await notifyAudience(router, ticket, asLateNotice(closedUnconfirmed(ticket), 'autoClosed', [ticket.number]), { key: dueKey('autoClosed', ticket) });
+    if (told > 0 && !closedNow.has(ticket.number)) recovered++;
   });
   return closedNow.size + recovered;
 }
