@@ -38,7 +38,7 @@ describe('the Open311 key page', () => {
     const page = await adminPage(1366, 768);
     await page.locator('nav a', { hasText: 'Open311' }).click();
     await page.getByRole('heading', { name: 'Kunci API Open311' }).waitFor();
-    expect(await page.locator('section.open311').textContent()).toContain('Belum ada kunci.');
+    await expect.poll(() => page.locator('section.open311').textContent()).toContain('Belum ada kunci.');
 
     await page.getByLabel('Nama aplikasi').fill('Aplikasi Warga Kota Contoh');
     await page.getByRole('button', { name: 'Buat kunci' }).dblclick();
@@ -81,6 +81,11 @@ describe('the Open311 key page', () => {
     await page.getByRole('combobox', { name: 'Semua kanal' }).selectOption('open311');
     await page.locator('table.tickets', { hasText: number }).waitFor();
     expect(await page.locator('table.tickets').textContent()).toContain('Aplikasi (Open311)');
+    // Its history names the app as its author, not "the system".
+    await page.goto(`${app.url}/inbox/#/t/${number}`);
+    await page.locator('article.ticket h1').waitFor();
+    await expect.poll(() => page.locator('article.ticket').textContent()).toContain('Dibuat oleh aplikasi kota (Open311), untuk');
+    await page.screenshot({ path: screenshotPath('inbox-open311-ticket'), fullPage: true });
     await page.context().close();
   });
 

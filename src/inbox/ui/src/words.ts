@@ -23,12 +23,15 @@ const ROLE_IN_NAME: Readonly<Record<Person['role'], Pair>> = {
 const NOBODY: Readonly<Record<string, Pair>> = {
   reporter: ['pelapor', 'the reporter'],
   system: ['sistem', 'the system'],
+  open311: ['aplikasi kota (Open311)', 'a city app (Open311)'],
   cli: ['baris perintah (npm run user)', 'the command line (npm run user)'],
 };
 
 /** "Siti (Admin Pusat)", "Budi (Operator DPUPR)", "pelapor", "sistem". */
 export function actorName(actor: string, people: People): string {
   if (actor === 'reporter' || actor === 'cli') return say(NOBODY[actor] ?? ['', '']);
+  // A request a city app sent over Open311 (`system:open311:<key id>`).
+  if (actor.startsWith('system:open311:')) return say(NOBODY.open311 ?? ['', '']);
   if (actor.startsWith('system:')) return say(NOBODY.system ?? ['', '']);
   const agencyActor = /^agency:([^/]+)\/(.+)$/.exec(actor);
   const username = agencyActor?.[2] ?? /^(?:operator|login):(.+)$/.exec(actor)?.[1] ?? actor;
