@@ -66,9 +66,25 @@ export const JOBS = {
   },
   /** Milestone messages to reporters that the fast path (right after the transition) did not send. */
   milestones: { schedule: 'milestoneSweep', run: (context) => sendDueMilestones(context) },
+  /** Photos stored before metadata was stripped (the first runs after an upgrade; then nothing to do). */
+  photoMetadata: { schedule: 'photoMetadata', run: cleanStoredPhotos },
 } as const satisfies Record<string, Job>;
 
 export type JobName = keyof typeof JOBS;
+
+/** Photos a round: a batch at a time, and a bound, so a file that cannot be marked done cannot keep a run going. */
+const PHOTO_BATCH = 100;
+const PHOTO_ROUNDS = 20;
+
+async function cleanStoredPhotos({ attachments }: JobContext): Promise<number> {
+  let handled = 0;
+  for (let round = 0; round < PHOTO_ROUNDS; round++) {
+    const batch = await attachments.cleanStoredImages(PHOTO_BATCH);
+    handled += batch;
+    if (batch < PHOTO_BATCH) break;
+  }
+  return handled;
+}
 
 /** The mail queue, and a warning when SMTP is set up but the caller gave no queue (nothing is mailed then; deadlines wait). */
 function noticesOf(context: JobContext): NoticeDispatcher | undefined {

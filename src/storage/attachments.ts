@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import mongoose, { type Connection } from 'mongoose';
 import type { AttachmentRef } from '../tickets/model.js';
 import { stripImageMetadata, type Removed } from './image-metadata/index.js';
-import { sniffImageType } from './sniff.js';
+import { IMAGE_TYPES, sniffImageType } from './sniff.js';
 
 const { GridFSBucket, ObjectId } = mongoose.mongo;
 
@@ -38,6 +38,11 @@ export interface AttachmentStore {
   open(fileId: string): Promise<{ ref: AttachmentRef; stream: Readable } | null>;
   /** The whole file in memory (photos are size-limited), or null if it is not stored. */
   read(fileId: string): Promise<{ ref: AttachmentRef; bytes: Buffer } | null>;
+  /**
+   * Photos stored before metadata was stripped, at most `limit` of them: each gets a clean copy, which
+   * is served under its id from then on, and its own bytes are deleted. How many were handled.
+   */
+  cleanStoredImages(limit: number): Promise<number>;
   ensureIndexes(): Promise<void>;
 }
 
@@ -45,8 +50,19 @@ interface FileMetadata {
   sha256: string;
   contentType: string;
   source?: string;
-  /** What was removed from the image before it was stored (kinds, e.g. exif, xmp): no values. */
+  /** On every image stored clean: what was removed before it was stored (kinds, e.g. exif, xmp; no values). */
   metadataRemoved?: Removed[];
+  /** On a photo stored before metadata was stripped: its clean copy, served in its place. */
+  cleanedAs?: InstanceType<typeof ObjectId>;
+  /** On such a photo whose metadata could not be located (a damaged HEIC): left as it was. */
+  uncleanable?: true;
+}
+
+interface FileDocument {
+  _id: InstanceType<typeof ObjectId>;
+  length: number;
+  filename: string;
+  metadata?: FileMetadata;
 }
 
 export function gridFsAttachmentStore(connection: Connection, limits: { readonly photoMaxBytes: number }): AttachmentStore {
@@ -55,9 +71,10 @@ export function gridFsAttachmentStore(connection: Connection, limits: { readonly
     return connection.db;
   };
   const bucket = () => new GridFSBucket(db(), { bucketName: ATTACHMENT_BUCKET });
-  const files = () => db().collection<{ _id: InstanceType<typeof ObjectId>; length: number; filename: string; metadata?: FileMetadata }>(`${ATTACHMENT_BUCKET}.files`);
+  const chunks = () => db().collection(`${ATTACHMENT_BUCKET}.chunks`);
+  const files = () => db().collection<FileDocument>(`${ATTACHMENT_BUCKET}.files`);
 
-  const toRef = (file: { _id: InstanceType<typeof ObjectId>; length: number; filename: string; metadata?: FileMetadata }): AttachmentRef => ({
+  const toRef = (file: FileDocument): AttachmentRef => ({
     fileId: file._id.toHexString(),
     sha256: file.metadata?.sha256 ?? '',
     contentType: file.metadata?.contentType ?? 'application/octet-stream',
@@ -84,7 +101,7 @@ export function gridFsAttachmentStore(connection: Connection, limits: { readonly
     if (existing) return toRef(existing);
 
     const name = safeFilename(filename, contentType);
-    const metadata: FileMetadata = { sha256, contentType, ...(source ? { source } : {}), ...(removed.length > 0 ? { metadataRemoved: [...removed] } : {}) };
+    const metadata: FileMetadata = { sha256, contentType, ...(source ? { source } : {}), ...(imageType ? { metadataRemoved: [...removed] } : {}) };
     const upload = bucket().openUploadStream(name, { metadata });
     await new Promise<void>((resolve, reject) => {
       upload.once('finish', () => { resolve(); });
@@ -92,6 +109,31 @@ export function gridFsAttachmentStore(connection: Connection, limits: { readonly
       upload.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     });
     return { fileId: upload.id.toHexString(), sha256, contentType, size: bytes.byteLength, filename: name };
+  };
+
+  /**
+   * One photo stored before metadata was stripped. Each step is one conditional update and may be
+   * repeated after a crash: the clean copy (stored once, by its sha256), the redirect to it, then the
+   * old bytes deleted and the file marked done. Jobs run under a lease, so one instance does this.
+   */
+  const cleanStored = async (file: FileDocument) => {
+    const marked = (set: Partial<Record<`metadata.${keyof FileMetadata}`, unknown>>) => files().updateOne({ _id: file._id, 'metadata.metadataRemoved': { $exists: false } }, { $set: set });
+    let cleanedAs = file.metadata?.cleanedAs;
+    if (!cleanedAs) {
+      const original = await bytesOf(bucket().openDownloadStream(file._id));
+      const type = sniffImageType(original);
+      const stripped = type ? stripImageMetadata(original, type) : undefined;
+      if (!stripped || 'unreadable' in stripped || stripped.removed.length === 0) {
+        await marked(stripped && !('unreadable' in stripped) ? { 'metadata.metadataRemoved': [] } : { 'metadata.uncleanable': true });
+        return;
+      }
+      const copy = await store(original, file.metadata?.contentType ?? type ?? 'application/octet-stream', file.filename, file.metadata?.source);
+      cleanedAs = new ObjectId(copy.fileId);
+      await files().updateOne({ _id: file._id, 'metadata.cleanedAs': { $exists: false } }, { $set: { 'metadata.cleanedAs': cleanedAs } });
+    }
+    const copy = await files().findOne({ _id: cleanedAs });
+    await chunks().deleteMany({ files_id: file._id });
+    await marked({ 'metadata.metadataRemoved': copy?.metadata?.metadataRemoved ?? [] });
   };
 
   return {
@@ -115,22 +157,37 @@ export function gridFsAttachmentStore(connection: Connection, limits: { readonly
     async open(fileId) {
       if (!ObjectId.isValid(fileId) || !/^[0-9a-f]{24}$/i.test(fileId)) return null;
       const file = await files().findOne({ _id: new ObjectId(fileId) });
-      if (!file) return null;
-      return { ref: toRef(file), stream: bucket().openDownloadStream(file._id) };
+      const cleanedAs = file?.metadata?.cleanedAs;
+      const served = cleanedAs ? await files().findOne({ _id: cleanedAs }) : file;
+      if (!served) return null;
+      // Under the id asked for: tickets and messages keep referring to the photo by it.
+      return { ref: { ...toRef(served), fileId }, stream: bucket().openDownloadStream(served._id) };
     },
 
     async read(fileId) {
       const opened = await this.open(fileId);
-      if (!opened) return null;
-      const chunks: Buffer[] = [];
-      for await (const chunk of opened.stream) chunks.push(chunk as Buffer);
-      return { ref: opened.ref, bytes: Buffer.concat(chunks) };
+      return opened ? { ref: opened.ref, bytes: await bytesOf(opened.stream) } : null;
+    },
+
+    async cleanStoredImages(limit) {
+      const legacy = await files()
+        .find({ 'metadata.contentType': { $in: [...IMAGE_TYPES] }, 'metadata.metadataRemoved': { $exists: false }, 'metadata.uncleanable': { $exists: false } })
+        .limit(limit)
+        .toArray();
+      for (const file of legacy) await cleanStored(file);
+      return legacy.length;
     },
 
     async ensureIndexes() {
       await files().createIndex({ 'metadata.sha256': 1 }, {}, {});
     },
   };
+}
+
+async function bytesOf(stream: Readable): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const part of stream) parts.push(part as Buffer);
+  return Buffer.concat(parts);
 }
 
 const EXTENSIONS: Record<string, string> = {

@@ -1,5 +1,6 @@
 // Photos in GridFS on the real MongoDB-protocol server.
 import { createHash } from 'node:crypto';
+import mongoose from 'mongoose';
 import { describe, expect, it } from 'vitest';
 import { AttachmentRejectedError, gridFsAttachmentStore } from '../../src/storage/attachments.js';
 import { useTestDatabase } from '../support/database.js';
@@ -82,6 +83,39 @@ describe('GridFS attachments', () => {
     const heic = heicWithMetadata({ brokenIloc: true }).bytes;
     await expect(store().saveImage({ bytes: heic, filename: 'IMG_0001.HEIC' })).rejects.toMatchObject({ reason: 'not_an_image' });
     expect(await counts()).toEqual(before);
+  });
+
+  it('cleans photos stored before metadata was stripped: served clean under their old id, old bytes deleted, once', async () => {
+    // As an earlier version stored them: the bytes as sent, no record of cleaning.
+    const database = db.connection.db;
+    if (!database) throw new Error('the database is not connected');
+    const legacy = async (bytes: Buffer) => {
+      const upload = new mongoose.mongo.GridFSBucket(database, { bucketName: 'attachments' }).openUploadStream('IMG_0815.jpg', { metadata: { sha256: createHash('sha256').update(bytes).digest('hex'), contentType: 'image/jpeg', source: 'whatsapp' } });
+      await new Promise((resolve, reject) => { upload.once('finish', resolve).once('error', reject).end(bytes); });
+      return upload.id.toHexString();
+    };
+    const withGps = await legacy(jpegWithMetadata(fakeJpeg(7_000, 40), { orientation: 6 }));
+    const clean = await legacy(fakeJpeg(7_000, 41));
+    const interrupted = await legacy(jpegWithMetadata(fakeJpeg(7_000, 42)));
+    // A run that stopped after making the copy and pointing to it, before deleting the old bytes.
+    const copy = await store().saveImage({ bytes: jpegWithMetadata(fakeJpeg(7_000, 42)) });
+    await db.connection.collection('attachments.files').updateOne({ _id: new mongoose.mongo.ObjectId(interrupted) }, { $set: { 'metadata.cleanedAs': new mongoose.mongo.ObjectId(copy.fileId) } });
+    const chunksOf = (id: string) => db.connection.collection('attachments.chunks').countDocuments({ files_id: new mongoose.mongo.ObjectId(id) });
+    const before = await counts();
+
+    expect(await store().cleanStoredImages(100)).toBe(3);
+    for (const id of [withGps, interrupted]) {
+      const served = await store().read(id);
+      expect(served?.ref.fileId).toBe(id);
+      expect(served && Object.values(SECRETS).filter((secret) => served.bytes.includes(Buffer.from(secret, 'latin1')))).toEqual([]);
+      expect(await chunksOf(id)).toBe(0);
+    }
+    expect((await store().read(clean))?.bytes.equals(fakeJpeg(7_000, 41))).toBe(true);
+    const after = await counts();
+    expect(after.files).toBe(before.files + 1); // one clean copy; the interrupted one already had its copy
+    const marks = await db.connection.collection('attachments.files').find({ _id: { $in: [withGps, clean, interrupted].map((id) => new mongoose.mongo.ObjectId(id)) } }).sort({ _id: 1 }).toArray();
+    expect(marks.map((f) => (f.metadata as { metadataRemoved?: string[] }).metadataRemoved)).toEqual([['comment', 'exif', 'iptc', 'trailer', 'xmp'], [], ['comment', 'exif', 'iptc', 'trailer', 'xmp']]);
+    expect(await store().cleanStoredImages(100)).toBe(0);
   });
 
   it('answers null for unknown or malformed file ids', async () => {
