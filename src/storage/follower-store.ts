@@ -33,6 +33,11 @@ export function mongoFollowerStore(connection: Connection): FollowerStore {
       throw new Error(`ticket ${number}: its followers kept changing while one was split out`);
     },
 
+    async clearMerged(number, into, now) {
+      const result = await tickets.updateOne({ _id: number, status: 'closed', mergedInto: into, followers: { $exists: true } }, { $unset: { followers: 1, followerCount: 1 }, $set: { updatedAt: now } });
+      return result.modifiedCount === 1;
+    },
+
     async addHistoryOnce(number, entry, now) {
       const result = await tickets.updateOne({ _id: number, 'history.action': { $ne: entry.action } }, { $push: { history: entry }, $set: { updatedAt: now } });
       return result.modifiedCount === 1;

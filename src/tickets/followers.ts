@@ -38,6 +38,8 @@ export interface FollowerStore {
    * (every change of the followers changes their count); false when no such follower is there.
    */
   remove(number: string, match: FollowerMatch, entry: HistoryEntry, now: Date): Promise<boolean>;
+  /** Empties the follower list of a ticket merged into `into`, once they are on that one too; false when there was nothing to empty. */
+  clearMerged(number: string, into: string, now: Date): Promise<boolean>;
   /** Records a history entry that is no step of the life cycle (`split_from`) unless one with that action is there; false then. */
   addHistoryOnce(number: string, entry: HistoryEntry, now: Date): Promise<boolean>;
 }

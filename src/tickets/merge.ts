@@ -4,8 +4,9 @@
 //
 // Merge S into T: first S's own transition (`merge`, conditional on its version:
 // S is closed `merged` with `mergedInto: T`), then S's reporter and S's
-// followers pushed onto T in one update guarded by "no follower from S yet".
-// A retry finds S merged into T already and only completes T.
+// followers pushed onto T in one update guarded by "no follower from S yet",
+// then S's follower list emptied. A retry finds S merged into T already and
+// completes what is missing.
 //
 // Split a follower out of T: first their own ticket (S reopened by `unmerge`
 // when they came from it, else a new ticket from their description, photos and
@@ -78,12 +79,14 @@ export class TicketMerger {
       if (!TAKES_MERGES.includes(target.status)) throw new IllegalTransitionError(target.number, 'merge', target.status, 'merge_target_closed');
       source = await this.tickets.transition(source.number, 'merge', { into: target.number }, { actor: options.actor, ...(options.expectedVersion === undefined ? {} : { expectedVersion: options.expectedVersion }) });
     }
-    // S keeps its followers while closed (they are on T too), so a retry after a crash can still bring them.
+    // S keeps its followers until they are on T, so a retry after a crash can still bring them.
     const at = source.closedAt ?? this.clock();
     const moved = [reporterAsFollower(source, at), ...(source.followers ?? [])];
     const entry: HistoryEntry = { at: this.clock(), actor: options.actor, action: 'merge_in', from: target.status, to: target.status, ticket: source.number };
     await this.followers.addMerged(target.number, source.number, moved, entry, this.clock());
-    return { source, target: await this.tickets.get(target.number), moved };
+    // They follow the first ticket now (added above, or by an earlier try): the closed one no longer counts them.
+    if (source.followers !== undefined) await this.followers.clearMerged(source.number, target.number, this.clock());
+    return { source: await this.tickets.get(source.number), target: await this.tickets.get(target.number), moved };
   }
 
   async split(targetNumber: string, key: string, options: { actor: Actor }): Promise<SplitResult> {

@@ -247,8 +247,8 @@ const EFFECTS: { [A in TransitionAction]: (input: TransitionInputs[A], ctx: Tran
   }),
   // The reporter is told by the confirmation job; the notice is due in the same update as the closing.
   closeNoConfirmation: (_input, { now }) => ({ set: { closeReason: 'no_confirmation', closedAt: now, 'due.closeNotice': now }, unset: dueExcept('closeNotice') }),
-  // The followers stay listed (tickets/merge.ts copies them to the other ticket after this, and a retry after a crash
-  // copies them from here); a closed ticket tells them nothing more.
+  // The followers stay listed until tickets/merge.ts has copied them to the other ticket (a retry after a crash copies
+  // them from here), and it empties the list then.
   merge: ({ into }, { now }) => {
     const effect = closed('merged', now);
     return { ...effect, set: { ...effect.set, mergedInto: into } };

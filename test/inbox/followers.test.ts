@@ -70,6 +70,8 @@ describe('merging a ticket into another', () => {
     expect(early.status).toBe(200);
     expect(early.body).toMatchObject({ into: second, citizens: 2, moved: 1, notified: 1, ticket: { status: 'closed', closeReason: 'merged', mergedInto: second } });
 
+    // An operator had written to the second's reporter: that thread is read on the first ticket after the merge.
+    expect((await admin.post(`/api/tickets/${second}/replies`, { text: 'Bu Rina, apakah lubangnya di depan gerbang sekolah?' })).status).toBe(202);
     const before = await detail(second);
     const merged = await act(admin, `/api/tickets/${second}/merge`, { into: first, expectedVersion: before.version }, 'merge-second-into-first');
     expect(merged.status).toBe(200);
@@ -94,8 +96,10 @@ describe('merging a ticket into another', () => {
     expect(rina).toContain(`laporan Anda kami gabungkan dengan laporan ${first} (kini dilaporkan oleh 3 warga)`);
     expect(rina).toContain(`STATUS ${first}`);
     expect(await told(7403, first)).toContain(`Kabar laporan ${second}`);
-    // The notice is in the first ticket's thread, for the operators to see what was said.
-    expect((await detail(first)).thread.some((m) => m.direction === 'out' && m.text.includes(`Kabar laporan ${second}`))).toBe(true);
+    // The notice is in the first ticket's thread, for the operators to see what was said, and so is the second's thread.
+    const thread = (await detail(first)).thread;
+    expect(thread.some((m) => m.direction === 'out' && m.text.includes(`Kabar laporan ${second}`))).toBe(true);
+    expect(thread.some((m) => m.text.includes('apakah lubangnya di depan gerbang sekolah'))).toBe(true);
 
     // A second press of the same button (same key) answers the same and acts once: one notice each.
     const again = await act(admin, `/api/tickets/${second}/merge`, { into: first, expectedVersion: before.version }, 'merge-second-into-first');
@@ -109,10 +113,16 @@ describe('merging a ticket into another', () => {
     expect(await told(7402, `Tiket ${first}`)).toContain('Status: Menunggu tanggapan');
     api.push(api.message(7402, { text: 'Terima kasih, semoga cepat diperbaiki' }));
     await until('the answer in the thread of the first ticket', async () => (await detail(first)).thread.some((m) => m.direction === 'in' && m.text.includes('semoga cepat diperbaiki')), 20_000);
+    // From now on they hear the first ticket's news: the agency takes it up.
+    expect((await budi.post(`/api/tickets/${first}/transitions`, { to: 'respond' })).status).toBe(200);
+    expect(await told(7402, `Kabar laporan ${first}: laporan Anda sudah diterima`)).toContain('sedang ditindaklanjuti');
+    expect(await told(7403, `Kabar laporan ${first}: laporan Anda sudah diterima`)).toContain('sedang ditindaklanjuti');
 
     // The list: "reported by N" on the row, and the most-reported first.
     const list = (await admin.get<{ tickets: { number: string; citizens: number }[] }>('/api/tickets?sort=followers')).body.tickets;
     expect(list[0]).toMatchObject({ number: first, citizens: 3 });
+    // The closed ones count nobody now: their citizens follow the first.
+    expect(list.filter((t) => t.number === second || t.number === third).map((t) => t.citizens)).toEqual([1, 1]);
     const audit = (await admin.get<{ entries: { action: string; detail?: Record<string, unknown> }[] }>(`/api/audit?ticket=${second}`)).body.entries;
     expect(audit.find((e) => e.action === 'merge')?.detail).toMatchObject({ into: first, moved: 2, notified: 2 });
   });
