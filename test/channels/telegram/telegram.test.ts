@@ -7,6 +7,7 @@ import { messageModel } from '../../../src/storage/models/message.js';
 import { ticketModel } from '../../../src/storage/models/ticket.js';
 import { startTestApp } from '../../support/app.js';
 import { FakeBotApi } from '../../support/bot-api.js';
+import { resolvedTicket } from '../../support/resolved.js';
 import { TICKET_NUMBER } from '../../support/conversation.js';
 import { useTestDatabase } from '../../support/database.js';
 import { fakeJpeg } from '../../support/images.js';
@@ -157,6 +158,21 @@ describe('Telegram channel', () => {
     expect(texts.filter((t) => t.includes('nama lengkap'))).toHaveLength(1);
     expect(texts.filter((t) => t.includes('nomor HP'))).toHaveLength(1);
     expect(await messageModel(db.connection).countDocuments({ conversationKey: `telegram:${String(user)}`, direction: 'in' })).toBe(4);
+  });
+
+  it('after a confirmed close asks how satisfied with a keyboard of five; the tapped "Puas" is stored as 4 and thanked', async () => {
+    const app = await start();
+    const user = 5007;
+    const { number } = await resolvedTicket(app.tickets, 'telegram', String(user));
+    await app.scheduler.runNow('confirmations');
+    await until('the confirmation question', () => api.textsTo(user).some((t) => t.includes('Apakah masalah Anda sudah selesai')));
+    await say(user, { text: 'Sudah' }, 'seberapa puas');
+    // The thanks first (the privacy notice joins it: the person's first message here), then the question.
+    expect(api.textsTo(user).slice(-2)[0]).toMatch(new RegExp(`^Terima kasih atas konfirmasinya. Tiket ${number} kami tutup.\n\nPemberitahuan privasi`));
+    expect(lastMarkup(user).keyboard?.flat().map((b) => b.text)).toEqual(['Tidak puas', 'Kurang puas', 'Biasa saja', 'Puas', 'Sangat puas']);
+    await say(user, { text: 'Puas' }, 'Terima kasih atas penilaian Anda (4/5)');
+    expect(lastMarkup(user)).toEqual({ remove_keyboard: true });
+    expect(await ticketModel(db.connection).findById(number).lean()).toMatchObject({ status: 'closed', closeReason: 'confirmed', satisfaction: { score: 4, by: 'reporter' } });
   });
 
   it('in webhook mode, rejects a POST without the secret token and processes a valid one once', async () => {

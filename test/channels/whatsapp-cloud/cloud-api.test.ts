@@ -10,6 +10,7 @@ import { TICKET_NUMBER } from '../../support/conversation.js';
 import { useTestDatabase } from '../../support/database.js';
 import { FakeGraphApi } from '../../support/graph-api.js';
 import { fakeJpeg } from '../../support/images.js';
+import { resolvedTicket } from '../../support/resolved.js';
 import { until } from '../../support/until.js';
 
 const db = useTestDatabase(import.meta.filename);
@@ -84,6 +85,19 @@ describe('WhatsApp Cloud API channel', () => {
     expect(ticket).toMatchObject({ channel: 'whatsapp', category: 'drainase_banjir', reporter: { name: 'I Wayan Sudirta', phone: '+6281311112222', channelUserId: from }, location: { latitude: -8.6705, longitude: 115.2126, address: 'Toko Sari, Jl. Teuku Umar 90' } });
     const stored = await app.storage.attachments.read(ticket?.attachments[0]?.fileId ?? '');
     expect(stored?.bytes.equals(photo)).toBe(true);
+  });
+
+  it('after a confirmed close asks how satisfied as a list of five (buttons are three at most); the row chosen is stored', async () => {
+    const from = '6281355556666';
+    const { number } = await resolvedTicket(app.tickets, 'whatsapp', from);
+    await app.scheduler.runNow('confirmations');
+    await until('the confirmation question', () => graph.textsTo(from).some((t) => t.includes('Apakah masalah Anda sudah selesai')));
+    await say(from, { type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: 'yes', title: 'Ya' } } }, 'seberapa puas');
+    const question = graph.sent.filter((m) => m.to === from).at(-1) as { interactive?: { type: string; action: { sections: { rows: { id: string; title: string }[] }[] } } };
+    expect(question.interactive?.type).toBe('list');
+    expect(question.interactive?.action.sections[0]?.rows).toEqual([{ id: '1', title: 'Tidak puas' }, { id: '2', title: 'Kurang puas' }, { id: '3', title: 'Biasa saja' }, { id: '4', title: 'Puas' }, { id: '5', title: 'Sangat puas' }]);
+    await say(from, { type: 'interactive', interactive: { type: 'list_reply', list_reply: { id: '2', title: 'Kurang puas' } } }, 'mohon maaf penanganannya belum memuaskan');
+    expect(await ticketModel(db.connection).findById(number).lean()).toMatchObject({ satisfaction: { score: 2, by: 'reporter' } });
   });
 
   it('refuses unsigned and wrongly signed posts and stores nothing', async () => {

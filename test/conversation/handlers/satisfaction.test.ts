@@ -14,6 +14,7 @@ import { TicketService } from '../../../src/tickets/service.js';
 import { defaultConfig } from '../../support/config.js';
 import { PHONE_CHANNEL } from '../../support/conversation.js';
 import { useTestDatabase } from '../../support/database.js';
+import { resolvedTicket } from '../../support/resolved.js';
 import { inbound, runHandler, textsOf } from '../../support/turn.js';
 
 const db = useTestDatabase(import.meta.filename);
@@ -21,13 +22,7 @@ const EMAIL = { ...PHONE_CHANNEL, knowsPhone: false, buttons: false, oneShot: tr
 const service = () => new TicketService(openStorage(db.connection, defaultConfig()).tickets, defaultConfig());
 const DAY = 86_400_000;
 
-async function resolved(user: string, channel: Ticket['channel'] = 'webchat'): Promise<Ticket> {
-  const tickets = service();
-  const { number } = await tickets.create({ channel, reporter: { name: 'Rina', phone: '+6281234567890', channelUserId: user }, category: 'jalan_rusak', description: 'Jalan berlubang besar di depan Pasar Baru.' }, 'reporter');
-  await tickets.transition(number, 'respond', {}, { actor: 'agency:DPUPR/budi' });
-  await tickets.transition(number, 'submitResult', { text: 'Lubang sudah ditambal.', attachments: [] }, { actor: 'agency:DPUPR/budi' });
-  return tickets.transition(number, 'validate', {}, { actor: 'operator:siti' });
-}
+const resolved = (user: string): Promise<Ticket> => resolvedTicket(service(), 'webchat', user);
 
 /** The reporter of a resolved ticket says "Ya": the state the satisfaction question leaves. */
 async function confirmed(user: string, now = new Date()): Promise<{ ticket: Ticket; state: ConversationState }> {
