@@ -35,7 +35,7 @@ ${head}</head>
 <body>
 <header class="top">
 <a class="site" href="/peta?lang=${locale}">${t('public.site', { city })}</a>
-<a class="lang" href="${escapeHtml(otherLanguageHref)}" hreflang="${other}" lang="${other}" aria-label="${escapeHtml(texts.t(locale, 'public.lang_switch_label'))}">${t('public.lang_switch')}</a>
+<a class="lang" href="${escapeHtml(otherLanguageHref)}" hreflang="${other}" lang="${other}" title="${escapeHtml(texts.t(locale, 'public.lang_switch_label'))}">${t('public.lang_switch')}</a>
 </header>
 <main id="main">
 ${body}

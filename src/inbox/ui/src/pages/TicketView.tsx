@@ -9,6 +9,7 @@ import { OwnerPanel } from './OwnerPanel.js';
 import { usePresence } from './Presence.js';
 import { MacroPanel } from './MacroPanel.js';
 import { ReporterPanel } from './ReporterPanel.js';
+import { PublicPhotos } from './PublicPhotos.js';
 import { FollowersPanel } from './FollowersPanel.js';
 import { TicketActions } from './TicketActions.js';
 import type { LiveEvent } from '../main.js';
@@ -103,6 +104,7 @@ export function TicketView({ number, me, meta, live }: { number: string; me: Me;
               <Photos photos={ticket.result.photos} />
             </section>
           )}
+          <PublicPhotos number={ticket.number} me={me} photoCount={ticket.photos.length + (ticket.result?.photos.length ?? 0)} />
           <section class="card">
             <h2>{t('history')}</h2>
             <ol class="history">{ticket.history.map((h) => {
