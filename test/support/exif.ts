@@ -3,6 +3,7 @@
 // orientation; a GPS IFD with a position in Bandung), XMP, IPTC, comments.
 // The strings below are what a test looks for in stored bytes.
 import { pngChunk } from '../../src/storage/image-metadata/png.js';
+import { riffChunk } from '../../src/storage/image-metadata/webp.js';
 
 export const SECRETS = {
   make: 'samsung',
@@ -138,13 +139,6 @@ export function webpWithMetadata(webp: Buffer, options: { readonly orientation?:
   const header = Buffer.from('RIFF\0\0\0\0', 'latin1');
   header.writeUInt32LE(body.length, 4);
   return Buffer.concat([header, body]);
-}
-
-function riffChunk(fourcc: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.write(fourcc, 0, 'latin1');
-  head.writeUInt32LE(data.length, 4);
-  return Buffer.concat([head, data, Buffer.alloc(data.length & 1)]);
 }
 
 /** A 2×1 GIF (two colours) that loops, with a comment and an XMP application extension. */

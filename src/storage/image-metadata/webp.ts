@@ -53,7 +53,7 @@ export function stripWebp(input: Buffer): Stripped {
   });
 }
 
-function riffChunk(fourcc: string, data: Buffer): Buffer {
+export function riffChunk(fourcc: string, data: Buffer): Buffer {
   const chunk = Buffer.alloc(8 + data.length + (data.length & 1));
   chunk.write(fourcc, 0, 'latin1');
   chunk.writeUInt32LE(data.length, 4);
