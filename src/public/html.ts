@@ -78,6 +78,10 @@ form.filters{display:flex;flex-wrap:wrap;gap:.75rem;align-items:flex-end}
 form.filters label{display:flex;flex-direction:column;font-weight:600;gap:.25rem}
 select,button{font:inherit;min-height:44px;padding:.35rem .6rem;border:1px solid #7a8591;border-radius:4px;background:#fff;color:#1b1f24}
 button{background:#0b57a4;color:#fff;border-color:#0b57a4;cursor:pointer}
+.legend{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;margin:.5rem 0 0;padding:0;font-size:.875rem}
+.legend li{display:flex;align-items:center;gap:.35rem}
+.dot{display:inline-block;width:.9rem;height:.9rem;border-radius:50%;border:2px solid #fff;box-shadow:0 0 0 1px #7a8591}
+.dot-open{background:#b35c00}.dot-in_progress{background:#0b57a4}.dot-resolved{background:#1e7b34}.dot-closed{background:#4a5562}
 #map{height:55vh;min-height:16rem;border:1px solid #d5d9df;border-radius:8px;background:#dfe6ee}
 table{border-collapse:collapse;width:100%;background:#fff}
 caption{text-align:left;font-weight:600;padding:.5rem 0}

@@ -101,6 +101,7 @@ export function mapPage(data: MapData, filters: ReturnType<typeof mapFilters>, c
 <button type="submit">${t('public.map.apply')}</button>
 </form>
 <div id="map" role="region" aria-label="${t('public.map.map_label')}" data-tiles="https://tile.openstreetmap.org/{z}/{x}/{y}.png"><noscript><p>${t('public.map.no_script')}</p></noscript></div>
+<ul class="legend" aria-label="${t('public.map.legend')}">${MAP_STATUSES.map((s) => `<li><span class="dot dot-${s}" aria-hidden="true"></span>${escapeHtml(ctx.texts.t(ctx.locale, `status.labels.${s}`))}</li>`).join('')}</ul>
 <p role="status">${t('public.map.count', { count: data.tickets.length })}${data.capped ? ` ${t('public.map.capped', { count: data.tickets.length })}` : ''}</p>
 ${data.tickets.length === 0
   ? `<p class="card">${t('public.map.none')}</p>`

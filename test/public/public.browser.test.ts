@@ -30,7 +30,7 @@ const SPOTS: [string, number, number][] = [
 ];
 
 beforeAll(async () => {
-  app = await startInboxApp(db);
+  app = await startInboxApp(db, (c) => { c.public.baseUrl = 'https://aduan.kotacontoh.go.id'; });
   const admin = await OperatorSession.login(app.url, ADMIN.username, ADMIN.password);
   await addOperators(admin);
   browser = await launchChromium();
@@ -70,6 +70,8 @@ describe('the public map', () => {
       const page = await open(size);
       await page.goto(`${app.url}/peta`);
       await page.locator('#map.leaflet-container').waitFor();
+      // The README's picture: the whole page as it opens.
+      await page.screenshot({ path: size === DESKTOP && process.env.SCREENSHOTS === '1' ? fileURLToPath(new URL('../../docs/peta.png', import.meta.url)) : screenshotPath(`peta-${String(size.width)}`), fullPage: true });
       expect(await page.locator('#map path.leaflet-interactive').count()).toBe(SPOTS.length);
       expect(await page.locator('#tickets tbody tr').count()).toBe(SPOTS.length);
       await expect.poll(() => page.getByText('7 laporan').count()).toBe(1);
@@ -79,7 +81,7 @@ describe('the public map', () => {
       await first.focus();
       await page.keyboard.press('Enter');
       await expect.poll(() => page.locator('.leaflet-popup-content').textContent()).toContain(number);
-      await page.screenshot({ path: size === DESKTOP && process.env.SCREENSHOTS === '1' ? fileURLToPath(new URL('../../docs/peta.png', import.meta.url)) : screenshotPath(`peta-${String(size.width)}`), fullPage: size === PHONE });
+      await page.screenshot({ path: screenshotPath(`peta-popup-${String(size.width)}`) });
       await accessible(page, size, '/peta');
 
       // Filtering by status keeps what was chosen and narrows the table and the map alike.
@@ -116,7 +118,7 @@ describe('publishing a photo from the inbox', () => {
     await page.goto(`${app.url}/inbox/#/t/${withPhoto.number}`);
     const panel = page.locator('section.public-photos');
     await panel.getByText('Foto laporan 1: Tidak tampil di halaman publik').waitFor();
-    await expect.poll(() => panel.getByRole('link').getAttribute('href')).toMatch(new RegExp(`/t/${withPhoto.number}\\?k=${withPhoto.publicToken ?? ''}$`));
+    await expect.poll(() => panel.getByRole('link').getAttribute('href')).toMatch(new RegExp(`^https://aduan\\.kotacontoh\\.go\\.id/t/${withPhoto.number}\\?k=${withPhoto.publicToken ?? ''}$`));
     await panel.getByRole('button', { name: 'Terbitkan…' }).click();
     const canvas = panel.locator('.canvas');
     await page.waitForFunction("document.querySelector('.public-photos .canvas img')?.naturalWidth > 0");
