@@ -11,6 +11,7 @@ import { databaseEngine } from './engine.js';
 import { mongoInboundLog, mongoOutboxStore } from './message-store.js';
 import { conversationModel } from './models/conversation.js';
 import { counterModel } from './models/counter.js';
+import { geoCellModel } from './models/geo-cell.js';
 import { messageModel } from './models/message.js';
 import { noticeModel } from './models/notice.js';
 import { ticketModel } from './models/ticket.js';
@@ -42,7 +43,7 @@ export function openStorage(connection: Connection, config: Pick<Config, 'limits
     outbox: mongoOutboxStore(connection),
     notices: mongoNoticeStore(connection),
     async ensureIndexes() {
-      const models = [ticketModel(connection), counterModel(connection), conversationModel(connection), messageModel(connection), noticeModel(connection)];
+      const models = [ticketModel(connection), counterModel(connection), conversationModel(connection), messageModel(connection), noticeModel(connection), geoCellModel(connection)];
       for (const model of models) await model.createCollection().catch(ignoreExists);
       for (const model of models) await model.createIndexes();
       await attachments.ensureIndexes();

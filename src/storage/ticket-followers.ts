@@ -1,10 +1,11 @@
 // The ticket store's part for nearby duplicates (issue #16): the open tickets
 // of a category near a point, and a citizen joining one as a follower.
 import type { Connection } from 'mongoose';
-import type { Follower, TicketStatus } from '../tickets/model.js';
+import type { Follower, Ticket, TicketStatus } from '../tickets/model.js';
 import { boundingBox, type NearbyCandidate, type NearbyQuery, radiusAngle } from '../tickets/nearby.js';
 import type { TicketStore } from '../tickets/store.js';
 import { databaseEngine } from './engine.js';
+import { cellsAround, mongoGeoCells } from './geo-cells.js';
 import type { TicketModel } from './models/ticket.js';
 
 /** The 2dsphere index of the nearby search: MongoDB only (FerretDB cannot build one; see engine.ts). */
@@ -20,7 +21,8 @@ export function nearbyFilter(query: NearbyQuery, engine: 'mongodb' | 'ferretdb')
     // A hair wider than the radius: the exact distance is measured afterwards (nearby.ts), on the same sphere.
     return { ...common, geo: { $geoWithin: { $centerSphere: [[longitude, latitude], radiusAngle(query.radiusMetres) * 1.001] } } };
   }
-  // FerretDB scans (it pushes down only `_id`): the box keeps what leaves the database small.
+  // FerretDB without its cells (a radius of kilometres over many months, geo-cells.ts): it scans (it pushes down only
+  // `_id`), and the box keeps what leaves the database small.
   const box = boundingBox(query.center, query.radiusMetres);
   return {
     ...common,
@@ -30,12 +32,33 @@ export function nearbyFilter(query: NearbyQuery, engine: 'mongodb' | 'ferretdb')
   };
 }
 
-export function followerQueries(tickets: TicketModel, connection: Connection): Pick<TicketStore, 'nearby' | 'addFollower'> {
+type CandidateDoc = NearbyCandidate & { _id?: string };
+const strip = ({ _id, ...candidate }: CandidateDoc): NearbyCandidate => candidate;
+
+export function followerQueries(tickets: TicketModel, connection: Connection): Pick<TicketStore, 'nearby' | 'addFollower'> & { listPinned(ticket: Ticket): Promise<void> } {
+  const cells = mongoGeoCells(connection);
   return {
     async nearby(query) {
-      const filter = nearbyFilter(query, await databaseEngine(connection));
-      const docs = await tickets.find(filter, CANDIDATE_FIELDS).sort({ createdAt: -1 }).limit(query.limit).lean<(NearbyCandidate & { _id?: string })[]>();
-      return docs.map(({ _id, ...candidate }) => candidate);
+      const engine = await databaseEngine(connection);
+      const around = engine === 'ferretdb' ? cellsAround(query.center, query.radiusMetres, query.since, query.now) : undefined;
+      if (around) {
+        // By key only (geo-cells.ts): the cells around the pin, then each ticket within the radius, its conditions checked by the database.
+        const numbers = (await cells.within(around, query.center, query.radiusMetres, query.since)).slice(0, query.limit);
+        const { geo: _place, ...conditions } = nearbyFilter(query, 'mongodb');
+        const docs = await Promise.all(numbers.map((number) => tickets.findOne({ _id: number, ...conditions }, CANDIDATE_FIELDS).lean<CandidateDoc>()));
+        return docs.filter((doc): doc is CandidateDoc => doc !== null).map(strip);
+      }
+      const docs = await tickets.find(nearbyFilter(query, engine), CANDIDATE_FIELDS).sort({ createdAt: -1 }).limit(query.limit).lean<CandidateDoc[]>();
+      return docs.map(strip);
+    },
+
+    /** A new ticket with a pin, listed in the embedded database's cells (MongoDB's 2dsphere index needs nothing). */
+    async listPinned(ticket) {
+      const latitude = ticket.location?.latitude;
+      const longitude = ticket.location?.longitude;
+      if (latitude === undefined || longitude === undefined || (await databaseEngine(connection)) !== 'ferretdb') return;
+      // A ticket left out of its cells (a failure here) is only never offered as a nearby duplicate: its creation stands.
+      await cells.add({ number: ticket.number, latitude, longitude, at: ticket.createdAt }).catch(() => undefined);
     },
 
     async addFollower(number: string, follower: Follower, statuses: readonly TicketStatus[], now: Date) {

@@ -9,12 +9,15 @@ import { followerQueries } from './ticket-followers.js';
 export function mongoTicketStore(connection: Connection): TicketStore {
   const tickets = ticketModel(connection);
   const counters = counterModel(connection);
+  const followers = followerQueries(tickets, connection);
   return {
     nextSequence: (period) => nextInSequence(counters, `ticket:${period}`),
 
     async insert(ticket) {
       const doc = await tickets.create({ ...ticket, _id: ticket.number });
-      return toTicket(doc.toObject());
+      const stored = toTicket(doc.toObject());
+      await followers.listPinned(stored);
+      return stored;
     },
 
     async findByNumber(number) {
@@ -70,7 +73,8 @@ export function mongoTicketStore(connection: Connection): TicketStore {
       return result.modifiedCount === 1;
     },
 
-    ...followerQueries(tickets, connection),
+    nearby: followers.nearby,
+    addFollower: followers.addFollower,
 
     async applyChange(number, expected, change, now) {
       const doc = await tickets

@@ -27,8 +27,9 @@ export interface NearbyQuery {
   readonly category: string;
   readonly center: GeoPoint;
   readonly radiusMetres: number;
-  /** Created at or after this moment. */
+  /** Created at or after this moment (and by `now`). */
   readonly since: Date;
+  readonly now: Date;
   readonly statuses: readonly TicketStatus[];
   readonly limit: number;
 }

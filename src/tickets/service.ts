@@ -212,8 +212,9 @@ export class TicketService {
    * within `withinMs`: what a citizen about to report is asked about (README, "Same problem, many reporters").
    */
   async findNearbyOpen(category: string, center: GeoPoint, radiusMetres: number, withinMs: number): Promise<NearbyMatch | undefined> {
-    const since = new Date(this.clock().getTime() - withinMs);
-    const candidates: NearbyCandidate[] = await this.store.nearby({ category, center, radiusMetres, since, statuses: STILL_OPEN, limit: 200 });
+    const now = this.clock();
+    const since = new Date(now.getTime() - withinMs);
+    const candidates: NearbyCandidate[] = await this.store.nearby({ category, center, radiusMetres, since, now, statuses: STILL_OPEN, limit: 200 });
     return nearest(center, candidates, radiusMetres);
   }
 

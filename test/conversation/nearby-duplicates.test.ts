@@ -5,6 +5,8 @@
 // real router on the embedded database. Each test reports at its own spot, a
 // few kilometres from the others, so they cannot see each other's tickets.
 import { describe, expect, it } from 'vitest';
+import { databaseEngine } from '../../src/storage/engine.js';
+import { geoCellModel } from '../../src/storage/models/geo-cell.js';
 import { ticketModel } from '../../src/storage/models/ticket.js';
 import { mongoInboxStore } from '../../src/storage/inbox-store.js';
 import type { Ticket } from '../../src/tickets/model.js';
@@ -61,6 +63,8 @@ describe('nearby duplicates: the same problem reported again', () => {
     const spot = newSpot();
     const first = await openTicket(rig, { location: spot, description: 'Jalan berlubang dalam di depan warung Bu Tini, motor sering jatuh, sudah tiga minggu belum ditambal juga.' });
     expect((await ticketOf(first))?.geo).toEqual({ type: 'Point', coordinates: [spot.longitude, spot.latitude] });
+    // On the embedded database it is also listed in its three grid cells, read by key at the next search (geo-cells.ts).
+    if ((await databaseEngine(db.connection)) === 'ferretdb') expect(await geoCellModel(db.connection).countDocuments({ 'tickets.number': first })).toBe(3);
     const before = await countTickets();
 
     const rina = rig.person();
@@ -141,6 +145,13 @@ describe('nearby duplicates: the same problem reported again', () => {
 
     await ticketModel(db.connection).updateOne({ _id: first }, { $set: { createdAt: new Date(Date.now() - 31 * 86_400_000) } });
     expect(await reportUpToLocation(wide, wide.person(), { location: north(spot, 80) })).toContain('Ringkasan laporan Anda');
+  });
+
+  it('a `within` of years, too many cells to read on the embedded database: it scans, and finds it all the same', async () => {
+    const rig = await rigWith({ configure: (config) => { config.duplicates.within = 5 * 365 * 86_400_000; } });
+    const spot = newSpot();
+    const first = await openTicket(rig, { location: spot });
+    expect(await reportUpToLocation(rig, rig.person(), { location: north(spot, 25) })).toContain(first);
   });
 
   it('offers the nearest of several, and an in-progress one; never a resolved, closed or rejected one', async () => {

@@ -2,6 +2,7 @@
 // of the nearest, the store's filter per engine, and the short description.
 import { describe, expect, it } from 'vitest';
 import { shorten } from '../../src/conversation/duplicates.js';
+import { cellsAround, cellsOf } from '../../src/storage/geo-cells.js';
 import { nearbyFilter } from '../../src/storage/ticket-followers.js';
 import { boundingBox, distanceMetres, EARTH_RADIUS_M, geoOf, nearest, type NearbyCandidate, radiusAngle, STILL_OPEN } from '../../src/tickets/nearby.js';
 
@@ -82,7 +83,7 @@ describe('boundingBox', () => {
 });
 
 describe('the store filter per engine', () => {
-  const query = { category: 'jalan_rusak', center: MONAS, radiusMetres: 50, since: new Date('2026-11-01T00:00:00Z'), statuses: STILL_OPEN, limit: 200 };
+  const query = { category: 'jalan_rusak', center: MONAS, radiusMetres: 50, since: new Date('2026-11-01T00:00:00Z'), now: new Date('2026-12-01T00:00:00Z'), statuses: STILL_OPEN, limit: 200 };
   it('MongoDB: $geoWithin a sphere around the pin (the 2dsphere index), a hair wider than the radius', () => {
     const filter = nearbyFilter(query, 'mongodb');
     expect(filter).toMatchObject({ category: 'jalan_rusak', status: { $in: ['open', 'in_progress'] }, createdAt: { $gte: query.since } });
@@ -113,5 +114,41 @@ describe('geoOf and shorten', () => {
     expect(shorten(long)).toBe('Jalan berlubang dalam di depan warung Bu Tini, motor sering jatuh, sudah tiga…');
     expect(shorten(long).length).toBeLessThanOrEqual(80);
     expect(shorten('x'.repeat(200)).length).toBe(80);
+  });
+});
+
+describe('the embedded database\'s cells (geo-cells.ts)', () => {
+  const since = new Date('2026-11-10T00:00:00Z');
+  const now = new Date('2026-12-01T12:00:00Z');
+  const created = new Date('2026-11-20T08:00:00Z');
+
+  it('a ticket within the radius is in one of the cells a search reads, for radii from 10 m to 5 km', () => {
+    for (const metres of [10, 50, 120, 800, 5_000]) {
+      for (const center of [MONAS, { latitude: 0.0004, longitude: -0.0004 }, { latitude: 3.5952, longitude: 98.6722 }]) {
+        const read = new Set(cellsAround(center, metres, since, now));
+        expect(read.size).toBeGreaterThan(0);
+        expect(read.size).toBeLessThanOrEqual(64);
+        for (let bearing = 0; bearing < 360; bearing += 15) {
+          const b = (bearing * Math.PI) / 180;
+          const d = metres * 0.999;
+          const point = { latitude: center.latitude + (Math.cos(b) * d) / DEGREE_M, longitude: center.longitude + (Math.sin(b) * d) / (DEGREE_M * Math.cos((center.latitude * Math.PI) / 180)) };
+          expect(cellsOf(point, created).some((cell) => read.has(cell)), `${String(metres)} m, ${String(bearing)}°`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('a 50 m search reads the small cells of the months since the cut-off: a few look-ups by key', () => {
+    const read = cellsAround(MONAS, 50, since, now) ?? [];
+    expect(read.every((cell) => cell.startsWith('1:'))).toBe(true);
+    expect(new Set(read.map((cell) => cell.slice(-7)))).toEqual(new Set(['2026-11', '2026-12']));
+    expect(read.length).toBeLessThanOrEqual(2 * 2 * 2);
+    expect(cellsOf(MONAS, created)).toEqual(['1:-6176:106827:2026-11', '10:-618:10682:2026-11', '100:-62:1068:2026-11']);
+  });
+
+  it('too many cells (a radius of kilometres over years), or across the antimeridian: undefined, so the search scans', () => {
+    expect(cellsAround(MONAS, 5_000, new Date('2021-01-01T00:00:00Z'), now)).toBeUndefined();
+    expect(cellsAround(MONAS, 20_000, since, now)).toBeUndefined();
+    expect(cellsAround({ latitude: -8, longitude: 179.9999 }, 50, since, now)).toBeUndefined();
   });
 });
