@@ -1,8 +1,10 @@
 // The followers of a ticket on MongoDB: each change one conditional update on
 // the ticket's `_id`, leaving its `version` alone (see tickets/followers.ts).
 import type { Connection } from 'mongoose';
-import { followerMatches, type FollowerStore } from '../tickets/followers.js';
+import { followerMatches, type FollowerStore, type MergeCandidate } from '../tickets/followers.js';
 import type { Ticket } from '../tickets/model.js';
+import { databaseEngine } from './engine.js';
+import { nearbyFilter } from './ticket-followers.js';
 import { ticketModel } from './models/ticket.js';
 
 export function mongoFollowerStore(connection: Connection): FollowerStore {
@@ -36,6 +38,12 @@ export function mongoFollowerStore(connection: Connection): FollowerStore {
     async clearMerged(number, into, now) {
       const result = await tickets.updateOne({ _id: number, status: 'closed', mergedInto: into, followers: { $exists: true } }, { $unset: { followers: 1, followerCount: 1 }, $set: { updatedAt: now } });
       return result.modifiedCount === 1;
+    },
+
+    async nearby(query) {
+      const fields = { number: 1, status: 1, category: 1, description: 1, location: 1, createdAt: 1, agency: 1, followerCount: 1 };
+      const docs = await tickets.find(nearbyFilter(query, await databaseEngine(connection)), fields).sort({ createdAt: -1 }).limit(query.limit).lean<(MergeCandidate & { _id?: string })[]>();
+      return docs.map(({ _id, ...candidate }) => candidate);
     },
 
     async addHistoryOnce(number, entry, now) {

@@ -2,7 +2,11 @@
 // an operator means (a stable key), and what storage does to a ticket's
 // followers. Adding and removing one is no step of the life cycle: the
 // version stays, so an operator's open screen of the ticket stays valid.
-import type { Follower, HistoryEntry } from './model.js';
+import type { Follower, HistoryEntry, Ticket } from './model.js';
+import type { NearbyCandidate, NearbyQuery } from './nearby.js';
+
+/** A ticket an operator may merge another into: where it is, whose it is, how many follow it. */
+export type MergeCandidate = NearbyCandidate & Pick<Ticket, 'agency' | 'followerCount'>;
 
 /** Picks one follower out of a ticket's list: the ticket they came from, else their channel account, else when they joined. */
 export type FollowerMatch = { readonly fromTicket: string } | { readonly channel: Follower['channel']; readonly channelUserId: string } | { readonly at: Date };
@@ -40,6 +44,8 @@ export interface FollowerStore {
   remove(number: string, match: FollowerMatch, entry: HistoryEntry, now: Date): Promise<boolean>;
   /** Empties the follower list of a ticket merged into `into`, once they are on that one too; false when there was nothing to empty. */
   clearMerged(number: string, into: string, now: Date): Promise<boolean>;
+  /** Tickets of the query's category and statuses near its point (as the conversation's nearby search: a box or a geo index), a few beyond. */
+  nearby(query: NearbyQuery): Promise<MergeCandidate[]>;
   /** Records a history entry that is no step of the life cycle (`split_from`) unless one with that action is there; false then. */
   addHistoryOnce(number: string, entry: HistoryEntry, now: Date): Promise<boolean>;
 }

@@ -13,8 +13,9 @@
 // place, found again by their intake message on a retry), then their removal
 // from T in one conditional update.
 import { IllegalTransitionError, TicketError, TICKET_ERROR_CODES } from './errors.js';
-import { type FollowerStore, followerKey, followerMatch } from './followers.js';
+import { type FollowerStore, followerKey, followerMatch, type MergeCandidate } from './followers.js';
 import type { Actor, Follower, HistoryEntry, Ticket, TicketStatus } from './model.js';
+import { distanceMetres } from './nearby.js';
 import type { TicketService } from './service.js';
 
 /** Statuses a ticket can take others in: before the agency's result, like the merge itself. */
@@ -87,6 +88,28 @@ export class TicketMerger {
     // They follow the first ticket now (added above, or by an earlier try): the closed one no longer counts them.
     if (source.followers !== undefined) await this.followers.clearMerged(source.number, target.number, this.clock());
     return { source: await this.tickets.get(source.number), target: await this.tickets.get(target.number), moved };
+  }
+
+  /**
+   * Tickets this one may be the same problem as, for the operator to pick: still taking merges, of its category,
+   * within `radiusMetres` of its pin and created within `withinMs` (the conversation's nearby offer), the nearest
+   * first. None for a ticket without a pin, or one that cannot be merged any more.
+   */
+  async candidates(ticket: Ticket, settings: { radiusMetres: number; withinMs: number }, limit = 5): Promise<(MergeCandidate & { distance: number })[]> {
+    const { latitude, longitude } = ticket.location ?? {};
+    if (latitude === undefined || longitude === undefined || !TAKES_MERGES.includes(ticket.status)) return [];
+    const center = { latitude, longitude };
+    const now = this.clock();
+    const found = await this.followers.nearby({ category: ticket.category, center, radiusMetres: settings.radiusMetres, since: new Date(now.getTime() - settings.withinMs), now, statuses: TAKES_MERGES, limit: 200 });
+    return found
+      .flatMap((c) => {
+        const at = c.location;
+        if (c.number === ticket.number || at?.latitude === undefined || at.longitude === undefined) return [];
+        const distance = distanceMetres(center, { latitude: at.latitude, longitude: at.longitude });
+        return distance <= settings.radiusMetres ? [{ ...c, distance: Math.round(distance) }] : [];
+      })
+      .sort((a, b) => a.distance - b.distance || a.createdAt.getTime() - b.createdAt.getTime())
+      .slice(0, limit);
   }
 
   async split(targetNumber: string, key: string, options: { actor: Actor }): Promise<SplitResult> {

@@ -24,8 +24,8 @@ beforeAll(async () => {
   api = await new FakeBotApi().start();
   app = await startInboxApp(db, withTelegram(api));
   admin = await OperatorSession.login(app.url, ADMIN.username, ADMIN.password);
-  first = (await app.tickets.create({ channel: 'telegram', reporter: { name: 'Pak Joko Santoso', channelUserId: '7501' }, category: 'jalan_rusak', description: 'Jalan berlubang besar di depan SDN 3 Melati, sudah dua motor jatuh.', location: { address: 'Jl. Melati 12' } }, 'reporter')).number;
-  second = (await app.tickets.create({ channel: 'telegram', reporter: { name: 'Bu Rina Wulandari', channelUserId: '7502' }, category: 'jalan_rusak', description: 'Lubang di Jl. Melati dekat sekolah, bahaya untuk anak-anak.' }, 'reporter')).number;
+  first = (await app.tickets.create({ channel: 'telegram', reporter: { name: 'Pak Joko Santoso', channelUserId: '7501' }, category: 'jalan_rusak', description: 'Jalan berlubang besar di depan SDN 3 Melati, sudah dua motor jatuh.', location: { latitude: -6.9147, longitude: 107.6098, address: 'Jl. Melati 12' } }, 'reporter')).number;
+  second = (await app.tickets.create({ channel: 'telegram', reporter: { name: 'Bu Rina Wulandari', channelUserId: '7502' }, category: 'jalan_rusak', description: 'Lubang di Jl. Melati dekat sekolah, bahaya untuk anak-anak.', location: { latitude: -6.9148, longitude: 107.6099 } }, 'reporter')).number;
   await app.tickets.create({ channel: 'telegram', reporter: { name: 'Dedi', channelUserId: '7503' }, category: 'sampah', description: 'Sampah menumpuk' }, 'reporter');
   browser = await launchChromium();
 }, 60_000);
@@ -51,7 +51,11 @@ describe('merging and splitting in the browser', () => {
     const panel = page.locator('.followers-panel');
     await expect.poll(() => panel.locator('.citizens-count').textContent()).toBe('Dilaporkan oleh 1 warga (pelapor di atas)');
 
-    await panel.getByLabel('Nomor tiket tujuan').fill(first.toLowerCase());
+    // The first report, 16 m away, is offered: a press puts its number into the form.
+    const offer = panel.locator('.candidates li');
+    await expect.poll(() => offer.textContent()).toContain(`${first} · 16\u00a0m · Menunggu tanggapan`);
+    await offer.getByRole('button', { name: `Pakai ${first}` }).click();
+    expect(await panel.getByLabel('Nomor tiket tujuan').inputValue()).toBe(first);
     await panel.getByRole('button', { name: 'Gabungkan…' }).click();
     const dialog = page.locator('dialog[open]');
     await expect.poll(() => dialog.textContent()).toContain(`Gabungkan ${second} ke ${first}? Tiket ini ditutup sebagai digabungkan; pelapornya menjadi pengikut ${first}`);
@@ -77,8 +81,8 @@ describe('merging and splitting in the browser', () => {
     await panel.scrollIntoViewIfNeeded();
     await page.screenshot({ path: screenshotPath('inbox-followers') });
 
-    // A ticket into itself: refused, in words, and nothing changes.
-    await panel.getByLabel('Nomor tiket tujuan').fill(first);
+    // A ticket into itself (typed, in small letters): refused, in words, and nothing changes.
+    await panel.getByLabel('Nomor tiket tujuan').fill(first.toLowerCase());
     await panel.getByRole('button', { name: 'Gabungkan…' }).click();
     await dialog.getByRole('button', { name: 'Gabungkan' }).click();
     await expect.poll(() => panel.locator('.error').textContent()).toBe('Tiket tidak dapat digabungkan ke dirinya sendiri. Tulis nomor tiket lain.');

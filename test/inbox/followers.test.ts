@@ -151,6 +151,27 @@ describe('merging a ticket into another', () => {
     expect(api.textsTo(7411)).toEqual([]);
   });
 
+  it('suggests the open tickets of the same category near the pin, the nearest first', async () => {
+    const at = (north: number) => ({ latitude: -6.9 + north / 111_195, longitude: 107.6, address: 'Jl. Dago' });
+    const pinned = async (user: number, north: number, category = 'drainase_banjir') =>
+      (await app.tickets.create({ channel: 'telegram', reporter: { name: 'Warga', channelUserId: String(user) }, category, description: `Got mampet ${String(north)} m ke utara`, location: at(north) }, 'reporter')).number;
+    const here = await pinned(7451, 0);
+    const near = await pinned(7452, 20);
+    const nearer = await pinned(7453, -8);
+    await pinned(7454, 10, 'sampah'); // another category
+    await pinned(7455, 400); // too far (duplicates.radius is 50 m)
+    const closed = await pinned(7456, 5);
+    await app.tickets.transition(closed, 'reject', {}, { actor: 'operator:admin', note: 'dobel' });
+
+    const answer = (await admin.get<{ radius: number; candidates: { number: string; distance: number; citizens: number }[] }>(`/api/tickets/${here}/merge-candidates`)).body;
+    expect(answer.radius).toBe(50);
+    expect(answer.candidates.map((c) => [c.number, c.distance])).toEqual([[nearer, 8], [near, 20]]);
+    expect(answer.candidates[0]).toMatchObject({ citizens: 1, status: 'open' });
+    // None for a ticket without a pin, and not for a supervisor.
+    expect((await admin.get<{ candidates: unknown[] }>(`/api/tickets/${await report(7457, 'Tanpa pin', 'Got mampet', 'drainase_banjir')}/merge-candidates`)).body.candidates).toEqual([]);
+    expect((await kabid.get(`/api/tickets/${here}/merge-candidates`)).status).toBe(403);
+  });
+
   it('completes a merge that failed half-way when it is pressed again', async () => {
     const first = await report(7421, 'Rudi', 'Got mampet di Gg. Kenanga', 'drainase_banjir');
     const second = await report(7422, 'Lina', 'Saluran air Gg. Kenanga tersumbat', 'drainase_banjir');

@@ -13,7 +13,7 @@ import type { FollowerStore } from '../../tickets/followers.js';
 import { reporterConversation } from '../../tickets/reporter.js';
 import { visibleTicket } from '../access.js';
 import { operatorOf, requireOperator } from '../auth/guard.js';
-import { actorOf, type Operator } from '../auth/roles.js';
+import { actorOf, canSee, type Operator } from '../auth/roles.js';
 import type { InboxApp, InboxContext } from '../context.js';
 import { detailFor } from '../detail.js';
 import { refuse } from '../errors.js';
@@ -37,6 +37,17 @@ export function followerRoutes(app: InboxApp, ctx: InboxContext, followers: Foll
   const audit = (request: FastifyRequest, operator: Operator, action: string, ticket: string, detail: Record<string, unknown>) =>
     ctx.audit.record({ at: ctx.clock(), actor: `operator:${operator.username}`, action, ticket, detail, ip: request.ip });
   const replyWindow = () => new Date(ctx.clock().getTime() + ctx.config.inbox.replyWindow);
+
+  app.get('/api/tickets/:number/merge-candidates', { schema: { tags: ['tickets'], summary: "Open tickets of this one's category near its pin (duplicates.radius, duplicates.within) that it may be merged into, the nearest first", params: ticketParams }, preHandler: requireOperator(ctx.authenticator, 'merge') }, async (request) => {
+    const operator = operatorOf(request);
+    const ticket = await visibleTicket(ctx, operator, request.params.number);
+    const found = await merger.candidates(ticket, { radiusMetres: ctx.config.duplicates.radius, withinMs: ctx.config.duplicates.within });
+    const description = (text: string) => (text.length > 120 ? `${text.slice(0, 117)}…` : text);
+    return {
+      radius: ctx.config.duplicates.radius,
+      candidates: found.filter((c) => canSee(operator, c)).map((c) => ({ number: c.number, status: c.status, agency: c.agency ?? null, description: description(c.description), createdAt: c.createdAt, citizens: 1 + (c.followerCount ?? 0), distance: c.distance })),
+    };
+  });
 
   app.post('/api/tickets/:number/merge', { schema: { tags: ['tickets'], summary: 'Merge this ticket into another about the same problem: closed as merged; its reporter and followers follow the other and are told its number', params: ticketParams, body: mergeBody }, preHandler: guard }, async (request) => {
     const operator = operatorOf(request);

@@ -5,6 +5,7 @@ import { label, say, when } from '../i18n.js';
 import { useActionKeys } from '../keys.js';
 import { Confirm, type Confirmation } from './Confirm.js';
 import { FOLLOWER_TEXTS as T } from './followers-texts.js';
+import { MergeCandidates } from './MergeCandidates.js';
 import './followers.css';
 
 const NUMBER = /^[A-Z]{2,6}-\d{4}-\d{5}$/;
@@ -105,6 +106,7 @@ export function FollowersPanel({ ticket, me, onChange }: { ticket: TicketDetail;
             <input value={into} onInput={(e) => { setInto(e.currentTarget.value); }} placeholder={ticket.number.replace(/\d{5}$/, '00000')} pattern="[A-Za-z]{2,6}-\d{4}-\d{5}" required autocomplete="off" spellcheck={false} />
           </label>
           <button type="submit" disabled={busy || !NUMBER.test(target)}>{say(T.mergeButton)}</button>
+          <MergeCandidates number={ticket.number} version={ticket.version} onPick={setInto} />
         </form>
       )}
       {notice && <p class="notice" role="status">{notice}</p>}

@@ -29,6 +29,10 @@ export const FOLLOWER_TEXTS = {
   mergeTellBot: [' Warga yang melapor lewat WhatsApp, Telegram, email atau web chat diberi tahu nomor {into} lewat bot; pelapor lewat telepon atau datang langsung tidak: kabari mereka lewat telepon. Bisa dipisahkan lagi dari {into}.', ' Citizens who reported on WhatsApp, Telegram, email or web chat are told the number {into} through the bot; phone and walk-in reporters are not: call them. It can be separated again from {into}.'],
   mergeDone: ['Digabungkan ke {into}: kini dilaporkan oleh {n} warga. {told} diberi tahu lewat bot.', 'Merged into {into}: now reported by {n} citizens. {told} told through the bot.'],
   mergeUnreachable: [' {n} tidak dapat dihubungi lewat bot: kabari lewat telepon.', ' {n} cannot be reached through the bot: call them.'],
+  candidates: ['Mungkin masalah yang sama (kategori sama, dalam {radius} m dari titik lokasi):', 'Perhaps the same problem (same category, within {radius} m of the pin):'],
+  pick: ['Pakai {number}', 'Use {number}'],
+  distance: ['{m}\u00a0m', '{m}\u00a0m'],
+  citizensShort: ['{n} warga', '{n} citizens'],
   mergedInto: ['Tiket ini digabungkan ke {into}; pelapornya kini mengikuti tiket itu.', 'This ticket was merged into {into}; its reporter now follows that ticket.'],
   open: ['Buka {number}', 'Open {number}'],
 } satisfies Record<string, [string, string]>;
