@@ -37,6 +37,13 @@ export function open311Routes(app: FastifyInstance, deps: Open311Deps): void {
   app.addHook('onSend', async (request, reply) => {
     if (request.method === 'GET') void reply.header('access-control-allow-origin', '*');
   });
+  // A body too large or unreadable, or a failure on our side: still the spec's error shape, in the asked format.
+  app.setErrorHandler((error: { statusCode?: number }, request, reply) => {
+    const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) request.log.error({ err: error }, 'open311 request failed');
+    const format: Format = /\.xml(\?|$)/.test(request.url) ? 'xml' : 'json';
+    return sendErrors(reply, format, status, [status === 500 ? 'the server could not answer: try again later' : 'the request could not be read']);
+  });
 
   for (const format of FORMATS) {
     app.get(`/open311/discovery.${format}`, (request, reply) => {

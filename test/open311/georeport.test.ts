@@ -84,6 +84,9 @@ describe('Open311 GeoReport v2', () => {
     const nowhere = await c.post('xml', { api_key: apiKey, service_code: 'jalan_rusak', description: 'Lubang besar.' });
     expect(nowhere.status).toBe(400);
     expect(nowhere.records[0]?.description).toContain('address_string');
+    const huge = await c.post('xml', { ...form, api_key: apiKey, description: 'x'.repeat(70_000) });
+    expect(huge.status).toBe(413);
+    expect(huge.records).toEqual([{ code: '413', description: expect.any(String) as string }]);
     const halfPin = await c.post('json', { ...form, api_key: apiKey, long: '' });
     expect(halfPin.status).toBe(400);
     expect(await ticketModel(db.connection).countDocuments({ channel: 'open311' })).toBe(0);

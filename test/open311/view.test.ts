@@ -30,7 +30,7 @@ describe('a ticket as a service request', () => {
     const dlh = 'Dinas Lingkungan Hidup';
     expect(requestView(ticket({ status: 'closed', closeReason: 'no_confirmation' }), config, 'id', say).status_notes).toBe(`Selesai: sudah ditindaklanjuti oleh ${config.agencies.find((a) => a.code === 'DLH')?.name ?? dlh}; pelapor tidak memberi jawaban.`);
     expect(requestView(ticket({ status: 'closed', closeReason: 'merged', mergedInto: 'ADU-2612-00003' }), config, 'id', say).status_notes).toBe('Digabung dengan laporan ADU-2612-00003 tentang masalah yang sama.');
-    const forwarded = requestView(ticket({ status: 'forwarded', category: 'listrik', agency: undefined, forwardedTo: 'sp4n_lapor' } as Partial<PublicTicket>), config, 'en', (key, vars) => texts.t('en', key, vars));
+    const forwarded = requestView(ticket({ status: 'forwarded', category: 'listrik', agency: undefined, forwardedTo: 'sp4n_lapor' }), config, 'en', (key, vars) => texts.t('en', key, vars));
     expect(forwarded).toMatchObject({ status: 'closed', agency_responsible: 'SP4N-LAPOR!', service_name: 'Electricity (PLN)', status_notes: "Outside the city's authority; forwarded to SP4N-LAPOR!." });
   });
 
@@ -49,7 +49,7 @@ describe('a ticket as a service request', () => {
     const firstResponse = new Date('2026-12-02T02:00:00Z');
     expect(expectedAt({ deadline: { kind: 'firstResponse', start: created, at: firstResponse } }, config)).toEqual(new Date('2026-12-05T02:00:00Z'));
     // Working time: a first response due Friday 2026-12-04 09:00 WIB, then three working days → Wednesday 09:00 WIB.
-    const working = { ...config, sla: { ...config.sla, calendar: { ...config.sla.calendar, mode: 'working' as const } } };
+    const working = { ...config, sla: { ...config.sla, calendar: { mode: 'working' as const, workingDays: [1, 2, 3, 4, 5], hours: { start: '08:00', end: '16:00' }, holidays: [] } } };
     expect(expectedAt({ deadline: { kind: 'firstResponse', start: created, at: new Date('2026-12-04T02:00:00Z') } }, working)).toEqual(new Date('2026-12-09T02:00:00Z'));
   });
 });
