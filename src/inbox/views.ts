@@ -91,6 +91,7 @@ export function ticketDetail(ticket: Ticket, thread: readonly MessageDoc[], oper
     notes: ticket.notes ?? [],
     followers: followersView(ticket),
     mergedInto: ticket.mergedInto ?? null,
+    satisfaction: ticket.satisfaction ?? null,
     thread: threadView(ticket.number, thread),
     canReply: can(operator, 'reply') && reporterConversation(ticket) !== undefined,
     actions: allowedTransitions(operator).filter((a) => canTransition(ticket.status, a) && (a !== 'validate' && a !== 'returnToAgency' ? true : ticket.result !== undefined) && (a !== 'reopen' || ticket.closeReason !== 'merged')),

@@ -19,7 +19,8 @@ function rated(n: number, agency: string, score: Satisfaction['score'], hoursAgo
   const number = `ADU-2612-${String(n).padStart(5, '0')}`;
   const at = new Date(Date.now() - hoursAgo * HOUR);
   const createdAt = new Date(at.getTime() - 48 * HOUR);
-  return { _id: number, number, status: 'closed', closeReason: 'confirmed', channel: 'whatsapp', reporter: { channelUserId: `u${String(n)}`, name: 'Warga' }, category: 'jalan_rusak', agency, description: 'uji', attachments: [], due: {}, reopenCount: 0, history: [], version: 3, createdAt, updatedAt: at, closedAt: at, satisfaction: { score, at, by: 'reporter' } };
+  const result = { text: 'Lubang sudah ditambal.', attachments: [], at: createdAt, by: `agency:${agency}/budi` as const };
+  return { _id: number, number, status: 'closed', closeReason: 'confirmed', channel: 'whatsapp', reporter: { channelUserId: `u${String(n)}`, name: 'Warga' }, category: 'jalan_rusak', agency, description: 'uji', attachments: [], result, due: {}, reopenCount: 0, history: [], version: 3, createdAt, updatedAt: at, closedAt: at, satisfaction: { score, at, by: 'reporter' } };
 }
 
 beforeAll(async () => {
@@ -70,6 +71,21 @@ describe('citizen satisfaction on the dashboard', () => {
     expect((bar?.y ?? 0)).toBeGreaterThanOrEqual((name?.y ?? 0) + (name?.height ?? 0));
     expect(await page.evaluate<string>("getComputedStyle(document.querySelector('.satisfaction-table tbody td'), '::before').content")).toBe('"Rata-rata "');
     await card.screenshot({ path: screenshotPath('inbox-dashboard-satisfaction-phone') });
+    await context.close();
+  });
+
+  it('shows the rating on the ticket, under the agency\'s result', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await logInInbox(page, app.url, ADMIN.username, ADMIN.password);
+    await page.locator('table.tickets, p.empty').first().waitFor();
+    await page.goto(`${app.url}/inbox/#/t/ADU-2612-00004`);
+    const rating = page.locator('.ticket .rating');
+    await expect.poll(() => rating.textContent()).toMatch(/^Penilaian pelapor: 2 dari 5 \(kurang puas\) · /);
+    await page.goto(`${app.url}/inbox/#/t/ADU-2612-00001`);
+    await expect.poll(() => rating.textContent()).toMatch(/^Penilaian pelapor: 5 dari 5 \(sangat puas\) · /);
+    await page.locator('section.card', { has: page.locator('p.rating') }).screenshot({ path: screenshotPath('inbox-ticket-rating') });
     await context.close();
   });
 });

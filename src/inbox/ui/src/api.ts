@@ -114,4 +114,6 @@ export interface TicketDetail extends TicketRow {
   followers: FollowerView[];
   /** Closed as the same problem as this ticket. */
   mergedInto: string | null;
+  /** The citizen's 1–5 rating after a confirmed close (`by`: reporter, or follower:<id>). */
+  satisfaction: { score: number; at: string; by: string } | null;
 }

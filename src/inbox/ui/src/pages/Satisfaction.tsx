@@ -2,7 +2,7 @@
 // in the range after confirming their problem solved, overall and per agency:
 // the average with one decimal ("–" without ratings), how many, and their
 // spread as a bar from 1 (red) to 5 (green) with its numbers written on it.
-import { lang, say } from '../i18n.js';
+import { lang, say, when } from '../i18n.js';
 import { DASH } from './dashboard-texts.js';
 
 export interface SatisfactionFigures { count: number; average: number | null; distribution: number[] }
@@ -56,4 +56,11 @@ export function SatisfactionCard({ data, agency }: { data: SatisfactionData; age
       ) : null}
     </section>
   );
+}
+
+/** On a ticket (its result card): the citizen's rating, by whom and when. */
+export function RatingLine({ satisfaction }: { satisfaction: { score: number; at: string; by: string } }) {
+  const score = Math.min(5, Math.max(1, Math.round(satisfaction.score))) as 1 | 2 | 3 | 4 | 5;
+  const by = say(satisfaction.by === 'reporter' ? DASH.byReporter : DASH.byFollower);
+  return <p class={`rating r${String(score)}`}>{say(DASH.ticketRating, { by, score, label: say(DASH[`score${String(score)}` as `score${typeof score}`]), when: when(satisfaction.at) })}</p>;
 }

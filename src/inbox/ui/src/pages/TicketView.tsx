@@ -9,6 +9,7 @@ import { OwnerPanel } from './OwnerPanel.js';
 import { usePresence } from './Presence.js';
 import { MacroPanel } from './MacroPanel.js';
 import { ReporterPanel } from './ReporterPanel.js';
+import { RatingLine } from './Satisfaction.js';
 import { PublicPhotos } from './PublicPhotos.js';
 import { FollowersPanel } from './FollowersPanel.js';
 import { TicketActions } from './TicketActions.js';
@@ -102,6 +103,7 @@ export function TicketView({ number, me, meta, live }: { number: string; me: Me;
               <p class="muted">{actorName(ticket.result.by, ticket.people)} · {when(ticket.result.at)}</p>
               <p>{ticket.result.text}</p>
               <Photos photos={ticket.result.photos} />
+              {ticket.satisfaction && <RatingLine satisfaction={ticket.satisfaction} />}
             </section>
           )}
           <PublicPhotos number={ticket.number} me={me} photoCount={ticket.photos.length + (ticket.result?.photos.length ?? 0)} />
