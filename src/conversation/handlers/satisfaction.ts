@@ -76,5 +76,5 @@ export function askRating(ctx: TurnContext, ticket: Pick<Ticket, 'number'>): voi
   const until = new Date(ctx.now.getTime() + ctx.services.config.conversation.ratingWindow);
   ctx.state = { ...ctx.state, pendingRating: { ticket: ticket.number, until: until.toISOString() } };
   ctx.linkTicket(ticket.number);
-  ctx.reply(question(ctx, 'satisfaction.ask', ticket.number));
+  ctx.reply(question(ctx, ctx.capabilities.oneShot ? 'satisfaction.ask_by_mail' : 'satisfaction.ask', ticket.number));
 }

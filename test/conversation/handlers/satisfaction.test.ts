@@ -126,14 +126,19 @@ describe('satisfaction handler', () => {
     expect((await ticketModel(db.connection).findById(open.number).lean())?.satisfaction).toBeUndefined();
   });
 
-  it('on email only a reply in the ticket\'s thread rates; a new mail is a new matter and the question stays', async () => {
-    const { ticket, state } = await confirmed('s9');
-    const newMail = await runHandler(satisfaction, inbound({ channel: 'email', channelUserId: 's9', text: '5' }), { state, capabilities: EMAIL, tickets: service() });
+  it('on email the question asks for a reply with the number; only a reply in the ticket\'s thread rates, a new mail is a new matter', async () => {
+    const ticket = await resolved('s9');
+    const email = (text: string, thread = true) => inbound({ channel: 'email', channelUserId: 's9', text, ...(thread ? { replyTo: { ticketNumber: ticket.number } } : {}) });
+    const yes = await runHandler(confirmation, email('Ya, sudah beres'), { state: { pendingConfirmation: ticket.number }, capabilities: EMAIL, tickets: service() });
+    expect(textsOf(yes.ctx)[1]).toBe(`Satu pertanyaan lagi: seberapa puas Anda dengan penanganan laporan ${ticket.number}? Balas email ini dengan angka 1 (tidak puas) sampai 5 (sangat puas):`);
+    const state = yes.ctx.state;
+    const newMail = await runHandler(satisfaction, email('5', false), { state, capabilities: EMAIL, tickets: service() });
     expect(newMail.passed).toBe(true);
     expect(newMail.ctx.state.pendingRating?.ticket).toBe(ticket.number);
-    const reply = await runHandler(satisfaction, inbound({ channel: 'email', channelUserId: 's9', text: '5', replyTo: { ticketNumber: ticket.number } }), { state, capabilities: EMAIL, tickets: service() });
+    // A line of the numbered list copied back.
+    const reply = await runHandler(satisfaction, email('4. Puas'), { state, capabilities: EMAIL, tickets: service() });
     expect(reply.passed).toBe(false);
-    expect((await service().get(ticket.number)).satisfaction?.score).toBe(5);
+    expect((await service().get(ticket.number)).satisfaction?.score).toBe(4);
   });
 });
 
