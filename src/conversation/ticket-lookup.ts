@@ -51,7 +51,8 @@ export async function statusReply(ctx: TurnContext, number: string): Promise<Out
       category: category ? (category.name[state.locale] ?? category.name.id) : ticket.category,
       date,
       status: ctx.t(`status.labels.${ticket.status}`),
-      agency: agency ? ctx.t('status.agency', { agency: agency.name }) : '',
+      // A merged report says where its news is now, where the agency would stand.
+      agency: ticket.closeReason === 'merged' && ticket.mergedInto ? ctx.t('status.merged', { number: ticket.mergedInto }) : agency ? ctx.t('status.agency', { agency: agency.name }) : '',
       link: await ensuredStatusLinkLine(ctx.services.tickets, config, ticket, (key, vars) => ctx.t(key, vars)),
     }),
   };

@@ -111,6 +111,9 @@ describe('merging a ticket into another', () => {
     // The merged reporter asks about the number they were given, and is answered; their answer reaches the first ticket's thread.
     api.push(api.message(7402, { text: `STATUS ${first}` }));
     expect(await told(7402, `Tiket ${first}`)).toContain('Status: Menunggu tanggapan');
+    // Asked about their own old number, they are sent on to the new one.
+    api.push(api.message(7402, { text: `STATUS ${second}` }));
+    expect(await told(7402, `Tiket ${second}`)).toContain(`Status: Selesai\nLaporan ini digabungkan dengan laporan ${first} tentang masalah yang sama. Ketik STATUS ${first}`);
     api.push(api.message(7402, { text: 'Terima kasih, semoga cepat diperbaiki' }));
     await until('the answer in the thread of the first ticket', async () => (await detail(first)).thread.some((m) => m.direction === 'in' && m.text.includes('semoga cepat diperbaiki')), 20_000);
     // From now on they hear the first ticket's news: the agency takes it up.
