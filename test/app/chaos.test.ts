@@ -250,6 +250,8 @@ describe('chaos', () => {
         '  conversationExpiry: "*/2 * * * * *"',
         '  slaSweep: "*/1 * * * * *"',
         '  agencyNotice: "*/1 * * * * *"',
+        // Every citizen pins the same spot (PIN): each should open a ticket, not be offered the first one's.
+        'duplicates: { enabled: false }',
         '',
       ].join('\n'),
     );

@@ -46,7 +46,8 @@ export class WebchatCitizen {
     await this.say('selesai');
     if (report.location) {
       await this.post({ location: report.location });
-      await this.poll();
+      // An open ticket of the same category nearby is offered first (nearby duplicates): this citizen opens their own.
+      if ((await this.poll()).some((m) => m.text.includes('Sudah ada laporan serupa'))) await this.say('Tidak');
     } else {
       await this.say(report.address);
     }
