@@ -10,6 +10,7 @@ import { normalisePhone } from '../conversation/phone.js';
 import { phoneIntakeNumber } from '../conversation/handlers/phone-intake.js';
 import type { ConversationRouter } from '../conversation/router.js';
 import type { Logger } from '../observability/logger.js';
+import { type PublicLinkConfig, statusUrl } from '../public/link.js';
 import type { IdempotencyStore } from '../storage/idempotency-store.js';
 import type { Open311Key } from '../storage/open311-key-store.js';
 import { InvalidTicketInputError } from '../tickets/errors.js';
@@ -24,7 +25,7 @@ const PENDING_POLLS = 25;
 const PENDING_POLL_MS = 200;
 
 export interface IntakeDeps {
-  readonly config: Open311Config;
+  readonly config: Open311Config & PublicLinkConfig;
   readonly tickets: TicketService;
   readonly router: ConversationRouter;
   readonly idempotency: IdempotencyStore;
@@ -77,7 +78,7 @@ async function create(deps: IntakeDeps, key: Open311Key, form: NewRequestForm, i
   const address = ticket.reporter.channelUserId;
   if (address !== undefined) {
     // The ticket stands whatever happens to the mail; the outbox retries it.
-    await deps.router.notify({ channel: 'email', channelUserId: address }, phoneIntakeNumber(ticket.number, 'open311'), { ticketNumber: ticket.number, key: `open311Intake:${ticket.number}` }).catch((error: unknown) => {
+    await deps.router.notify({ channel: 'email', channelUserId: address }, phoneIntakeNumber(ticket.number, 'open311', statusUrl(deps.config, ticket)), { ticketNumber: ticket.number, key: `open311Intake:${ticket.number}` }).catch((error: unknown) => {
       deps.logger.warn({ err: error, ticket: ticket.number }, 'open311: the ticket number was not mailed to the reporter');
     });
   }

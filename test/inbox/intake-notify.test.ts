@@ -67,6 +67,8 @@ describe('the ticket number sent to a phone caller', () => {
     const text = api.textsTo(user).find((t) => t.includes(created.number)) ?? '';
     expect(text).toContain(`Laporan Anda melalui telepon telah kami catat dengan nomor tiket ${created.number}`);
     expect(text).toContain(`STATUS ${created.number}`);
+    // …and the ticket's public status page (src/public/).
+    expect(text).toMatch(new RegExp(`Lihat perkembangannya di: http://localhost:\\d+/t/${created.number}\\?k=[A-Za-z0-9_-]{24}`));
 
     // A repeated press (same idempotency key) creates nothing and sends nothing again.
     const again = new FormData();

@@ -5,11 +5,11 @@
 import type { Notice } from '../context.js';
 import { asLateNotice } from '../notice-template.js';
 
-/** The ticket number of a complaint taken by an operator (or sent by a city app over Open311), told to the reporter. */
-export function phoneIntakeNumber(ticket: string, via: 'phone' | 'walk_in' | 'open311'): Notice {
+/** The ticket number of a complaint taken by an operator (or sent by a city app over Open311), told to the reporter, with its public status page (`statusUrl`). */
+export function phoneIntakeNumber(ticket: string, via: 'phone' | 'walk_in' | 'open311', statusUrl?: string): Notice {
   const notice: Notice = (state, view) => ({
     state,
-    replies: [{ text: view.t(view.capabilities.oneShot ? 'phone_intake.number_by_mail' : 'phone_intake.number', { number: ticket, via: view.t(`phone_intake.via.${via}`) }) }],
+    replies: [{ text: view.t(view.capabilities.oneShot ? 'phone_intake.number_by_mail' : 'phone_intake.number', { number: ticket, via: view.t(`phone_intake.via.${via}`), link: statusUrl ? view.t('status_link', { url: statusUrl }) : '' }) }],
   });
   // The template's own words frame it ("Pesan dari petugas tentang laporan {number}"); the city's language fills it.
   return asLateNotice(notice, 'operatorReply', [ticket, `Laporan Anda tercatat dengan nomor tiket ${ticket}. Ketik STATUS ${ticket} untuk mengecek perkembangannya.`]);

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { normalisePhone } from '../../conversation/phone.js';
 import { phoneIntakeNumber } from '../../conversation/handlers/phone-intake.js';
+import { statusUrl } from '../../public/link.js';
 import type { InboxStore, TicketListItem } from '../../storage/inbox-store.js';
 import { issueOf } from '../../tickets/issues.js';
 import type { AttachmentRef } from '../../tickets/model.js';
@@ -119,7 +120,7 @@ export function intakeRoutes(app: InboxApp, ctx: InboxContext): void {
     const ticket = await ctx.tickets.create({ ...rest, attachments: photos, reporter: { ...person, ...(email ? { email } : {}), ...(phone ? { phone } : {}) } }, actorOf(operator));
     let notified: string | null = null;
     if (notify && target) {
-      await ctx.router.notify({ channel: notify, channelUserId: target }, phoneIntakeNumber(ticket.number, ticket.channel === 'walk_in' ? 'walk_in' : 'phone'), { ticketNumber: ticket.number, author: operator.username, key: `phoneIntake:${ticket.number}` });
+      await ctx.router.notify({ channel: notify, channelUserId: target }, phoneIntakeNumber(ticket.number, ticket.channel === 'walk_in' ? 'walk_in' : 'phone', statusUrl(ctx.config, ticket)), { ticketNumber: ticket.number, author: operator.username, key: `phoneIntake:${ticket.number}` });
       notified = notify;
     }
     await ctx.audit.record({ at: ctx.clock(), actor: `operator:${operator.username}`, action: 'create_ticket', ticket: ticket.number, detail: { channel: ticket.channel, category: ticket.category, photos: photos.length, ...(notified ? { notified } : {}) }, ip: request.ip });
