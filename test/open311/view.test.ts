@@ -8,6 +8,7 @@ import { newRequestForm, requestsQuery } from '../../src/open311/schemas.js';
 import { expectedAt, OPEN311_STATUS, requestView, serviceViews, statusesOf } from '../../src/open311/view.js';
 import { escapeXml, xmlDocument, xmlSingle } from '../../src/open311/xml.js';
 import type { PublicTicket } from '../../src/storage/open311-store.js';
+import { reporterConversation } from '../../src/tickets/reporter.js';
 import { defaultConfig } from '../support/config.js';
 
 const config = defaultConfig();
@@ -83,5 +84,13 @@ describe('the schemas', () => {
     expect(requestsQuery.parse({ service_request_id: 'ADU-1, ADU-2,ADU-1', status: 'open,closed', start_date: '2026-11-01T00:00:00+07:00', end_date: '2026-11-30' })).toEqual({ service_request_id: ['ADU-1', 'ADU-2'], status: ['open', 'closed'], start_date: new Date('2026-10-31T17:00:00Z'), end_date: new Date('2026-11-30T00:00:00Z') });
     expect(requestsQuery.safeParse({ status: 'open,pending' }).success).toBe(false);
     expect(requestsQuery.safeParse({ start_date: '01/11/2026' }).success).toBe(false);
+  });
+});
+
+describe("an Open311 reporter's conversation", () => {
+  it('is their email when the intake set it (the email channel was on), else none', () => {
+    expect(reporterConversation({ channel: 'open311', reporter: { email: 'a@contoh.id', channelUserId: 'a@contoh.id' } })).toEqual({ channel: 'email', channelUserId: 'a@contoh.id' });
+    expect(reporterConversation({ channel: 'open311', reporter: { email: 'a@contoh.id' } })).toBeUndefined();
+    expect(reporterConversation({ channel: 'email', reporter: { channelUserId: 'b@contoh.id' } })).toEqual({ channel: 'email', channelUserId: 'b@contoh.id' });
   });
 });
