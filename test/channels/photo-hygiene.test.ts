@@ -3,6 +3,8 @@
 // passes on untouched) and the web chat, an operator attaches one to a phone
 // complaint; what is stored, what the inbox serves and what the operator's
 // browser shows carry no metadata but the orientation.
+import { createHash } from 'node:crypto';
+import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { RunningApplication } from '../../src/app/application.js';
@@ -12,6 +14,7 @@ import { FakeBotApi } from '../support/bot-api.js';
 import { TICKET_NUMBER } from '../support/conversation.js';
 import { useTestDatabase } from '../support/database.js';
 import { jpegWithMetadata, SECRETS } from '../support/exif.js';
+import { fakeJpeg } from '../support/images.js';
 import { ADMIN, OperatorSession, startInboxApp } from '../support/inbox.js';
 import { until } from '../support/until.js';
 import { WebchatCitizen } from '../support/webchat.js';
@@ -23,6 +26,7 @@ let browser: Browser;
 let admin: OperatorSession;
 /** A portrait photo as a phone saves it: landscape pixels, Orientation 6, and the phone's metadata. */
 let fromPhone: Buffer;
+let webchatTicket = '';
 
 beforeAll(async () => {
   [api, browser] = await Promise.all([new FakeBotApi().start(), launchChromium()]);
@@ -30,6 +34,7 @@ beforeAll(async () => {
   app = await startInboxApp(db, (c) => {
     c.channels.telegram.botToken = api.token;
     c.channels.telegram.apiRoot = api.url;
+    delete c.schedules.photoMetadata; // not by the clock here: the test runs it
   });
   admin = await OperatorSession.login(app.url, ADMIN.username, ADMIN.password);
 });
@@ -96,6 +101,7 @@ describe('photos from phones are stored without their metadata', () => {
     await citizen.say('Depan toko bangunan');
     const number = TICKET_NUMBER.exec(await citizen.say('Ya'))?.[0] ?? '';
     await expectClean(number);
+    webchatTicket = number;
   });
 
   it('in a phone complaint an operator types into the inbox', async () => {
@@ -105,5 +111,27 @@ describe('photos from phones are stored without their metadata', () => {
     const response = await fetch(`${app.url}/api/intake`, { method: 'POST', headers: { cookie: admin.cookie ?? '', 'x-csrf-token': admin.csrf ?? '' }, body: form });
     expect(response.status).toBe(201);
     await expectClean(((await response.json()) as { number: string }).number);
+  });
+
+  it('stored by an earlier version, they are cleaned by the photoMetadata job and served clean under the same id', async () => {
+    // As an earlier version stored photos: the bytes as sent, no record of cleaning.
+    const database = db.connection.db;
+    if (!database) throw new Error('the database is not connected');
+    const legacy = async (bytes: Buffer) => {
+      const upload = new mongoose.mongo.GridFSBucket(database, { bucketName: 'attachments' }).openUploadStream('IMG_0815.jpg', { metadata: { sha256: createHash('sha256').update(bytes).digest('hex'), contentType: 'image/jpeg', source: 'webchat' } });
+      await new Promise((resolve, reject) => { upload.once('finish', resolve).once('error', reject).end(bytes); });
+      return upload.id.toHexString();
+    };
+    const fileId = await legacy(fromPhone);
+    await ticketModel(db.connection).updateOne({ _id: webchatTicket }, { $set: { 'attachments.0.fileId': fileId } });
+    // More than one batch of the job's.
+    for (let i = 0; i < 100; i++) await legacy(jpegWithMetadata(fakeJpeg(1_500, i)));
+    const [before] = await servedPhotos(webchatTicket);
+    expect(before && leaked(before)).toEqual(Object.keys(SECRETS));
+
+    expect(await app.scheduler.runNow('photoMetadata')).toEqual({ ran: true, handled: 101 });
+    expect((await ticketModel(db.connection).findById(webchatTicket).lean())?.attachments[0]?.fileId).toBe(fileId);
+    await expectClean(webchatTicket);
+    expect(await app.scheduler.runNow('photoMetadata')).toEqual({ ran: true, handled: 0 });
   });
 });
