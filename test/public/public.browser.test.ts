@@ -132,6 +132,16 @@ describe('publishing a photo from the inbox', () => {
     await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5, { steps: 4 });
     await page.mouse.up();
     await panel.getByText('Bagian yang dihitamkan: 1').waitFor();
+    // From the keyboard too: Enter adds a box in the middle, the arrows move it; the × removes it again.
+    await canvas.focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Shift+ArrowDown');
+    await panel.getByText('Bagian yang dihitamkan: 2').waitFor();
+    expect(await canvas.locator('.box').nth(1).getAttribute('style')).toMatch(/left: 42%; top: 40%; width: 20%; height: 22%/);
+    await panel.getByRole('button', { name: 'Hapus kotak 2' }).click();
+    await panel.getByText('Bagian yang dihitamkan: 1').waitFor();
+    await accessible(page, DESKTOP, 'the ticket view with the black-out editor open');
     await page.screenshot({ path: screenshotPath('inbox-public-photo-editor') });
     await panel.getByRole('button', { name: 'Terbitkan foto' }).click();
     const dialog = page.getByRole('dialog');

@@ -91,6 +91,16 @@ export function PublicPhotos({ number, me, photoCount }: { number: string; me: M
 }
 
 const clamp = (value: number) => Math.min(1, Math.max(0, value));
+
+/** A box moved (or, `resize`, grown) by `delta`, kept inside the photo. */
+function nudged(r: Region, [dx, dy]: [number, number], resize: boolean): Region {
+  if (resize) {
+    const w = Math.min(1 - r.x, Math.max(MIN_SIZE, r.w + dx));
+    const h = Math.min(1 - r.y, Math.max(MIN_SIZE, r.h + dy));
+    return { ...r, w, h };
+  }
+  return { ...r, x: clamp(Math.min(r.x + dx, 1 - r.w)), y: clamp(Math.min(r.y + dy, 1 - r.h)) };
+}
 /** Boxes smaller than this (a click without a drag) are not kept. */
 const MIN_SIZE = 0.01;
 
@@ -115,7 +125,7 @@ function BlackOutEditor({ photo, name, busy, onCancel, onPublish }: { photo: Pho
       <div
         class="canvas"
         ref={canvas}
-        role="img"
+        role="application"
         aria-label={`${name}. ${say(T.editorLabel)}`}
         aria-describedby={`help-${photo.fileId}`}
         onPointerDown={(e) => { e.preventDefault(); canvas.current?.setPointerCapture(e.pointerId); start.current = at(e); setDrawing({ ...start.current, w: 0, h: 0 }); }}
@@ -128,6 +138,21 @@ function BlackOutEditor({ photo, name, busy, onCancel, onPublish }: { photo: Pho
           if (region.w >= MIN_SIZE && region.h >= MIN_SIZE) setRegions((list) => [...list, region]);
         }}
         onPointerCancel={() => { start.current = null; setDrawing(null); }}
+        tabIndex={0}
+        onKeyDown={(e) => {
+          // From the keyboard: Enter adds a box in the middle; the arrows move the newest box, with Shift they resize it.
+          const step = 0.02;
+          if (e.key === 'Enter' || e.key === ' ') {
+            e.preventDefault();
+            setRegions((list) => [...list, { x: 0.4, y: 0.4, w: 0.2, h: 0.2 }]);
+            return;
+          }
+          const move: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+          const delta = move[e.key];
+          if (!delta || regions.length === 0) return;
+          e.preventDefault();
+          setRegions((list) => list.map((r, i) => (i === list.length - 1 ? nudged(r, delta, e.shiftKey) : r)));
+        }}
       >
         <img src={photo.url} alt="" draggable={false} />
         {regions.map((r) => <span class="box" style={style(r)} />)}

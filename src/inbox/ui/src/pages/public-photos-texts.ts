@@ -14,7 +14,7 @@ export const PUBLIC_PHOTO_TEXTS = {
   republish: ['Terbitkan ulang…', 'Publish again…'],
   unpublish: ['Sembunyikan', 'Hide'],
   editorHelp: ['Tarik kotak di atas foto untuk menghitamkan wajah, pelat nomor, nomor rumah atau hal pribadi lain. Kotak hitam yang Anda lihat adalah yang akan tampil.', 'Drag boxes over the photo to black out faces, number plates, house numbers or anything else personal. The black boxes you see are what will be shown.'],
-  editorLabel: ['Foto yang akan diterbitkan; tarik untuk menambah kotak hitam', 'The photo to publish; drag to add a black box'],
+  editorLabel: ['Foto yang akan diterbitkan; tarik untuk menambah kotak hitam, atau tekan Enter lalu geser dengan tombol panah (Shift + panah mengubah ukuran)', 'The photo to publish; drag to add a black box, or press Enter and move it with the arrow keys (Shift + arrows resize it)'],
   regions: ['Bagian yang dihitamkan: {count}', 'Blacked-out parts: {count}'],
   region: ['Kotak {index}', 'Box {index}'],
   removeRegion: ['Hapus kotak {index}', 'Remove box {index}'],
