@@ -86,6 +86,12 @@ export function open311Routes(app: FastifyInstance, deps: Open311Deps): void {
     return sendOne(reply, file.format, 'service_definition', { service_code: service.service_code, attributes: [] }, { service_code: service.service_code, attributes: null });
   });
 
+  // POST answers with the service_request_id itself, so no token ever needs looking up.
+  app.get('/open311/v2/tokens/:file', (request, reply) => {
+    const file = splitFormat((request.params as { file: string }).file);
+    return sendErrors(reply, file?.format ?? 'json', 404, ['this server answers POST requests with the service_request_id at once: there are no tokens to look up']);
+  });
+
   app.get('/open311/v2/requests/:file', async (request, reply) => {
     const file = splitFormat((request.params as { file: string }).file);
     if (!file) return sendErrors(reply, 'json', 404, ['use requests/{service_request_id}.json or .xml']);

@@ -181,6 +181,7 @@ describe('Open311 GeoReport v2', () => {
     expect(one.json).toEqual([expect.objectContaining({ service_request_id: roadId, status: 'open', lat: null, long: null, service_code: 'jalan_rusak' })]);
     expect(Object.keys((one.json as Record<string, unknown>[])[0] ?? {})).not.toContain('description');
     expect((await c.get('requests/ADU-0000-00000', 'json')).status).toBe(404);
+    expect((await c.get('tokens/12345', 'xml')).records[0]).toEqual({ code: '404', description: expect.stringContaining('no tokens') as string });
 
     // An operator rejects the road report: closed for the client.
     await app.tickets.transition(roadId, 'reject', {}, { actor: 'operator:admin', note: 'Jalan nasional, bukan kewenangan kota' });
