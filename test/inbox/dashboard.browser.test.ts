@@ -63,6 +63,9 @@ describe('the dashboard in the browser', () => {
     await expect.poll(() => page.locator('.range-label').textContent()).toContain('Asia/Jakarta');
     await page.locator('table.breach-list a', { hasText: 'ADU-2611-00003' }).waitFor();
     await page.getByText('Median: 1 hari').waitFor();
+    // Nobody rated anything here: one line says so, not a table of dashes.
+    await page.locator('section.satisfaction').getByText('Belum ada penilaian dalam rentang ini.').waitFor();
+    expect(await page.locator('.satisfaction-table').count()).toBe(0);
     await page.screenshot({ path: screenshotPath('inbox-dashboard-range'), fullPage: true });
     await page.getByRole('button', { name: '7 hari' }).click();
     await expect.poll(() => created(page)).toBe('2');

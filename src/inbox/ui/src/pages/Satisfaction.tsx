@@ -28,32 +28,34 @@ export function SatisfactionCard({ data, agency }: { data: SatisfactionData; age
     <section class="satisfaction" aria-labelledby="satisfaction-title">
       <h2 id="satisfaction-title">{say(DASH.satisfaction)}</h2>
       <p class="hint">{say(DASH.satisfactionHint)}</p>
-      <p class="overall">
-        <b>{average(data.overall)}</b> <span>{say(DASH.outOfFive)} · {say(DASH.ratingCount, { n: data.overall.count })}</span>
-      </p>
-      {data.overall.count === 0 ? <p class="empty">{say(DASH.noRatings)}</p> : null}
-      {rows.length > 0 ? (
-        <table class="satisfaction-table">
-          <thead>
-            <tr>
-              <th scope="col">{say(DASH.agencyCol)}</th>
-              <th scope="col" class="num">{say(DASH.averageCol)}</th>
-              <th scope="col" class="num">{say(DASH.countCol)}</th>
-              <th scope="col">{say(DASH.spreadCol)}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map(([code, figures]) => (
-              <tr key={code}>
-                <th scope="row">{agency(code)}</th>
-                <td class="num" data-label={say(DASH.averageCol)}>{average(figures)}</td>
-                <td class="num" data-label={say(DASH.countCol)}>{figures.count}</td>
-                <td class="spread-cell"><Spread figures={figures} /></td>
+      {/* Nobody rated yet: one line, not a table of dashes. */}
+      {data.overall.count === 0 ? <p class="empty">{say(DASH.noRatings)}</p> : (
+        <>
+          <p class="overall">
+            <b>{average(data.overall)}</b> <span>{say(DASH.outOfFive)} · {say(DASH.ratingCount, { n: data.overall.count })}</span>
+          </p>
+          <table class="satisfaction-table">
+            <thead>
+              <tr>
+                <th scope="col">{say(DASH.agencyCol)}</th>
+                <th scope="col" class="num">{say(DASH.averageCol)}</th>
+                <th scope="col" class="num">{say(DASH.countCol)}</th>
+                <th scope="col">{say(DASH.spreadCol)}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+            </thead>
+            <tbody>
+              {rows.map(([code, figures]) => (
+                <tr key={code}>
+                  <th scope="row">{agency(code)}</th>
+                  <td class="num" data-label={say(DASH.averageCol)}>{average(figures)}</td>
+                  <td class="num" data-label={say(DASH.countCol)}>{figures.count}</td>
+                  <td class="spread-cell"><Spread figures={figures} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
     </section>
   );
 }
