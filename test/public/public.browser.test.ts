@@ -160,6 +160,19 @@ describe('publishing a photo from the inbox', () => {
     for (const [x, y] of [[170, 130], [240, 180], [310, 230]] as const) expect(brightest(x, y), `inside ${String(x)},${String(y)}`).toBeLessThan(20);
     // The sky above and the road below keep their colours.
     for (const [x, y] of [[320, 40], [320, 400]] as const) expect(brightest(x, y), `outside ${String(x)},${String(y)}`).toBeGreaterThan(60);
+    // On a phone: the panel with the published copy, the editor open, nothing wider than the screen.
+    const phone = await open(PHONE);
+    await logInInbox(phone, app.url, ADMIN.username, ADMIN.password);
+    await phone.locator('.tickets, p.empty').first().waitFor();
+    await phone.goto(`${app.url}/inbox/#/t/${withPhoto.number}`);
+    const phonePanel = phone.locator('section.public-photos');
+    await phonePanel.getByText('Foto laporan 1: Tampil di halaman publik').waitFor();
+    await phonePanel.getByRole('button', { name: 'Terbitkan ulang…' }).click();
+    await phonePanel.locator('.canvas img').waitFor();
+    await phonePanel.scrollIntoViewIfNeeded();
+    await phone.screenshot({ path: screenshotPath('inbox-public-photo-phone') });
+    await accessible(phone, PHONE, 'the ticket view on a phone with the editor open');
+
     // A double click on the confirmation published once.
     const audit = await (await OperatorSession.login(app.url, ADMIN.username, ADMIN.password)).get<{ entries: { action: string }[] }>(`/api/audit?ticket=${withPhoto.number}`);
     expect(audit.body.entries.filter((e) => e.action === 'publish_photo')).toHaveLength(1);
