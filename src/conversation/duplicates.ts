@@ -7,7 +7,8 @@
 // and pin are kept on it and this report's messages join its thread; they hear
 // its milestones and its confirmation question. A typed address (no
 // coordinates) is never matched: two ways of writing one street cannot be told
-// apart from two streets. Email is left out: its report arrives in one piece
+// apart from two streets. Never one's own ticket (reporting it again is a
+// new report an operator may merge). Email is left out: its report arrives in one piece
 // and opens its ticket at once (asking "the same problem?" would cost the
 // sender a round trip by mail for every report near another).
 import type { Follower } from '../tickets/model.js';
@@ -19,14 +20,15 @@ import type { ConversationState, DuplicateOffer, Profile } from './state.js';
 const SHORT_DESCRIPTION = 80;
 
 /** The offer, or the flow's `on_no` when there is none (switched off, no pin, nothing near, the search failing). */
-export async function findDuplicate(deps: EffectDeps, state: ConversationState): Promise<EffectResult> {
+export async function findDuplicate(deps: EffectDeps, state: ConversationState, ctx: TurnContext): Promise<EffectResult> {
   const { duplicate: _earlier, ...data } = state.data;
   const none: EffectResult = { ok: true, no: true, replies: [], state: { ...state, data } };
   const { enabled, radius, within } = deps.config.duplicates;
   const { category, location } = data;
   if (!enabled || !category || location?.latitude === undefined || location.longitude === undefined) return none;
   try {
-    const match = await deps.tickets.findNearbyOpen(category, { latitude: location.latitude, longitude: location.longitude }, radius, within);
+    const asker = { channel: ctx.message.channel, channelUserId: ctx.message.channelUserId };
+    const match = await deps.tickets.findNearbyOpen(category, { latitude: location.latitude, longitude: location.longitude }, radius, within, asker);
     if (!match) return none;
     const duplicate: DuplicateOffer = { number: match.ticket.number, description: shorten(match.ticket.description), status: match.ticket.status, distance: match.distance };
     return { ok: true, replies: [], state: { ...state, data: { ...data, duplicate } } };

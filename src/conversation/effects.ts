@@ -46,7 +46,7 @@ export class FlowEffects {
       case 'create_ticket':
         return this.createTicket(state, ctx);
       case 'find_duplicate':
-        return findDuplicate(this.deps, state);
+        return findDuplicate(this.deps, state, ctx);
       case 'follow_ticket':
         return followTicket(this.deps, state, ctx);
     }

@@ -11,7 +11,7 @@ import type { TicketModel } from './models/ticket.js';
 /** The 2dsphere index of the nearby search: MongoDB only (FerretDB cannot build one; see engine.ts). */
 export const GEO_INDEX = { category: 1, geo: '2dsphere', createdAt: -1 } as const;
 
-const CANDIDATE_FIELDS = { number: 1, status: 1, category: 1, description: 1, location: 1, createdAt: 1 } as const;
+const CANDIDATE_FIELDS = { number: 1, status: 1, category: 1, description: 1, location: 1, createdAt: 1, channel: 1, 'reporter.channelUserId': 1 } as const;
 
 /** The filter of a nearby search: the same conditions on both engines, the place by geo index or by box. */
 export function nearbyFilter(query: NearbyQuery, engine: 'mongodb' | 'ferretdb'): Record<string, unknown> {

@@ -21,7 +21,7 @@ export interface GeoPoint {
 }
 
 /** A stored ticket as the search returns it: enough to measure it and show it to the citizen. */
-export type NearbyCandidate = Pick<Ticket, 'number' | 'status' | 'category' | 'description' | 'location' | 'createdAt'>;
+export type NearbyCandidate = Pick<Ticket, 'number' | 'status' | 'category' | 'description' | 'location' | 'createdAt'> & Partial<Pick<Ticket, 'channel' | 'reporter'>>;
 
 export interface NearbyQuery {
   readonly category: string;

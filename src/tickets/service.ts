@@ -6,7 +6,7 @@ import type { Config } from '../config/schema.js';
 import { ConcurrentUpdateError, IllegalTransitionError, InvalidTicketInputError, TicketNotFoundError } from './errors.js';
 import { type NewTicketInput, newTicketSchema } from './input.js';
 import { issueOf } from './issues.js';
-import type { Actor, Due, Follower, HistoryEntry, Satisfaction, Ticket, TicketStatus } from './model.js';
+import type { Actor, Channel, Due, Follower, HistoryEntry, Satisfaction, Ticket, TicketStatus } from './model.js';
 import { type GeoPoint, geoOf, type NearbyCandidate, type NearbyMatch, nearest, STILL_OPEN } from './nearby.js';
 import { formatTicketNumber, ticketPeriod } from './numbers.js';
 import { newPublicToken } from './public-token.js';
@@ -209,13 +209,15 @@ export class TicketService {
 
   /**
    * The nearest still-open ticket (nearby.ts, STILL_OPEN) of `category` within `radiusMetres` of `center`, created
-   * within `withinMs`: what a citizen about to report is asked about (README, "Same problem, many reporters").
+   * within `withinMs`: what a citizen about to report is asked about (README, "Same problem, many reporters"). Not
+   * one `asker` reported themselves: following their own ticket would tell them nothing new (it stays a new report).
    */
-  async findNearbyOpen(category: string, center: GeoPoint, radiusMetres: number, withinMs: number): Promise<NearbyMatch | undefined> {
+  async findNearbyOpen(category: string, center: GeoPoint, radiusMetres: number, withinMs: number, asker?: { channel: Channel; channelUserId: string }): Promise<NearbyMatch | undefined> {
     const now = this.clock();
     const since = new Date(now.getTime() - withinMs);
     const candidates: NearbyCandidate[] = await this.store.nearby({ category, center, radiusMetres, since, now, statuses: STILL_OPEN, limit: 200 });
-    return nearest(center, candidates, radiusMetres);
+    const others = asker ? candidates.filter((c) => c.channel !== asker.channel || c.reporter?.channelUserId !== asker.channelUserId) : candidates;
+    return nearest(center, others, radiusMetres);
   }
 
   /**

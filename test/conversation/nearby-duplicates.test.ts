@@ -137,6 +137,18 @@ describe('nearby duplicates: the same problem reported again', () => {
     expect(await reportUpToLocation(off, off.person(), { location: north(spot, 5) })).toContain('Ringkasan laporan Anda');
   });
 
+  it('never the person\'s own ticket: its reporter reporting again at the spot opens another (an operator may merge them)', async () => {
+    const rig = await rigWith();
+    const spot = newSpot();
+    const budi = rig.person();
+    await reportUpToLocation(rig, budi, { location: spot });
+    const first = TICKET_NUMBER.exec(texts(await budi.say('ya')))?.[0] ?? '';
+    // Again, as a returning reporter (their stored details taken with "ya").
+    for (const text of ['halo', '1', 'ya', '1', 'Lubangnya makin besar, sudah dua motor jatuh minggu ini.', 'selesai']) await budi.say(text);
+    expect(texts(await budi.send({ location: north(spot, 5) }))).toContain('Ringkasan laporan Anda');
+    expect(await reportUpToLocation(rig, rig.person(), { location: north(spot, 5) })).toContain(first);
+  });
+
   it('a wider configured radius finds the 80 m one; an older ticket than `within` is not offered', async () => {
     const wide = await rigWith({ configure: (config) => { config.duplicates.radius = 100; } });
     const spot = newSpot();
