@@ -118,6 +118,19 @@ describe('satisfaction handler', () => {
     expect(await service().rate(ticket.number, 5, { channel: 'webchat', channelUserId: 'someone' })).toMatchObject({ outcome: 'rated_before' });
   });
 
+  it('a follower whose "yes" closed the ticket is the one asked, and their rating is stored as theirs', async () => {
+    const tickets = service();
+    const { number } = await tickets.create({ channel: 'whatsapp', reporter: { name: 'Rina', channelUserId: '6281200000009' }, category: 'jalan_rusak', description: 'Jalan berlubang besar di depan Pasar Baru.' }, 'reporter');
+    expect(await tickets.addFollower(number, { channel: 'webchat', channelUserId: 'f1', at: new Date(), via: 'nearby' })).toBe('added');
+    await tickets.transition(number, 'respond', {}, { actor: 'agency:DPUPR/budi' });
+    await tickets.transition(number, 'submitResult', { text: 'Lubang sudah ditambal.', attachments: [] }, { actor: 'agency:DPUPR/budi' });
+    await tickets.transition(number, 'validate', {}, { actor: 'operator:siti' });
+    const yes = await runHandler(confirmation, inbound({ channelUserId: 'f1', text: 'udah beres' }), { state: { pendingConfirmation: number }, tickets: service() });
+    expect(yes.ctx.state.pendingRating?.ticket).toBe(number);
+    await rate('f1', 'mantap', yes.ctx.state);
+    expect((await service().get(number)).satisfaction).toMatchObject({ score: 5, by: 'follower:f1' });
+  });
+
   it('a ticket not closed on a "yes" is not rated (auto-closed, or still open)', async () => {
     const open = await resolved('s8');
     expect(await service().rate(open.number, 5, { channel: 'webchat', channelUserId: 's8' })).toMatchObject({ outcome: 'not_rateable' });
