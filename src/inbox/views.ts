@@ -32,6 +32,8 @@ export function ticketSummary(ticket: TicketListItem, now: Date) {
     labels: ticket.labels ?? [],
     /** How many citizens reported it: the reporter and the followers ("Dilaporkan oleh 3 warga"). */
     citizens: 1 + (ticket.followerCount ?? 0),
+    /** Closed as the same problem as this ticket (closeReason `merged`). */
+    mergedInto: ticket.mergedInto ?? null,
     createdAt: ticket.createdAt,
     updatedAt: ticket.updatedAt,
     version: ticket.version,
@@ -90,7 +92,6 @@ export function ticketDetail(ticket: Ticket, thread: readonly MessageDoc[], oper
     history: ticket.history,
     notes: ticket.notes ?? [],
     followers: followersView(ticket),
-    mergedInto: ticket.mergedInto ?? null,
     satisfaction: ticket.satisfaction ?? null,
     thread: threadView(ticket.number, thread),
     canReply: can(operator, 'reply') && reporterConversation(ticket) !== undefined,

@@ -93,6 +93,7 @@ describe('merging and splitting in the browser', () => {
     const row = page.locator('table.tickets tbody tr', { hasText: first });
     await expect.poll(() => row.locator('.badge.citizens').textContent()).toBe('2 warga');
     expect(await row.locator('.badge.citizens').getAttribute('title')).toBe('Dilaporkan oleh 2 warga');
+    expect(await page.locator('table.tickets tbody tr', { hasText: second }).locator('.merged-into').textContent()).toBe(`digabungkan ke ${first}`);
     await page.getByRole('button', { name: 'Pelapor' }).click();
     await expect.poll(() => page.locator('table.tickets tbody tr a').first().textContent()).toBe(first);
     expect(await page.locator('th[aria-sort=descending]').textContent()).toContain('Pelapor');

@@ -60,6 +60,8 @@ export interface TicketRow {
   labels: string[];
   /** The reporter and the followers: "Dilaporkan oleh 3 warga". */
   citizens: number;
+  /** Closed as the same problem as this ticket. */
+  mergedInto: string | null;
   createdAt: string;
   version: number;
 }
@@ -112,8 +114,6 @@ export interface TicketDetail extends TicketRow {
   actions: string[];
   forwardedTo: string | null;
   followers: FollowerView[];
-  /** Closed as the same problem as this ticket. */
-  mergedInto: string | null;
   /** The citizen's 1–5 rating after a confirmed close (`by`: reporter, or follower:<id>). */
   satisfaction: { score: number; at: string; by: string } | null;
 }

@@ -174,7 +174,7 @@ export function TicketList({ me, meta, live }: { me: Me; meta: Meta; live: LiveE
             {rows.map((r) => (
               <tr key={r.number} class={[fresh.has(r.number) ? 'fresh' : '', selected.has(r.number) ? 'picked' : ''].join(' ').trim()}>
                 <td class="num"><span class="num-line">{canBulk && <input type="checkbox" class="pick" checked={selected.has(r.number)} aria-label={say(L.selectOne, { number: r.number })} onChange={() => { toggle(r.number); }} />}<a href={`#/t/${r.number}`}><TicketNumber number={r.number} /></a></span>{r.overdue && !r.deadline && <span class="badge overdue">{t('overdue')}</span>}{fresh.has(r.number) && <span class="badge live">{t('updated')}</span>}</td>
-                <td><span class={`status s-${r.status}`}>{label(r.status)}</span></td>
+                <td><span class={`status s-${r.status}`}>{label(r.status)}</span>{r.mergedInto && <span class="merged-into">{say(L.mergedInto, { number: r.mergedInto })}</span>}</td>
                 <td>{r.agency ?? '—'}</td>
                 <td>{label(r.channel)}</td>
                 <td>{r.reporterName ?? '—'}{r.citizens > 1 && <span class="badge citizens" title={say(L.reportedBy, { n: r.citizens })}>{say(L.citizens, { n: r.citizens })}</span>}</td>

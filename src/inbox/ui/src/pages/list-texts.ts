@@ -12,6 +12,7 @@ export const LIST_TEXTS = {
   sortCitizens: ['Jumlah warga pelapor', 'Number of citizens reporting'],
   citizens: ['{n} warga', '{n} citizens'],
   reportedBy: ['Dilaporkan oleh {n} warga', 'Reported by {n} citizens'],
+  mergedInto: ['digabungkan ke {number}', 'merged into {number}'],
   sortBy: ['Urutkan menurut {column}', 'Sort by {column}'],
   selectAll: ['Pilih semua tiket di halaman ini', 'Select every ticket on this page'],
   selectOne: ['Pilih {number}', 'Select {number}'],
