@@ -79,6 +79,13 @@ export class TicketMerger {
     if (!decided) {
       if (!TAKES_MERGES.includes(target.status)) throw new IllegalTransitionError(target.number, 'merge', target.status, 'merge_target_closed');
       source = await this.tickets.transition(source.number, 'merge', { into: target.number }, { actor: options.actor, ...(options.expectedVersion === undefined ? {} : { expectedVersion: options.expectedVersion }) });
+      // The target was closed meanwhile (merged the other way at the same moment, say): this merge is undone, so
+      // nobody ends up following a closed ticket and two tickets never close into each other.
+      const now = await this.tickets.get(target.number);
+      if (!TAKES_MERGES.includes(now.status)) {
+        await this.tickets.transition(source.number, 'unmerge', { from: target.number }, { actor: options.actor });
+        throw new IllegalTransitionError(target.number, 'merge', now.status, 'merge_target_closed');
+      }
     }
     // S keeps its followers until they are on T, so a retry after a crash can still bring them.
     const at = source.closedAt ?? this.clock();

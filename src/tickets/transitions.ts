@@ -258,8 +258,8 @@ const EFFECTS: { [A in TransitionAction]: (input: TransitionInputs[A], ctx: Tran
     const due = agency === undefined ? undefined : firstResponseDue(now, sla, timeZone);
     return {
       set: due ? { 'due.firstResponse': due.firstResponse, 'due.firstResponseReminder': due.firstResponseReminder, 'due.agencyNotice': now } : {},
-      // Its former followers stay with the other ticket, which they were moved to.
-      unset: [...(due ? dueExcept('firstResponse', 'firstResponseReminder', 'agencyNotice') : dueExcept()), 'closeReason', 'closedAt', 'mergedInto', 'result', 'firstRespondedAt', 'resolvedAt', 'followers', 'followerCount'],
+      // Followers it still lists are its own (tickets/merge.ts empties the list once they are on the other ticket).
+      unset: [...(due ? dueExcept('firstResponse', 'firstResponseReminder', 'agencyNotice') : dueExcept()), 'closeReason', 'closedAt', 'mergedInto', 'result', 'firstRespondedAt', 'resolvedAt'],
     };
   },
 };

@@ -175,6 +175,22 @@ describe('merging a ticket into another', () => {
     expect((await kabid.get(`/api/tickets/${here}/merge-candidates`)).status).toBe(403);
   });
 
+  it('never closes two tickets into each other when they are merged both ways at once', async () => {
+    for (let round = 0; round < 3; round++) {
+      const a = await report(7460 + round * 2, 'Arif', 'Lampu jalan padam', 'penerangan_jalan');
+      const b = await report(7461 + round * 2, 'Bela', 'Lampu jalan mati', 'penerangan_jalan');
+      const answers = await Promise.all([act(admin, `/api/tickets/${a}/merge`, { into: b }), act(admin, `/api/tickets/${b}/merge`, { into: a })]);
+      const [ta, tb] = await Promise.all([detail(a), detail(b)]);
+      const closed = [ta, tb].filter((t) => t.status === 'closed');
+      expect(closed.length, JSON.stringify(answers.map((x) => x.body.code ?? 'merged'))).toBeLessThanOrEqual(1);
+      // Whichever stands holds the other's reporter; one that was undone says so in its history.
+      for (const [one, other] of [[ta, tb], [tb, ta]] as const) {
+        if (one.status === 'closed') expect(other.followers.map((f) => f.fromTicket)).toEqual([one.number]);
+      }
+      expect(answers.filter((x) => x.status === 200).length).toBe(closed.length);
+    }
+  });
+
   it('completes a merge that failed half-way when it is pressed again', async () => {
     const first = await report(7421, 'Rudi', 'Got mampet di Gg. Kenanga', 'drainase_banjir');
     const second = await report(7422, 'Lina', 'Saluran air Gg. Kenanga tersumbat', 'drainase_banjir');
