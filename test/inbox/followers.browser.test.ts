@@ -62,7 +62,7 @@ describe('merging and splitting in the browser', () => {
     expect(await dialog.textContent()).toContain('pelapor lewat telepon atau datang langsung tidak: kabari mereka lewat telepon');
     await page.screenshot({ path: screenshotPath('inbox-merge-confirm') });
     await dialog.getByRole('button', { name: 'Gabungkan' }).click();
-    await expect.poll(() => panel.locator('.notice').textContent()).toBe(`Digabungkan ke ${first}: kini dilaporkan oleh 2 warga. 1 diberi tahu lewat bot.`);
+    await expect.poll(() => panel.locator('.notice').textContent()).toBe(`Digabungkan ke ${first}: kini dilaporkan oleh 2 warga. 1 warga diberi tahu lewat bot.`);
     await expect.poll(() => page.locator('h1 .status').textContent()).toBe('Selesai');
     expect(await panel.locator('.merged').textContent()).toContain(`Tiket ini digabungkan ke ${first}`);
     await expect.poll(() => page.locator('.history li').last().textContent()).toContain(`Digabungkan ke ${first} oleh`);
