@@ -216,9 +216,10 @@ export const configSchema = z
         /** Where citizens open the links the bot sends (PUBLIC_URL); http://localhost:<port> when unset. */
         baseUrl: z.url().optional(),
         /** The map shows open tickets, and resolved or closed ones this recent; at most `maxTickets`, newest first. */
-        map: z.strictObject({ resolvedWithin: duration, maxTickets: z.number().int().min(1).max(5_000) }),
+        /** `cacheFor`: one query per filter this long at most, however many open the map. */
+        map: z.strictObject({ resolvedWithin: duration, maxTickets: z.number().int().min(1).max(5_000), cacheFor: duration.default(30_000) }),
       })
-      .default({ map: { resolvedWithin: 30 * 86_400_000, maxTickets: 500 } }),
+      .default({ map: { resolvedWithin: 30 * 86_400_000, maxTickets: 500, cacheFor: 30_000 } }),
   })
   .superRefine((config, ctx) => {
     if (config.channels.whatsappWeb.enabled && config.channels.whatsappCloud.token) {

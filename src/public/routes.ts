@@ -12,7 +12,7 @@ import type { PublicStore } from '../storage/public-store.js';
 import { TicketNotFoundError } from '../tickets/errors.js';
 import type { Ticket } from '../tickets/model.js';
 import type { TicketService } from '../tickets/service.js';
-import { mapData, mapFilters, mapPage } from './map.js';
+import { type MapData, mapData, mapFilters, mapPage } from './map.js';
 import { notFoundPage, statusPage } from './status-page.js';
 import { tokenMatches } from './token.js';
 import { publicFileIds, publicTicketView } from './view.js';
@@ -27,6 +27,8 @@ export interface PublicPagesDeps {
 }
 
 const NUMBER = /^[A-Z]{2,6}-\d{4}-\d{5}$/;
+/** Filters × languages × days: few in practice; past this the cache starts afresh (a crawler trying every `days`). */
+const MAP_CACHE_ENTRIES = 500;
 const FILE_ID = /^[0-9a-f]{24}$/;
 
 // No script on a status page; the map runs only its own module and Leaflet, and may load OpenStreetMap tiles.
@@ -82,6 +84,22 @@ export function registerPublicPages(http: FastifyInstance, deps: PublicPagesDeps
     return { locale, texts, city: config.city.name, timeZone: config.city.timezone, otherLanguageHref: otherLanguage(request, locale) };
   };
 
+  // The map is public and may be shared widely: one query per filter and language every `public.map.cacheFor` at most,
+  // however many people open it (the page says the data is as of a minute ago anyway).
+  const mapCache = new Map<string, { until: number; data: Promise<MapData> }>();
+  const cachedMap = (locale: Locale, filters: ReturnType<typeof mapFilters>): Promise<MapData> => {
+    const now = clock().getTime();
+    const key = JSON.stringify([locale, filters.category, filters.status, filters.days]);
+    const hit = mapCache.get(key);
+    if (hit && hit.until > now) return hit.data;
+    if (mapCache.size >= MAP_CACHE_ENTRIES) mapCache.clear();
+    const data = mapData(deps.store, config, texts, locale, filters, new Date(now));
+    mapCache.set(key, { until: now + config.public.map.cacheFor, data });
+    // A failed query is not kept: the next visitor asks again.
+    data.catch(() => { mapCache.delete(key); });
+    return data;
+  };
+
   /** The ticket a link names, only with its right token; undefined for everything else, alike. */
   async function linkedTicket(number: string, token: unknown): Promise<Ticket | undefined> {
     if (!NUMBER.test(number) || typeof token !== 'string') return undefined;
@@ -130,13 +148,13 @@ export function registerPublicPages(http: FastifyInstance, deps: PublicPagesDeps
   http.get('/peta', async (request, reply) => {
     const ctx = pageContext(request);
     const filters = mapFilters(request.query, config);
-    const data = await mapData(deps.store, config, texts, ctx.locale, filters, clock());
+    const data = await cachedMap(ctx.locale, filters);
     return reply.headers({ ...BASE_HEADERS, 'content-security-policy': MAP_CSP, 'cache-control': 'public, max-age=60', vary: 'accept-language' }).type('text/html; charset=utf-8').send(mapPage(data, filters, { ...ctx, config }));
   });
 
   http.get('/peta/data.json', async (request, reply) => {
     const locale = pageLocale(request);
-    const data = await mapData(deps.store, config, texts, locale, mapFilters(request.query, config), clock());
+    const data = await cachedMap(locale, mapFilters(request.query, config));
     return reply.headers({ ...BASE_HEADERS, 'cache-control': 'public, max-age=60', vary: 'accept-language', 'access-control-allow-origin': '*' }).send(data);
   });
 

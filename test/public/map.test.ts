@@ -38,7 +38,7 @@ async function report(key: string, category: string, latitude?: number, longitud
 }
 
 beforeAll(async () => {
-  app = await startTestApp(db, (c) => { c.public.map.maxTickets = 6; });
+  app = await startTestApp(db, (c) => { c.public.map.maxTickets = 6; c.public.map.cacheFor = 0; });
   const tickets = ticketModel(app.storage.connection);
   await report('open', 'jalan_rusak', -6.175_39, 106.827_18);
   await report('progress', 'sampah', -6.2, 106.8);

@@ -242,3 +242,15 @@ describe('public photos', () => {
     expect(refused.body.code).toBe('photo_not_publishable');
   });
 });
+
+describe('the map under load', () => {
+  it('answers from a short cache: one query per filter every public.map.cacheFor (30 s)', async () => {
+    const before = JSON.parse((await get('/peta/data.json?category=sampah')).body) as { tickets: unknown[] };
+    await app.tickets.create({ channel: 'webchat', reporter: { channelUserId: 'cache' }, category: 'sampah', description: 'baru', location: { latitude: -7.3, longitude: 112.7 } }, 'reporter');
+    const cached = JSON.parse((await get('/peta/data.json?category=sampah')).body) as { tickets: unknown[] };
+    expect(cached.tickets).toHaveLength(before.tickets.length);
+    // Another filter is another query, and sees the new ticket.
+    const fresh = JSON.parse((await get('/peta/data.json?category=sampah&status=open')).body) as { tickets: { latitude: number }[] };
+    expect(fresh.tickets.some((t) => t.latitude === -7.3)).toBe(true);
+  });
+});
