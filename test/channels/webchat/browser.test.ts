@@ -9,6 +9,7 @@ import { ticketModel } from '../../../src/storage/models/ticket.js';
 import type { Ticket } from '../../../src/tickets/model.js';
 import { startTestApp } from '../../support/app.js';
 import { axeViolations, drawnPhoto, launchChromium, screenshotPath } from '../../support/chromium.js';
+import { resolvedTicket } from '../../support/resolved.js';
 import { useTestDatabase } from '../../support/database.js';
 
 interface Size { readonly width: number; readonly height: number }
@@ -306,6 +307,28 @@ describe('web chat page on a phone', () => {
     await chat.bot('Bahasa Indonesia');
     expect((await texts()).lang).toBe('id');
   });
+
+  it('after "Ya, sudah selesai" offers five answers to "how satisfied?", all on screen; a tap is stored and thanked', async () => {
+    const chat = await open(LARGE_PHONE);
+    await chat.bot('Silakan pilih layanan');
+    // Out of the menu the page opened with: the confirmation does not cut into a flow under way (confirmation.ts).
+    await chat.type('batal');
+    await chat.bot('dibatalkan');
+    const sessionId = await chat.page.evaluate<string>("localStorage.getItem('aduan.webchat.session')");
+    const ticket = await resolvedTicket(app.tickets, 'webchat', sessionId);
+    await app.router.notify({ channel: 'webchat', channelUserId: sessionId }, askConfirmation(ticket, 'Dinas Pekerjaan Umum dan Penataan Ruang'));
+    await chat.bot('sudah selesai?');
+    await chat.choice('Ya').click();
+    await chat.bot('seberapa puas');
+    expect(await chat.choiceLabels()).toEqual(['1. Tidak puas', '2. Kurang puas', '3. Biasa saja', '4. Puas', '5. Sangat puas']);
+    await chat.expectAllOnScreen('"how satisfied?"');
+    await chat.expectNoSeriousAxeViolations('"how satisfied?"');
+    await chat.page.screenshot({ path: screenshotPath('webchat-phone-rating') });
+    await chat.choice('4. Puas').click();
+    await chat.bot('(4/5)');
+    expect(await chat.choiceLabels()).toEqual([]);
+    expect((await ticketModel(db.connection).findById(ticket.number).lean())?.satisfaction).toMatchObject({ score: 4, by: 'reporter' });
+  }, 60_000);
 
   it('refuses a file that is not a photo politely, without a broken image', async () => {
     const chat = await open(SMALL_PHONE);
