@@ -27,6 +27,7 @@ import { type EmbeddedDatabase, startEmbeddedDatabase } from '../storage/embedde
 import { mongoJobLeases } from '../storage/lease-store.js';
 import { mongoSessionStore } from '../storage/operator-store.js';
 import { mongoReportStore } from '../storage/report-store.js';
+import { backfillNearby } from '../storage/ticket-followers.js';
 import { openStorage, type Storage } from '../storage/storage.js';
 import { TicketService } from '../tickets/service.js';
 import { CHANNELS, type ChannelContext, type WiredChannel } from './channels.js';
@@ -66,6 +67,11 @@ export async function startApplication(config: Config, logger: Logger): Promise<
     lifecycle.on('close', 'database connection', () => connection.close());
     const storage = openStorage(connection, config);
     await storage.ensureIndexes();
+    // Pinned tickets from before nearby duplicates get their place, so a citizen can be offered them (README, "Same problem, many reporters").
+    if (config.duplicates.enabled) {
+      const placed = await backfillNearby(connection, new Date(Date.now() - config.duplicates.within));
+      if (placed > 0) logger.info({ placed }, 'earlier pinned tickets placed for the nearby-duplicates search');
+    }
 
     const metrics = createMetrics();
     const tickets = new TicketService(storage.tickets, config);

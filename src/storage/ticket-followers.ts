@@ -2,11 +2,11 @@
 // of a category near a point, and a citizen joining one as a follower.
 import type { Connection } from 'mongoose';
 import type { Follower, Ticket, TicketStatus } from '../tickets/model.js';
-import { boundingBox, type NearbyCandidate, type NearbyQuery, radiusAngle } from '../tickets/nearby.js';
+import { boundingBox, geoOf, type NearbyCandidate, type NearbyQuery, radiusAngle } from '../tickets/nearby.js';
 import type { TicketStore } from '../tickets/store.js';
 import { databaseEngine } from './engine.js';
 import { cellsAround, mongoGeoCells } from './geo-cells.js';
-import type { TicketModel } from './models/ticket.js';
+import { type TicketModel, ticketModel } from './models/ticket.js';
 
 /** The 2dsphere index of the nearby search: MongoDB only (FerretDB cannot build one; see engine.ts). */
 export const GEO_INDEX = { category: 1, geo: '2dsphere', createdAt: -1 } as const;
@@ -73,4 +73,28 @@ export function followerQueries(tickets: TicketModel, connection: Connection): P
       return 'gone';
     },
   };
+}
+
+/**
+ * Pinned tickets created since `since` that have no `geo` yet (from before nearby duplicates): given it, and listed in
+ * the embedded database's cells, so a citizen can be offered them. Run at start; a second run finds nothing to do.
+ * Returns how many it placed.
+ */
+export async function backfillNearby(connection: Connection, since: Date): Promise<number> {
+  const tickets = ticketModel(connection);
+  const cells = mongoGeoCells(connection);
+  const embedded = (await databaseEngine(connection)) === 'ferretdb';
+  const docs = await tickets.find({ createdAt: { $gte: since }, geo: { $exists: false }, 'location.latitude': { $exists: true } }, { location: 1, createdAt: 1 }).lean<(Pick<Ticket, 'location' | 'createdAt'> & { _id: string })[]>();
+  let placed = 0;
+  for (const doc of docs) {
+    const geo = geoOf(doc.location);
+    if (!geo) continue;
+    const [longitude, latitude] = geo.coordinates;
+    // Only a ticket still without one: an instance starting beside this one does the same work, not twice.
+    const result = await tickets.updateOne({ _id: doc._id, geo: { $exists: false } }, { $set: { geo } });
+    if (result.modifiedCount !== 1) continue;
+    if (embedded) await cells.add({ number: doc._id, latitude, longitude, at: doc.createdAt });
+    placed++;
+  }
+  return placed;
 }

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { databaseEngine } from '../../src/storage/engine.js';
 import { geoCellModel } from '../../src/storage/models/geo-cell.js';
 import { ticketModel } from '../../src/storage/models/ticket.js';
+import { backfillNearby } from '../../src/storage/ticket-followers.js';
 import { mongoInboxStore } from '../../src/storage/inbox-store.js';
 import type { Ticket } from '../../src/tickets/model.js';
 import { createRig, type Person, type Rig, type RigOptions, texts, TICKET_NUMBER } from '../support/conversation.js';
@@ -200,6 +201,20 @@ describe('nearby duplicates: the same problem reported again', () => {
     const number = TICKET_NUMBER.exec(texts(await eka.say('ya')))?.[0] ?? '';
     expect(number).not.toBe(first);
     expect((await ticketOf(first))?.followers).toBeUndefined();
+  });
+
+  it('a pinned ticket from before this version is placed at start (backfillNearby) and offered from then on, once', async () => {
+    const rig = await rigWith();
+    const spot = newSpot();
+    const first = await openTicket(rig, { location: spot });
+    // As it was stored before: no `geo`, no cells.
+    await ticketModel(db.connection).updateOne({ _id: first }, { $unset: { geo: 1 } });
+    await geoCellModel(db.connection).deleteMany({ 'tickets.number': first }); // (earlier tests' spots are done with)
+    expect(await reportUpToLocation(rig, rig.person(), { location: north(spot, 10) })).toContain('Ringkasan laporan Anda');
+    const since = new Date(Date.now() - rig.config.duplicates.within);
+    expect(await backfillNearby(db.connection, since)).toBe(1);
+    expect(await backfillNearby(db.connection, since)).toBe(0);
+    expect(await reportUpToLocation(rig, rig.person(), { location: north(spot, 10) })).toContain(first);
   });
 
   it('joining is once per intake message: a retried message adds nobody twice', async () => {
