@@ -72,17 +72,13 @@ export const JOBS = {
 
 export type JobName = keyof typeof JOBS;
 
-/** Photos a round: a batch at a time, and a bound, so a file that cannot be marked done cannot keep a run going. */
-const PHOTO_BATCH = 100;
-const PHOTO_ROUNDS = 20;
-
-async function cleanStoredPhotos({ attachments }: JobContext): Promise<number> {
-  let handled = 0;
-  for (let round = 0; round < PHOTO_ROUNDS; round++) {
-    const batch = await attachments.cleanStoredImages(PHOTO_BATCH);
-    handled += batch;
-    if (batch < PHOTO_BATCH) break;
-  }
+/**
+ * Photos stored before metadata was stripped, for half the job's lease (a run must not outlast it,
+ * or another instance would start the same work); what is left waits for the next run.
+ */
+async function cleanStoredPhotos({ attachments, config, logger }: JobContext): Promise<number> {
+  const { handled, failed } = await attachments.cleanStoredImages(new Date(Date.now() + config.leases.job / 2));
+  if (failed > 0) logger.warn({ job: 'photoMetadata', failed }, 'stored photos could not be cleaned of their metadata; the next run tries again');
   return handled;
 }
 

@@ -39,10 +39,11 @@ export interface AttachmentStore {
   /** The whole file in memory (photos are size-limited), or null if it is not stored. */
   read(fileId: string): Promise<{ ref: AttachmentRef; bytes: Buffer } | null>;
   /**
-   * Photos stored before metadata was stripped, at most `limit` of them: each gets a clean copy, which
-   * is served under its id from then on, and its own bytes are deleted. How many were handled.
+   * Photos stored before metadata was stripped, one after another until none is left or `until` has
+   * come: each gets a clean copy, served under its id from then on, and its own bytes are deleted.
+   * How many were handled; one that fails is left for the next run, and does not hold up the others.
    */
-  cleanStoredImages(limit: number): Promise<number>;
+  cleanStoredImages(until: Date): Promise<{ handled: number; failed: number }>;
   ensureIndexes(): Promise<void>;
 }
 
@@ -169,13 +170,25 @@ export function gridFsAttachmentStore(connection: Connection, limits: { readonly
       return opened ? { ref: opened.ref, bytes: await bytesOf(opened.stream) } : null;
     },
 
-    async cleanStoredImages(limit) {
-      const legacy = await files()
-        .find({ 'metadata.contentType': { $in: [...IMAGE_TYPES] }, 'metadata.metadataRemoved': { $exists: false }, 'metadata.uncleanable': { $exists: false } })
-        .limit(limit)
-        .toArray();
-      for (const file of legacy) await cleanStored(file);
-      return legacy.length;
+    async cleanStoredImages(until) {
+      const failed: InstanceType<typeof ObjectId>[] = [];
+      let handled = 0;
+      for (;;) {
+        const legacy = await files()
+          .find({ _id: { $nin: failed }, 'metadata.contentType': { $in: [...IMAGE_TYPES] }, 'metadata.metadataRemoved': { $exists: false }, 'metadata.uncleanable': { $exists: false } })
+          .limit(CLEANING_BATCH)
+          .toArray();
+        for (const file of legacy) {
+          if (Date.now() >= until.getTime()) return { handled, failed: failed.length };
+          try {
+            await cleanStored(file);
+            handled++;
+          } catch {
+            failed.push(file._id);
+          }
+        }
+        if (legacy.length < CLEANING_BATCH) return { handled, failed: failed.length };
+      }
     },
 
     async ensureIndexes() {
@@ -189,6 +202,9 @@ async function bytesOf(stream: Readable): Promise<Buffer> {
   for await (const part of stream) parts.push(part as Buffer);
   return Buffer.concat(parts);
 }
+
+/** Photos stored before metadata was stripped, read a page at a time. */
+const CLEANING_BATCH = 50;
 
 const EXTENSIONS: Record<string, string> = {
   'image/jpeg': 'jpg',

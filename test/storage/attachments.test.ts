@@ -103,7 +103,9 @@ describe('GridFS attachments', () => {
     const chunksOf = (id: string) => db.connection.collection('attachments.chunks').countDocuments({ files_id: new mongoose.mongo.ObjectId(id) });
     const before = await counts();
 
-    expect(await store().cleanStoredImages(100)).toBe(3);
+    const soon = () => new Date(Date.now() + 60_000);
+    expect(await store().cleanStoredImages(new Date(0))).toEqual({ handled: 0, failed: 0 }); // no time: nothing is started
+    expect(await store().cleanStoredImages(soon())).toEqual({ handled: 3, failed: 0 });
     for (const id of [withGps, interrupted]) {
       const served = await store().read(id);
       expect(served?.ref.fileId).toBe(id);
@@ -115,7 +117,16 @@ describe('GridFS attachments', () => {
     expect(after.files).toBe(before.files + 1); // one clean copy; the interrupted one already had its copy
     const marks = await db.connection.collection('attachments.files').find({ _id: { $in: [withGps, clean, interrupted].map((id) => new mongoose.mongo.ObjectId(id)) } }).sort({ _id: 1 }).toArray();
     expect(marks.map((f) => (f.metadata as { metadataRemoved?: string[] }).metadataRemoved)).toEqual([['comment', 'exif', 'iptc', 'trailer', 'xmp'], [], ['comment', 'exif', 'iptc', 'trailer', 'xmp']]);
-    expect(await store().cleanStoredImages(100)).toBe(0);
+    expect(await store().cleanStoredImages(soon())).toEqual({ handled: 0, failed: 0 });
+
+    // A file that cannot be read (its chunks out of order) does not hold up the others; the next run tries it again.
+    const broken = new mongoose.mongo.ObjectId();
+    await db.connection.collection('attachments.files').insertOne({ _id: broken, length: 5_000, chunkSize: 261_120, uploadDate: new Date(), filename: 'rusak.jpg', metadata: { sha256: 'x', contentType: 'image/jpeg' } });
+    await db.connection.collection('attachments.chunks').insertOne({ files_id: broken, n: 5, data: new mongoose.mongo.Binary(fakeJpeg(5_000)) });
+    const next = await legacy(jpegWithMetadata(fakeJpeg(7_000, 43)));
+    expect(await store().cleanStoredImages(soon())).toEqual({ handled: 1, failed: 1 });
+    expect((await store().read(next))?.bytes.includes(Buffer.from(SECRETS.make))).toBe(false);
+    expect(await store().cleanStoredImages(soon())).toEqual({ handled: 0, failed: 1 });
   });
 
   it('answers null for unknown or malformed file ids', async () => {
