@@ -5,7 +5,7 @@ import type { Browser } from 'playwright-core';
 import { stripImageMetadata } from '../../src/storage/image-metadata/index.js';
 import { readOrientation } from '../../src/storage/image-metadata/tiff.js';
 import { displayedSize, drawnPhoto, launchChromium } from '../support/chromium.js';
-import { gifWithMetadata, heicWithMetadata, jpegWithMetadata, pngWithMetadata, SECRETS, webpWithMetadata } from '../support/exif.js';
+import { gifWithMetadata, heicWithMetadata, jpegWithMetadata, phoneTiff, pngWithMetadata, SECRETS, webpWithMetadata } from '../support/exif.js';
 import { fakeJpeg, fakePng } from '../support/images.js';
 
 let browser: Browser;
@@ -35,6 +35,15 @@ function jpegSegments(bytes: Buffer, marker: number): Buffer[] {
     const end = at + 2 + bytes.readUInt16BE(at + 2);
     if (bytes[at + 1] === marker) found.push(bytes.subarray(at + 4, end));
     at = end;
+  }
+  return found;
+}
+
+/** The TIFF blocks of EXIF APP1 segments wherever they are (after a scan too). */
+function jpegSegmentsAnywhere(bytes: Buffer): Buffer[] {
+  const found: Buffer[] = [];
+  for (let at = bytes.indexOf('\xff\xe1', 0, 'latin1'); at >= 0; at = bytes.indexOf('\xff\xe1', at + 2, 'latin1')) {
+    found.push(bytes.subarray(at + 10, at + 2 + bytes.readUInt16BE(at + 2)));
   }
   return found;
 }
@@ -78,6 +87,28 @@ describe('JPEG', () => {
       expect(result.removed).toEqual([]);
       expect(result.bytes.equals(clean)).toBe(true);
     }
+  });
+
+  it('finds metadata between and after scans too, and keeps stuffed bytes and restart markers of the picture data', () => {
+    const exif = Buffer.concat([Buffer.from([0xff, 0xe1, 0, 0]), Buffer.from('Exif\0\0', 'latin1'), phoneTiff({ orientation: 3 })]);
+    exif.writeUInt16BE(exif.length - 2, 2);
+    // Entropy-coded data as encoders write it: 0xFF stuffed with 0x00, restart markers RST0..RST7.
+    const scan = Buffer.from([0x12, 0xff, 0x00, 0x34, 0xff, 0xd0, 0x56, 0xff, 0xd7, 0x78]);
+    const sof = Buffer.from([0xff, 0xc2, 0x00, 0x0b, 0x08, 0x00, 0x10, 0x00, 0x10, 0x01, 0x01, 0x11, 0x00]);
+    const sos = Buffer.from([0xff, 0xda, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3f, 0x00]);
+    const dht = Buffer.from([0xff, 0xc4, 0x00, 0x05, 0x10, 0x00, 0x00]);
+    const soi = Buffer.from([0xff, 0xd8]);
+    const eoi = Buffer.from([0xff, 0xd9]);
+    const progressive = Buffer.concat([soi, sof, sos, scan, dht, sos, scan, eoi]);
+    const sent = Buffer.concat([soi, sof, sos, scan, exif, dht, sos, scan, exif, eoi]);
+    const { bytes, removed } = stripImageMetadata(sent, 'image/jpeg');
+    expect(removed).toEqual(['exif']);
+    expect(leaks(bytes)).toEqual([]);
+    // The orientation of the first EXIF block, where it was; everything else as the encoder wrote it.
+    expect(readOrientation(jpegSegmentsAnywhere(bytes)[0] ?? Buffer.alloc(0))).toBe(3);
+    const firstScanEnd = soi.length + sof.length + sos.length + scan.length;
+    const minimalExifLength = 2 + 2 + 6 + 26; // marker, length, "Exif\0\0", TIFF with one entry
+    expect(Buffer.concat([bytes.subarray(0, firstScanEnd), bytes.subarray(firstScanEnd + minimalExifLength)]).equals(progressive)).toBe(true);
   });
 
   it('keeps the ICC colour profile and Adobe APP14, drops a JFIF thumbnail', () => {
