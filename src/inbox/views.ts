@@ -4,7 +4,7 @@
 import type { MessageDoc } from '../storage/models/message.js';
 import type { TicketListItem } from '../storage/inbox-store.js';
 import type { AttachmentRef, Ticket } from '../tickets/model.js';
-import { followerKey } from '../tickets/followers.js';
+import { followerConversation, followerKey } from '../tickets/followers.js';
 import { reporterConversation } from '../tickets/reporter.js';
 import { canTransition } from '../tickets/transitions.js';
 import { allowedTransitions, can, type Operator } from './auth/roles.js';
@@ -50,12 +50,23 @@ export function deliveryState(message: Pick<MessageDoc, 'direction' | 'status' |
   return 'queued';
 }
 
-export function threadView(number: string, messages: readonly MessageDoc[]) {
+/** `followers`: the name of each follower by their conversation, so their messages are told from the reporter's. */
+export function threadView(number: string, messages: readonly MessageDoc[], followers: ReadonlyMap<string, string> = new Map()) {
   // An acknowledgement replaced before it went out ("Foto diterima (1/3)" of an album) was never seen by anyone.
-  return messages.filter((m) => m.status !== 'superseded').map((m) => threadMessage(number, m));
+  return messages.filter((m) => m.status !== 'superseded').map((m) => threadMessage(number, m, followers));
 }
 
-function threadMessage(number: string, m: MessageDoc) {
+/** The followers' conversations and names (a merged ticket's reporter, a nearby duplicate): who wrote a message in the thread. */
+function followerConversations(ticket: Ticket): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const f of ticket.followers ?? []) {
+    const target = followerConversation(f);
+    if (target) names.set(`${target.channel}:${target.channelUserId}`, f.name ?? f.phone ?? f.email ?? target.channelUserId);
+  }
+  return names;
+}
+
+function threadMessage(number: string, m: MessageDoc, followers: ReadonlyMap<string, string>) {
   const delivery = deliveryState(m);
   return {
     id: m._id,
@@ -64,6 +75,8 @@ function threadMessage(number: string, m: MessageDoc) {
     text: m.text ?? '',
     // An agency's answer by email is theirs, not the reporter's.
     author: m.author ?? (m.agency ? `agency:${m.agency}` : m.direction === 'in' ? 'reporter' : 'bot'),
+    // A follower's message, or a message to them (the news of a merge): whose, by name.
+    ...(followers.has(m.conversationKey) ? { follower: followers.get(m.conversationKey) } : {}),
     photos: (m.photos ?? []).map(photoView(number)),
     ...(m.voice ? { voice: photoView(number)(m.voice) } : {}),
     ...(m.location ? { location: m.location } : {}),
@@ -93,7 +106,7 @@ export function ticketDetail(ticket: Ticket, thread: readonly MessageDoc[], oper
     notes: ticket.notes ?? [],
     followers: followersView(ticket),
     satisfaction: ticket.satisfaction ?? null,
-    thread: threadView(ticket.number, thread),
+    thread: threadView(ticket.number, thread, followerConversations(ticket)),
     canReply: can(operator, 'reply') && reporterConversation(ticket) !== undefined,
     actions: allowedTransitions(operator).filter((a) => canTransition(ticket.status, a) && (a !== 'validate' && a !== 'returnToAgency' ? true : ticket.result !== undefined) && (a !== 'reopen' || ticket.closeReason !== 'merged')),
   };
@@ -114,7 +127,7 @@ function followersView(ticket: Ticket) {
     description: f.description ?? null,
     photos: (f.attachments ?? []).map(photo),
     location: f.location ?? null,
-    reachable: reporterConversation({ channel: f.channel, reporter: f.channelUserId ? { channelUserId: f.channelUserId } : {} }) !== undefined,
+    reachable: followerConversation(f) !== undefined,
   }));
 }
 

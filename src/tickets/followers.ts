@@ -4,6 +4,11 @@
 // version stays, so an operator's open screen of the ticket stays valid.
 import type { Follower, HistoryEntry, Ticket } from './model.js';
 import type { NearbyCandidate, NearbyQuery } from './nearby.js';
+import { type ReporterConversation, reporterConversation } from './reporter.js';
+
+/** Where the bot can write to a follower: their conversation, or none (a phone or walk-in reporter of a merged ticket). */
+export const followerConversation = (f: Pick<Follower, 'channel' | 'channelUserId'>): ReporterConversation | undefined =>
+  reporterConversation({ channel: f.channel, reporter: f.channelUserId ? { channelUserId: f.channelUserId } : {} });
 
 /** A ticket an operator may merge another into: where it is, whose it is, how many follow it. */
 export type MergeCandidate = NearbyCandidate & Pick<Ticket, 'agency' | 'followerCount'>;

@@ -78,6 +78,8 @@ describe('merging and splitting in the browser', () => {
     expect(await rina.locator('.how').textContent()).toContain(`digabungkan dari tiket ${second}`);
     expect(await rina.locator('q').textContent()).toBe('Lubang di Jl. Melati dekat sekolah, bahaya untuk anak-anak.');
     await expect.poll(() => page.locator('.history li').last().textContent()).toContain(`${second} digabungkan ke tiket ini oleh`);
+    // In the thread, the news of the merge is marked as going to her, not to the reporter.
+    expect(await page.locator('.thread .msg', { hasText: `Kabar laporan ${second}` }).locator('.who').textContent()).toBe('Bot → Bu Rina Wulandari');
     await panel.scrollIntoViewIfNeeded();
     await page.screenshot({ path: screenshotPath('inbox-followers') });
 

@@ -19,7 +19,7 @@ let budi: OperatorSession;
 let kabid: OperatorSession;
 
 interface FollowerView { key: string; name: string | null; channel: string; via: string; fromTicket: string | null; description: string | null; reachable: boolean }
-interface Detail { number: string; status: string; actions: string[]; closeReason: string | null; mergedInto: string | null; citizens: number; followers: FollowerView[]; history: HistoryEntry[]; thread: { text: string; direction: string }[]; version: number }
+interface Detail { number: string; status: string; actions: string[]; closeReason: string | null; mergedInto: string | null; citizens: number; followers: FollowerView[]; history: HistoryEntry[]; thread: { text: string; direction: string; follower?: string }[]; version: number }
 interface MergeAnswer { ticket: Detail; into: string; citizens: number; moved: number; notified: number; unreachable: number }
 interface SplitAnswer { ticket: Detail; own: string; reopened: boolean; notified: boolean }
 
@@ -116,6 +116,10 @@ describe('merging a ticket into another', () => {
     expect(await told(7402, `Tiket ${second}`)).toContain(`Status: Selesai\nLaporan ini digabungkan dengan laporan ${first} tentang masalah yang sama. Ketik STATUS ${first}`);
     api.push(api.message(7402, { text: 'Terima kasih, semoga cepat diperbaiki' }));
     await until('the answer in the thread of the first ticket', async () => (await detail(first)).thread.some((m) => m.direction === 'in' && m.text.includes('semoga cepat diperbaiki')), 20_000);
+    // Told apart from the reporter's, by name, both ways.
+    const named = (await detail(first)).thread;
+    expect(named.find((m) => m.text.includes('semoga cepat diperbaiki'))?.follower).toBe('Bu Rina');
+    expect(named.find((m) => m.direction === 'out' && m.text.includes(`Kabar laporan ${second}`))?.follower).toBe('Bu Rina');
     // From now on they hear the first ticket's news: the agency takes it up.
     expect((await budi.post(`/api/tickets/${first}/transitions`, { to: 'respond' })).status).toBe(200);
     expect(await told(7402, `Kabar laporan ${first}: laporan Anda sudah diterima`)).toContain('sedang ditindaklanjuti');

@@ -8,9 +8,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { mergedNotice, splitNotice } from '../../conversation/handlers/merge-notices.js';
 import { FollowerNotFoundError, TicketMerger } from '../../tickets/merge.js';
-import type { Follower } from '../../tickets/model.js';
-import type { FollowerStore } from '../../tickets/followers.js';
-import { reporterConversation } from '../../tickets/reporter.js';
+import { followerConversation as conversationOf, type FollowerStore } from '../../tickets/followers.js';
 import { visibleTicket } from '../access.js';
 import { operatorOf, requireOperator } from '../auth/guard.js';
 import { actorOf, canSee, type Operator } from '../auth/roles.js';
@@ -27,9 +25,6 @@ const mergeBody = z.strictObject({
   expectedVersion,
 });
 const splitBody = z.strictObject({ follower: z.string().min(1).max(300) });
-
-/** The follower's conversation, if the bot can write to them (not a phone, walk-in or Open311 report). */
-const conversationOf = (f: Follower) => reporterConversation({ channel: f.channel, reporter: f.channelUserId ? { channelUserId: f.channelUserId } : {} });
 
 export function followerRoutes(app: InboxApp, ctx: InboxContext, followers: FollowerStore): void {
   const merger = new TicketMerger(ctx.tickets, followers, ctx.clock);

@@ -98,6 +98,8 @@ export interface ThreadMessage {
   location?: { latitude: number; longitude: number; address?: string };
   delivery?: string;
   error?: string;
+  /** Written by (or, going out, to) this follower rather than the reporter. */
+  follower?: string;
 }
 
 export interface TicketDetail extends TicketRow {

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type Me, type Meta, type Photo, type TicketDetail } from '../api.js';
 import { errorText } from '../errors.js';
-import { label, localized, t, when } from '../i18n.js';
+import { label, localized, say, t, when } from '../i18n.js';
 import { DeadlineBadge, deadlineTitle } from '../deadline.js';
 import { useActionKeys } from '../keys.js';
 import { actorName, agencyName, historyLine } from '../words.js';
@@ -12,6 +12,7 @@ import { ReporterPanel } from './ReporterPanel.js';
 import { RatingLine } from './Satisfaction.js';
 import { PublicPhotos } from './PublicPhotos.js';
 import { FollowersPanel } from './FollowersPanel.js';
+import { FOLLOWER_TEXTS } from './followers-texts.js';
 import { TicketActions } from './TicketActions.js';
 import type { LiveEvent } from '../main.js';
 import { MapPin } from './MapPin.js';
@@ -121,7 +122,7 @@ export function TicketView({ number, me, meta, live }: { number: string; me: Me;
             <ol class="thread" ref={thread} tabIndex={0} aria-label={t('conversation')}>
               {ticket.thread.map((m) => (
                 <li class={`msg msg--${m.direction}${m.author.startsWith('operator:') ? ' msg--operator' : ''}`} key={m.id}>
-                  <span class="who">{m.author.startsWith('agency:') && !m.author.includes('/') ? named(m.author.slice('agency:'.length)) : m.direction === 'in' ? t('reporter') : m.author === 'bot' ? t('bot') : actorName(m.author, ticket.people)}</span>
+                  <span class="who">{m.author.startsWith('agency:') && !m.author.includes('/') ? named(m.author.slice('agency:'.length)) : m.direction === 'in' ? (m.follower ? say(FOLLOWER_TEXTS.inThread, { name: m.follower }) : t('reporter')) : m.author === 'bot' ? t('bot') : actorName(m.author, ticket.people)}{m.direction === 'out' && m.follower && ` → ${m.follower}`}</span>
                   {m.text && <p>{m.text}</p>}
                   {m.photos.length > 0 && <Photos photos={m.photos} />}
                   {m.voice && <audio class="voice" controls preload="none" src={m.voice.url} aria-label={t('voiceNote')} />}

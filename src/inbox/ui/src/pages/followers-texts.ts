@@ -33,6 +33,7 @@ export const FOLLOWER_TEXTS = {
   pick: ['Pakai {number}', 'Use {number}'],
   distance: ['{m}\u00a0m', '{m}\u00a0m'],
   citizensShort: ['{n} warga', '{n} citizens'],
+  inThread: ['{name} (pengikut)', '{name} (follower)'],
   mergedInto: ['Tiket ini digabungkan ke {into}; pelapornya kini mengikuti tiket itu.', 'This ticket was merged into {into}; its reporter now follows that ticket.'],
   open: ['Buka {number}', 'Open {number}'],
 } satisfies Record<string, [string, string]>;
