@@ -13,6 +13,7 @@ const EXIF_FLAG = 0x08;
 const XMP_FLAG = 0x04;
 
 export function stripWebp(input: Buffer): Stripped {
+  if (input.length < HEADER_LENGTH) return { bytes: input, removed: [] };
   const out = new Rewrite(input);
   let extended: Buffer | undefined;
   let orientationWritten = false;
