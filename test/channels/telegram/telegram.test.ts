@@ -164,6 +164,7 @@ describe('Telegram channel', () => {
     const app = await start();
     const user = 5007;
     const { number } = await resolvedTicket(app.tickets, 'telegram', String(user));
+    await until('the result milestone', () => api.textsTo(user).some((t) => t.includes('sudah menyampaikan hasil')));
     await app.scheduler.runNow('confirmations');
     await until('the confirmation question', () => api.textsTo(user).some((t) => t.includes('Apakah masalah Anda sudah selesai')));
     await say(user, { text: 'Sudah' }, 'seberapa puas');

@@ -316,6 +316,8 @@ describe('web chat page on a phone', () => {
     await chat.bot('dibatalkan');
     const sessionId = await chat.page.evaluate<string>("localStorage.getItem('aduan.webchat.session')");
     const ticket = await resolvedTicket(app.tickets, 'webchat', sessionId);
+    // The milestone of the result comes on its own: once it is in, nothing replaces the buttons of the question.
+    await chat.bot('sudah menyampaikan hasil');
     await app.router.notify({ channel: 'webchat', channelUserId: sessionId }, askConfirmation(ticket, 'Dinas Pekerjaan Umum dan Penataan Ruang'));
     await chat.bot('sudah selesai?');
     await chat.choice('Ya').click();

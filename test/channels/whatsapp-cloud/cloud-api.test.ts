@@ -90,6 +90,7 @@ describe('WhatsApp Cloud API channel', () => {
   it('after a confirmed close asks how satisfied as a list of five (buttons are three at most); the row chosen is stored', async () => {
     const from = '6281355556666';
     const { number } = await resolvedTicket(app.tickets, 'whatsapp', from);
+    await until('the result milestone', () => graph.textsTo(from).some((t) => t.includes('sudah menyampaikan hasil')));
     await app.scheduler.runNow('confirmations');
     await until('the confirmation question', () => graph.textsTo(from).some((t) => t.includes('Apakah masalah Anda sudah selesai')));
     await say(from, { type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: 'yes', title: 'Ya' } } }, 'seberapa puas');
