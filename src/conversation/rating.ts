@@ -17,20 +17,20 @@ export type RatingAnswer = { readonly score: Score } | { readonly outOfRange: tr
 /** Whole-answer words per score. Compared through `answerKey` ("puasss bangettt" → "puas banget"). */
 export const RATING_WORDS: Readonly<Record<Score, readonly string[]>> = {
   5: [
-    'sangat puas', 'puas banget', 'puas bgt', 'puas sekali', 'puas sangat', 'sangat puas sekali', 'puas pol', 'puas poll', 'puol puas', 'mantap', 'mantab', 'mantul', 'mantap banget', 'mantap jiwa', 'luar biasa', 'keren', 'keren banget', 'top', 'sempurna', 'sangat bagus', 'bagus banget', 'sangat memuaskan', 'memuaskan sekali',
+    'sangat puas', 'puas banget', 'puas bgt', 'puas sekali', 'puas sangat', 'sangat puas sekali', 'puas pol', 'puas poll', 'puol puas', 'mantap', 'mantab', 'mantul', 'jos', 'mantap jos', 'top markotop', 'puas pol pokoknya', 'mantap banget', 'mantap jiwa', 'luar biasa', 'keren', 'keren banget', 'top', 'sempurna', 'sangat bagus', 'bagus banget', 'sangat memuaskan', 'memuaskan sekali',
     'very satisfied', 'extremely satisfied', 'very happy', 'very good', 'excellent', 'perfect', 'great', 'amazing', 'awesome',
   ],
-  4: ['puas', 'cukup puas', 'lumayan puas', 'senang', 'memuaskan', 'bagus', 'baik', 'satisfied', 'happy', 'good', 'pretty good'],
-  3: ['biasa', 'biasa aja', 'biasa saja', 'b aja', 'lumayan', 'cukup', 'standar', 'standard', 'so so', 'netral', 'neutral', 'average', 'fine', 'okay ish', 'neither'],
-  2: ['kurang puas', 'kurang', 'agak kecewa', 'sedikit kecewa', 'kurang memuaskan', 'kurang bagus', 'kurang baik', 'not quite satisfied', 'not very satisfied', 'somewhat dissatisfied', 'not so good', 'meh'],
+  4: ['puas', 'cukup puas', 'lumayan puas', 'cukup memuaskan', 'senang', 'memuaskan', 'bagus', 'baik', 'satisfied', 'happy', 'good', 'pretty good'],
+  3: ['biasa', 'biasa aja', 'biasa saja', 'biasa2 aja', 'biasa2 saja', 'b aja', 'lumayan', 'cukup', 'standar', 'standard', 'so so', 'netral', 'neutral', 'average', 'fine', 'okay ish', 'neither'],
+  2: ['kurang puas', 'kurang', 'agak kecewa', 'sedikit kecewa', 'tidak terlalu puas', 'gak terlalu puas', 'kurang begitu puas', 'kurang memuaskan', 'kurang bagus', 'kurang baik', 'not quite satisfied', 'not very satisfied', 'somewhat dissatisfied', 'not so good', 'meh'],
   1: [
-    'tidak puas', 'tdk puas', 'gak puas', 'ga puas', 'nggak puas', 'ngga puas', 'enggak puas', 'engga puas', 'ndak puas', 'sangat tidak puas', 'kecewa', 'sangat kecewa', 'kecewa banget', 'kecewa berat', 'kecewa sekali', 'tidak memuaskan', 'buruk', 'jelek', 'parah', 'sangat buruk',
+    'tidak puas', 'tdk puas', 'gak puas', 'ga puas', 'nggak puas', 'ngga puas', 'enggak puas', 'engga puas', 'ndak puas', 'sangat tidak puas', 'kecewa', 'sangat kecewa', 'kecewa banget', 'kecewa berat', 'kecewa sekali', 'tidak memuaskan', 'buruk', 'jelek', 'parah', 'parah banget', 'payah', 'sangat buruk',
     'not satisfied', 'dissatisfied', 'very dissatisfied', 'unsatisfied', 'disappointed', 'very disappointed', 'bad', 'very bad', 'terrible', 'awful', 'poor',
   ],
 };
 
 /** Said around an answer, meaning nothing about the score: thanks, forms of address, particles, "saya". */
-const AROUND = ['terima kasih', 'terimakasih', 'makasih', 'banyak', 'ya allah', 'alhamdulillah', 'makasi', 'mksh', 'trims', 'tq', 'thanks', 'thank you', 'thx', 'ty', 'pak', 'bu', 'bapak', 'ibu', 'kak', 'kakak', 'min', 'admin', 'mas', 'mbak', 'bang', 'sih', 'deh', 'dong', 'nih', 'kok', 'ya', 'yah', 'saya', 'aku', 'sy', 'gue', 'gw', 'kami', 'i am', 'i m', 'im', 'we are', 'rating', 'nilai', 'nilainya', 'skor', 'score', 'penilaian', 'kasih', 'beri', 'i give', 'give', 'saya kasih', 'saya beri', 'untuk', 'buat'];
+const AROUND = ['terima kasih', 'terimakasih', 'makasih', 'banyak', 'ya allah', 'alhamdulillah', 'makasi', 'mksh', 'trims', 'tq', 'thanks', 'thank you', 'thx', 'ty', 'pak', 'bu', 'bapak', 'ibu', 'kak', 'kakak', 'min', 'admin', 'mas', 'mbak', 'bang', 'sih', 'deh', 'dong', 'nih', 'kok', 'lah', 'loh', 'lho', 'gan', 'ya', 'yah', 'sudah', 'udah', 'udh', 'saya', 'aku', 'sy', 'gue', 'gw', 'kami', 'i am', 'i m', 'im', 'we are', 'rating', 'nilai', 'nilainya', 'skor', 'score', 'penilaian', 'kasih', 'beri', 'i give', 'give', 'saya kasih', 'saya beri', 'untuk', 'buat'];
 
 /** A message of only these (and the words said around an answer) is thanks, not a rating nor a new matter. */
 const COURTESY = new Set(['ok', 'oke', 'okay', 'okey', 'okeh', 'sip', 'siap', 'noted', 'baiklah', '👍', '🙏'].map(answerKey));

@@ -21,7 +21,7 @@ describe('readRating', () => {
   });
 
   it.each([
-    ['puas banget', 5], ['Puas bangettt!!', 5], ['sangat puas', 5], ['puas sekali pak', 5], ['mantap', 5], ['Mantul min', 5], ['very satisfied', 5], ['Excellent', 5],
+    ['puas banget', 5], ['jos gan', 5], ['udah puas kok', 4], ['cukup memuaskan', 4], ['biasa2 aja', 3], ['lumayan lah', 3], ['tidak terlalu puas', 2], ['payah', 1], ['Puas bangettt!!', 5], ['sangat puas', 5], ['puas sekali pak', 5], ['mantap', 5], ['Mantul min', 5], ['very satisfied', 5], ['Excellent', 5],
     ['puas', 4], ['Puas, terima kasih', 4], ['saya puas', 4], ['cukup puas', 4], ['lumayan puas', 4], ['satisfied', 4], ['good', 4],
     ['biasa aja', 3], ['biasa saja', 3], ['B aja', 3], ['lumayan', 3], ['standar', 3], ['neutral', 3],
     ['kurang puas', 2], ['agak kecewa', 2], ['kurang', 2], ['Not quite satisfied', 2],
