@@ -113,9 +113,10 @@ export function gridFsAttachmentStore(connection: Connection, limits: { readonly
   };
 
   /**
-   * One photo stored before metadata was stripped. Each step is one conditional update and may be
-   * repeated after a crash: the clean copy (stored once, by its sha256), the redirect to it, then the
-   * old bytes deleted and the file marked done. Jobs run under a lease, so one instance does this.
+   * One photo stored before metadata was stripped, in steps that may each be repeated after a crash:
+   * the clean copy (stored once, by its sha256); the redirect to it (one conditional update: from then
+   * on only the copy is served); the old chunks deleted (deleting them again deletes nothing); the file
+   * marked done (one conditional update). Jobs run under a lease, so one instance does this.
    */
   const cleanStored = async (file: FileDocument) => {
     const marked = (set: Partial<Record<`metadata.${keyof FileMetadata}`, unknown>>) => files().updateOne({ _id: file._id, 'metadata.metadataRemoved': { $exists: false } }, { $set: set });
