@@ -13,6 +13,8 @@ import { ADMIN, OperatorSession, startInboxApp, logInInbox, withTelegram } from 
 import { until } from '../support/until.js';
 
 const db = useTestDatabase(import.meta.filename);
+/** What an operator waits for (a page, a merge and its notices) may take a while on a loaded machine. */
+const SLOW = { timeout: 15_000 };
 let api: FakeBotApi;
 let app: RunningApplication;
 let admin: OperatorSession;
@@ -49,35 +51,35 @@ describe('merging and splitting in the browser', () => {
     await page.locator('table.tickets').waitFor();
     await openTicket(page, second);
     const panel = page.locator('.followers-panel');
-    await expect.poll(() => panel.locator('.citizens-count').textContent()).toBe('Dilaporkan oleh 1 warga (pelapor di atas)');
+    await expect.poll(() => panel.locator('.citizens-count').textContent(), SLOW).toBe('Dilaporkan oleh 1 warga (pelapor di atas)');
 
     // The first report, 16 m away, is offered: a press puts its number into the form.
     const offer = panel.locator('.candidates li');
-    await expect.poll(() => offer.textContent()).toContain(`${first} · 16\u00a0m · Menunggu tanggapan`);
+    await expect.poll(() => offer.textContent(), SLOW).toContain(`${first} · 16\u00a0m · Menunggu tanggapan`);
     await offer.getByRole('button', { name: `Pakai ${first}` }).click();
     expect(await panel.getByLabel('Nomor tiket tujuan').inputValue()).toBe(first);
     await panel.getByRole('button', { name: 'Gabungkan…' }).click();
     const dialog = page.locator('dialog[open]');
-    await expect.poll(() => dialog.textContent()).toContain(`Gabungkan ${second} ke ${first}? Tiket ini ditutup sebagai digabungkan; pelapornya menjadi pengikut ${first}`);
+    await expect.poll(() => dialog.textContent(), SLOW).toContain(`Gabungkan ${second} ke ${first}? Tiket ini ditutup sebagai digabungkan; pelapornya menjadi pengikut ${first}`);
     expect(await dialog.textContent()).toContain('pelapor lewat telepon atau datang langsung tidak: kabari mereka lewat telepon');
     await page.screenshot({ path: screenshotPath('inbox-merge-confirm') });
     await dialog.getByRole('button', { name: 'Gabungkan' }).click();
-    await expect.poll(() => panel.locator('.notice').textContent()).toBe(`Digabungkan ke ${first}: kini dilaporkan oleh 2 warga. 1 warga diberi tahu lewat bot.`);
-    await expect.poll(() => page.locator('h1 .status').textContent()).toBe('Selesai');
+    await expect.poll(() => panel.locator('.notice').textContent(), SLOW).toBe(`Digabungkan ke ${first}: kini dilaporkan oleh 2 warga. 1 warga diberi tahu lewat bot.`);
+    await expect.poll(() => page.locator('h1 .status').textContent(), SLOW).toBe('Selesai');
     expect(await panel.locator('.merged').textContent()).toContain(`Tiket ini digabungkan ke ${first}`);
-    await expect.poll(() => page.locator('.history li').last().textContent()).toContain(`Digabungkan ke ${first} oleh`);
+    await expect.poll(() => page.locator('.history li').last().textContent(), SLOW).toContain(`Digabungkan ke ${first} oleh`);
     expect(await panel.locator('form.merge').count()).toBe(0); // a merged ticket is merged no further
     // The citizen read it on Telegram.
     await until('the merge notice on Telegram', () => api.textsTo(7502).some((t) => t.includes(`dengan laporan ${first}`)), 20_000);
 
     await panel.getByRole('link', { name: `Buka ${first}` }).click();
-    await expect.poll(() => page.locator('h1').textContent()).toContain(first);
-    await expect.poll(() => panel.locator('.citizens-count').textContent()).toBe('Dilaporkan oleh 2 warga');
+    await expect.poll(() => page.locator('h1').textContent(), SLOW).toContain(first);
+    await expect.poll(() => panel.locator('.citizens-count').textContent(), SLOW).toBe('Dilaporkan oleh 2 warga');
     const rina = panel.locator('li.follower');
     expect(await rina.locator('.who strong').textContent()).toBe('Bu Rina Wulandari');
     expect(await rina.locator('.how').textContent()).toContain(`digabungkan dari tiket ${second}`);
     expect(await rina.locator('q').textContent()).toBe('Lubang di Jl. Melati dekat sekolah, bahaya untuk anak-anak.');
-    await expect.poll(() => page.locator('.history li').last().textContent()).toContain(`${second} digabungkan ke tiket ini oleh`);
+    await expect.poll(() => page.locator('.history li').last().textContent(), SLOW).toContain(`${second} digabungkan ke tiket ini oleh`);
     // In the thread, the news of the merge is marked as going to her, not to the reporter.
     expect(await page.locator('.thread .msg', { hasText: `Kabar laporan ${second}` }).locator('.who').textContent()).toBe('Bot → Bu Rina Wulandari');
     await panel.scrollIntoViewIfNeeded();
@@ -87,27 +89,27 @@ describe('merging and splitting in the browser', () => {
     await panel.getByLabel('Nomor tiket tujuan').fill(first.toLowerCase());
     await panel.getByRole('button', { name: 'Gabungkan…' }).click();
     await dialog.getByRole('button', { name: 'Gabungkan' }).click();
-    await expect.poll(() => panel.locator('.error').textContent()).toBe('Tiket tidak dapat digabungkan ke dirinya sendiri. Tulis nomor tiket lain.');
+    await expect.poll(() => panel.locator('.error').textContent(), SLOW).toBe('Tiket tidak dapat digabungkan ke dirinya sendiri. Tulis nomor tiket lain.');
     expect(await panel.locator('.citizens-count').textContent()).toBe('Dilaporkan oleh 2 warga');
 
     // The list: "2 warga" on the row, and the most-reported first when sorted by it.
     await page.goto(`${app.url}/inbox/#/`);
     const row = page.locator('table.tickets tbody tr', { hasText: first });
-    await expect.poll(() => row.locator('.badge.citizens').textContent()).toBe('2 warga');
+    await expect.poll(() => row.locator('.badge.citizens').textContent(), SLOW).toBe('2 warga');
     expect(await row.locator('.badge.citizens').getAttribute('title')).toBe('Dilaporkan oleh 2 warga');
     expect(await page.locator('table.tickets tbody tr', { hasText: second }).locator('.merged-into').textContent()).toBe(`digabungkan ke ${first}`);
     await page.getByRole('button', { name: 'Pelapor' }).click();
-    await expect.poll(() => page.locator('table.tickets tbody tr a').first().textContent()).toBe(first);
+    await expect.poll(() => page.locator('table.tickets tbody tr a').first().textContent(), SLOW).toBe(first);
     expect(await page.locator('th[aria-sort=descending]').textContent()).toContain('Pelapor');
     await page.screenshot({ path: screenshotPath('inbox-list-citizens') });
 
     // Split Bu Rina out again: her own ticket reopens, and she is told its number.
     await openTicket(page, first);
     await panel.getByRole('button', { name: 'Pisahkan' }).click();
-    await expect.poll(() => dialog.textContent()).toContain(`Pisahkan Bu Rina Wulandari dari tiket ini? Tiket ${second} miliknya dibuka kembali`);
+    await expect.poll(() => dialog.textContent(), SLOW).toContain(`Pisahkan Bu Rina Wulandari dari tiket ini? Tiket ${second} miliknya dibuka kembali`);
     await dialog.getByRole('button', { name: 'Pisahkan' }).click();
-    await expect.poll(() => panel.locator('.notice').textContent()).toBe(`Bu Rina Wulandari dipisahkan: laporannya kini tiket ${second}. Bu Rina Wulandari diberi tahu nomornya lewat Telegram.`);
-    await expect.poll(() => panel.locator('.citizens-count').textContent()).toBe('Dilaporkan oleh 1 warga (pelapor di atas)');
+    await expect.poll(() => panel.locator('.notice').textContent(), SLOW).toBe(`Bu Rina Wulandari dipisahkan: laporannya kini tiket ${second}. Bu Rina Wulandari diberi tahu nomornya lewat Telegram.`);
+    await expect.poll(() => panel.locator('.citizens-count').textContent(), SLOW).toBe('Dilaporkan oleh 1 warga (pelapor di atas)');
     expect(await panel.locator('li.follower').count()).toBe(0);
     await until('the split notice on Telegram', () => api.textsTo(7502).some((t) => t.includes(`nomor tiket ${second}`)), 20_000);
     expect((await app.tickets.get(second)).status).toBe('open');
@@ -127,7 +129,7 @@ describe('merging and splitting in the browser', () => {
     await page.locator('table.tickets').waitFor();
     await openTicket(page, first);
     const panel = page.locator('.followers-panel');
-    await expect.poll(() => panel.locator('li.follower .warn').textContent()).toBe('Tidak dapat dihubungi lewat bot (telepon/datang langsung): kabari lewat telepon. +6281277771234');
+    await expect.poll(() => panel.locator('li.follower .warn').textContent(), SLOW).toBe('Tidak dapat dihubungi lewat bot (telepon/datang langsung): kabari lewat telepon. +6281277771234');
     await panel.scrollIntoViewIfNeeded();
     await page.screenshot({ path: screenshotPath('inbox-followers-phone') });
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
