@@ -113,6 +113,11 @@ describe('merging and splitting in the browser', () => {
     expect(await panel.locator('li.follower').count()).toBe(0);
     await until('the split notice on Telegram', () => api.textsTo(7502).some((t) => t.includes(`nomor tiket ${second}`)), 20_000);
     expect((await app.tickets.get(second)).status).toBe('open');
+    // The audit trail says both in words.
+    await page.goto(`${app.url}/inbox/#/audit`);
+    await expect.poll(() => page.locator('td[data-action=merge]').first().textContent(), SLOW).toBe(`Menggabungkan tiket ini ke ${first} (1 warga pindah, 1 diberi tahu lewat bot)`);
+    expect(await page.locator('td[data-action=split_follower]').first().textContent()).toBe(`Memisahkan seorang pengikut; laporannya kini tiket ${second}`);
+    await openTicket(page, first);
     expect(await axeViolations(page).then((v) => v.filter((x) => x.impact === 'serious' || x.impact === 'critical'))).toEqual([]);
     await context.close();
   }, 90_000);
