@@ -158,6 +158,14 @@ describe('merging a ticket into another', () => {
     expect(api.textsTo(7411)).toEqual([]);
   });
 
+  it('tells a citizen who reported the same problem twice that the two were joined, not that others reported it', async () => {
+    const earlier = await report(7471, 'Pak Udin', 'Got mampet depan rumah', 'drainase_banjir');
+    const again = await report(7471, 'Pak Udin', 'Got masih mampet, tolong segera', 'drainase_banjir');
+    expect(await act(admin, `/api/tickets/${again}/merge`, { into: earlier })).toMatchObject({ status: 200, body: { notified: 1 } });
+    expect(await told(7471, `dengan laporan Anda sebelumnya, ${earlier}`)).toBe(`Kabar laporan ${again}: laporan ini sama dengan laporan Anda sebelumnya, ${earlier}, jadi keduanya kami gabungkan dan ditangani sebagai laporan ${earlier}. Ketik STATUS ${earlier} untuk mengecek perkembangannya.`);
+    expect(api.textsTo(7471).some((t) => t.includes('warga lain'))).toBe(false);
+  });
+
   it('suggests the open tickets of the same category near the pin, the nearest first', async () => {
     const at = (north: number) => ({ latitude: -6.9 + north / 111_195, longitude: 107.6, address: 'Jl. Dago' });
     const pinned = async (user: number, north: number, category = 'drainase_banjir') =>

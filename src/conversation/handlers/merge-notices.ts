@@ -15,11 +15,15 @@ function relinked(state: ConversationState, to: string, until: Date): Conversati
   return { ...state, operatorChat: { ticket: to, until: until.toISOString() } };
 }
 
-/** Their report `from` was joined to `into`, which `citizens` people have reported now. */
-export function mergedNotice(from: string, into: string, citizens: number, until: Date): Notice {
+/**
+ * Their report `from` was joined to `into`, which `citizens` people have reported now; `own`: `into` is their own
+ * earlier report (the same person reported twice), so it says so instead of "other residents".
+ */
+export function mergedNotice(from: string, into: string, citizens: number, until: Date, own = false): Notice {
+  const key = own ? 'merge.joined_own' : 'merge.joined';
   const notice: Notice = (state, view) => ({
     state: relinked(state, into, until),
-    replies: [{ text: view.t(view.capabilities.oneShot ? 'merge.joined_by_mail' : 'merge.joined', { from, number: into, count: citizens }) }],
+    replies: [{ text: view.t(view.capabilities.oneShot ? `${key}_by_mail` : key, { from, number: into, count: citizens }) }],
   });
   return asLateNotice(notice, 'operatorReply', [into, `Laporan Anda ${from} digabungkan dengan laporan ${into} tentang masalah yang sama. Ketik STATUS ${into} untuk mengecek perkembangannya.`]);
 }

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { mergedNotice, splitNotice } from '../../conversation/handlers/merge-notices.js';
 import { FollowerNotFoundError, TicketMerger } from '../../tickets/merge.js';
 import { followerConversation as conversationOf, type FollowerStore } from '../../tickets/followers.js';
+import { reporterConversation } from '../../tickets/reporter.js';
 import { visibleTicket } from '../access.js';
 import { operatorOf, requireOperator } from '../auth/guard.js';
 import { actorOf, canSee, type Operator } from '../auth/roles.js';
@@ -54,10 +55,12 @@ export function followerRoutes(app: InboxApp, ctx: InboxContext, followers: Foll
     // A failure here answers 500, which frees the Idempotency-Key: the operator's retry completes the merge and sends
     // what is still owed (each notice once, by its key).
     let notified = 0;
+    const reporter = reporterConversation(merged.target);
     for (const follower of merged.moved) {
       const target = conversationOf(follower);
       if (!target) continue;
-      await ctx.router.notify(target, mergedNotice(source.number, merged.target.number, citizens, replyWindow()), { key: `merge:${source.number}:${merged.target.number}`, ticketNumber: merged.target.number });
+      const own = reporter?.channel === target.channel && reporter.channelUserId === target.channelUserId;
+      await ctx.router.notify(target, mergedNotice(source.number, merged.target.number, citizens, replyWindow(), own), { key: `merge:${source.number}:${merged.target.number}`, ticketNumber: merged.target.number });
       notified++;
     }
     await audit(request, operator, 'merge', source.number, { into: merged.target.number, moved: merged.moved.length, notified });
