@@ -4,7 +4,9 @@
 // reopens without one after `conversation.reopenReasonTimeout`). This handler
 // owns `state.pendingConfirmation` and `state.reopenReason`.
 // A report being filled in keeps its own questions: the answer waits until
-// it ends. On a one-shot channel (email) only a reply in the ticket's thread
+// it ends. The menu a greeting opened is no report: a yes/no there answers
+// (a bare number there is the menu's). A "yes" is followed by the
+// satisfaction question (satisfaction.ts). On a one-shot channel (email) only a reply in the ticket's thread
 // answers: a new mail saying "Tidak ada lampu…" is a new report, not a "no".
 import { TicketError } from '../../tickets/errors.js';
 import type { Ticket } from '../../tickets/model.js';
@@ -21,7 +23,8 @@ export const NO_REASON_NOTE = 'Belum selesai menurut pelapor; alasan tidak diseb
 export const confirmation: Handler = async (ctx, next) => {
   const { state, message } = ctx;
   const pending = state.pendingConfirmation;
-  const eligible = pending !== undefined && !state.flow && ctx.command === undefined && (!ctx.capabilities.oneShot || message.replyTo?.ticketNumber === pending);
+  const menu = atMenu(ctx);
+  const eligible = pending !== undefined && (!state.flow || menu) && ctx.command === undefined && (!ctx.capabilities.oneShot || message.replyTo?.ticketNumber === pending);
   if (!eligible) {
     await next();
     return;
@@ -45,17 +48,33 @@ export const confirmation: Handler = async (ctx, next) => {
     await resolve(ctx, pending, answer?.value === true, message.text ?? '');
     return;
   }
-  if (!answer) {
+  // At the menu a bare number is the menu's choice ("1" = make a report), not a yes.
+  if (!answer || (menu && /^\d+$/.test(clean(message.text)))) {
     await next();
     return;
   }
+  // Answered at the menu a greeting left open: the menu is left, so what follows (the reason, the rating) is read as such.
+  if (menu) ctx.state = leaveMenu(state);
   if (!answer.value && answer.rest === '') {
     await askReason(ctx, pending);
     return;
   }
-  ctx.state = answered(state);
+  ctx.state = answered(ctx.state);
   await resolve(ctx, pending, answer.value, message.text ?? '');
 };
+
+/**
+ * The flow waits at its first question (the menu a greeting opened; nothing answered yet): a question
+ * about a ticket the person was asked may be answered there (a report under way keeps its own questions).
+ */
+function atMenu(ctx: TurnContext): boolean {
+  return ctx.state.flow === ctx.services.flow.id && ctx.state.step === ctx.services.flow.start;
+}
+
+function leaveMenu(state: ConversationState): ConversationState {
+  const { flow: _flow, step: _step, ...rest } = state;
+  return { ...rest, retries: 0 };
+}
 
 /** The question and its reason wait are over. */
 function answered(state: ConversationState): ConversationState {

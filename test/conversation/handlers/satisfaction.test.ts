@@ -131,6 +131,24 @@ describe('satisfaction handler', () => {
     expect((await service().get(number)).satisfaction).toMatchObject({ score: 5, by: 'follower:f1' });
   });
 
+  it('a "ya" at the menu a greeting left open answers the question and leaves the menu, so the rating follows; a bare "1" there is the menu\'s', async () => {
+    const ticket = await resolved('s11');
+    const atMenu = { flow: 'complaint', step: 'menu', pendingConfirmation: ticket.number };
+    const one = await runHandler(confirmation, inbound({ channelUserId: 's11', text: '1' }), { state: atMenu, tickets: service() });
+    expect(one.passed).toBe(true);
+    expect((await service().get(ticket.number)).status).toBe('resolved');
+    const yes = await runHandler(confirmation, inbound({ channelUserId: 's11', text: 'iya sudah' }), { state: atMenu, tickets: service() });
+    expect(yes.passed).toBe(false);
+    expect(yes.ctx.state.flow).toBeUndefined();
+    expect(yes.ctx.state.step).toBeUndefined();
+    expect(textsOf(yes.ctx)[1]).toContain('seberapa puas');
+    await rate('s11', '5', yes.ctx.state);
+    expect((await service().get(ticket.number)).satisfaction?.score).toBe(5);
+    // A report under way keeps its own questions.
+    const busy = await runHandler(confirmation, inbound({ channelUserId: 's11', text: 'ya' }), { state: { flow: 'complaint', step: 'description', data: { name: 'Rina' }, pendingConfirmation: ticket.number }, tickets: service() });
+    expect(busy.passed).toBe(true);
+  });
+
   it('a ticket not closed on a "yes" is not rated (auto-closed, or still open)', async () => {
     const open = await resolved('s8');
     expect(await service().rate(open.number, 5, { channel: 'webchat', channelUserId: 's8' })).toMatchObject({ outcome: 'not_rateable' });
