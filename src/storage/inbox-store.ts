@@ -5,6 +5,7 @@ import type { Channel, InternalNote, Ticket, TicketStatus } from '../tickets/mod
 import { type MessageDoc, messageModel, threadOrder } from './models/message.js';
 import { type ReportDoc, reportModel } from './models/report.js';
 import { ticketModel } from './models/ticket.js';
+import { storedReporter } from './ticket-store.js';
 
 export interface TicketQuery {
   readonly status?: TicketStatus;
@@ -151,7 +152,7 @@ export function mongoInboxStore(connection: Connection): InboxStore {
         .limit(query.limit + 1)
         .lean<(TicketListItem & { _id: string })[]>();
       // An anonymous report's empty reporter is not stored (ticket-store.ts).
-      return docs.map(({ _id, ...ticket }) => ({ ...ticket, reporter: ticket.reporter ?? {} }));
+      return docs.map(({ _id, ...ticket }) => ({ ...ticket, reporter: storedReporter(ticket.reporter) }));
     },
     count: (query, now) => tickets.countDocuments(ticketFilter({ ...query, after: undefined }, now)),
     async thread(ticket, limit) {
@@ -177,7 +178,7 @@ export function mongoInboxStore(connection: Connection): InboxStore {
         .lean<Ticket & { _id?: string }>();
       if (!doc) return null;
       const { _id, ...ticket } = doc;
-      return { ...ticket, reporter: ticket.reporter ?? {} };
+      return { ...ticket, reporter: storedReporter(ticket.reporter) };
     },
     async reports(agency) {
       const filter = agency ? { kind: 'monev', agency } : {};

@@ -1,6 +1,6 @@
 // The ticket service's TicketStore on MongoDB through mongoose.
 import type { Connection } from 'mongoose';
-import type { Ticket } from '../tickets/model.js';
+import type { Reporter, Ticket } from '../tickets/model.js';
 import type { TicketStore } from '../tickets/store.js';
 import { counterModel, nextInSequence } from './models/counter.js';
 import { ticketModel } from './models/ticket.js';
@@ -96,6 +96,13 @@ export function mongoTicketStore(connection: Connection): TicketStore {
 
 function toTicket(doc: Ticket & { _id?: unknown }): Ticket {
   const { _id, ...ticket } = doc;
-  // An anonymous report (Open311 allows one) has an empty reporter, which the database does not keep.
-  return { ...ticket, reporter: ticket.reporter ?? {} };
+  return { ...ticket, reporter: storedReporter(ticket.reporter) };
+}
+
+/**
+ * An anonymous report (Open311 allows one) has an empty reporter, which the database does not keep (`minimize`):
+ * a document read back may lack the field its type promises.
+ */
+export function storedReporter(reporter: Reporter | undefined): Reporter {
+  return reporter ?? {};
 }
