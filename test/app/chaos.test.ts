@@ -151,7 +151,8 @@ function citizen(channel: Channel, index: number, variant: Variant, probe: boole
 /** What a citizen's chat shows, with their ticket number and own phone number as placeholders. */
 function normalise(c: Citizen, text: string): string {
   const own = c.channel === 'whatsapp' ? c.id.slice(2) : undefined;
-  const numbered = text.replace(TICKET, '{tiket}');
+  // Each ticket's status link has its own secret (`?k=…`): the same text for every citizen once it is a placeholder.
+  const numbered = text.replace(TICKET, '{tiket}').replace(/\?k=[\w-]+/g, '?k={kunci}');
   return own ? numbered.replaceAll(own, '{hp}') : numbered;
 }
 

@@ -154,6 +154,8 @@ describe('email channel', () => {
     await until('the agency response', async () => (await ticketOf(reporter))?.status === 'in_progress');
     const responded = await ticketOf(reporter);
     expect(responded?.history.at(-1)).toMatchObject({ action: 'respond', actor: `agency:${agency}/email`, note: 'Siap, petugas kami cek besok pagi.' });
+    // The message joins the thread when its turn is committed, just after the transition it caused.
+    await until('the agency reply in the thread', async () => (await messageModel(db.connection).countDocuments({ ticketNumber: number, agency })) > 0);
     const agencyMessage = await messageModel(db.connection).findOne({ ticketNumber: number, agency }).lean();
     expect(agencyMessage?.text).toBe('Siap, petugas kami cek besok pagi.');
     expect(created).toBeDefined();
