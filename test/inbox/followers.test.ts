@@ -162,7 +162,10 @@ describe('merging a ticket into another', () => {
     const earlier = await report(7471, 'Pak Udin', 'Got mampet depan rumah', 'drainase_banjir');
     const again = await report(7471, 'Pak Udin', 'Got masih mampet, tolong segera', 'drainase_banjir');
     expect(await act(admin, `/api/tickets/${again}/merge`, { into: earlier })).toMatchObject({ status: 200, body: { notified: 1 } });
-    expect(await told(7471, `dengan laporan Anda sebelumnya, ${earlier}`)).toBe(`Kabar laporan ${again}: laporan ini sama dengan laporan Anda sebelumnya, ${earlier}, jadi keduanya kami gabungkan dan ditangani sebagai laporan ${earlier}. Ketik STATUS ${earlier} untuk mengecek perkembangannya.`);
+    const [text, link] = (await told(7471, `dengan laporan Anda sebelumnya, ${earlier}`)).split('\n');
+    expect(text).toBe(`Kabar laporan ${again}: laporan ini sama dengan laporan Anda sebelumnya, ${earlier}, jadi keduanya kami gabungkan dan ditangani sebagai laporan ${earlier}. Ketik STATUS ${earlier} untuk mengecek perkembangannya.`);
+    // The link is to the ticket that is theirs now, whose page follows the problem.
+    expect(link).toMatch(new RegExp(`^Lihat perkembangannya di: http://\\S+/t/${earlier}\\?k=[\\w-]{20,}$`));
     expect(api.textsTo(7471).some((t) => t.includes('warga lain'))).toBe(false);
   });
 

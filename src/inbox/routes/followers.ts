@@ -7,8 +7,10 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { mergedNotice, splitNotice } from '../../conversation/handlers/merge-notices.js';
+import { statusUrl } from '../../public/link.js';
 import { FollowerNotFoundError, TicketMerger } from '../../tickets/merge.js';
 import { followerConversation as conversationOf, type FollowerStore } from '../../tickets/followers.js';
+import type { Ticket } from '../../tickets/model.js';
 import { reporterConversation } from '../../tickets/reporter.js';
 import { visibleTicket } from '../access.js';
 import { operatorOf, requireOperator } from '../auth/guard.js';
@@ -33,6 +35,7 @@ export function followerRoutes(app: InboxApp, ctx: InboxContext, followers: Foll
   const audit = (request: FastifyRequest, operator: Operator, action: string, ticket: string, detail: Record<string, unknown>) =>
     ctx.audit.record({ at: ctx.clock(), actor: `operator:${operator.username}`, action, ticket, detail, ip: request.ip });
   const replyWindow = () => new Date(ctx.clock().getTime() + ctx.config.inbox.replyWindow);
+  const linkOf = async (ticket: Ticket) => statusUrl(ctx.config, { number: ticket.number, publicToken: await ctx.tickets.publicToken(ticket) });
 
   app.get('/api/tickets/:number/merge-candidates', { schema: { tags: ['tickets'], summary: "Open tickets of this one's category near its pin (duplicates.radius, duplicates.within) that it may be merged into, the nearest first", params: ticketParams }, preHandler: requireOperator(ctx.authenticator, 'merge') }, async (request) => {
     const operator = operatorOf(request);
@@ -56,11 +59,12 @@ export function followerRoutes(app: InboxApp, ctx: InboxContext, followers: Foll
     // what is still owed (each notice once, by its key).
     let notified = 0;
     const reporter = reporterConversation(merged.target);
+    const link = await linkOf(merged.target);
     for (const follower of merged.moved) {
       const target = conversationOf(follower);
       if (!target) continue;
       const own = reporter?.channel === target.channel && reporter.channelUserId === target.channelUserId;
-      await ctx.router.notify(target, mergedNotice(source.number, merged.target.number, citizens, replyWindow(), own), { key: `merge:${source.number}:${merged.target.number}`, ticketNumber: merged.target.number });
+      await ctx.router.notify(target, mergedNotice(source.number, merged.target.number, citizens, replyWindow(), own, link), { key: `merge:${source.number}:${merged.target.number}`, ticketNumber: merged.target.number });
       notified++;
     }
     await audit(request, operator, 'merge', source.number, { into: merged.target.number, moved: merged.moved.length, notified });
@@ -80,7 +84,7 @@ export function followerRoutes(app: InboxApp, ctx: InboxContext, followers: Foll
     }
     const { own, follower, reopened } = split;
     const target = conversationOf(follower);
-    if (target) await ctx.router.notify(target, splitNotice(ticket.number, own.number, reopened, replyWindow()), { key: `split:${ticket.number}:${own.number}`, ticketNumber: own.number });
+    if (target) await ctx.router.notify(target, splitNotice(ticket.number, own.number, reopened, replyWindow(), await linkOf(own)), { key: `split:${ticket.number}:${own.number}`, ticketNumber: own.number });
     await audit(request, operator, 'split_follower', ticket.number, { own: own.number, reopened, notified: target !== undefined });
     ctx.events.publish({ type: 'ticket', number: ticket.number, status: split.target.status, ...(split.target.agency ? { agency: split.target.agency } : {}), action: 'split_out' });
     return { ticket: await detailFor(ctx, split.target, operator), own: own.number, reopened, notified: target !== undefined };
