@@ -210,6 +210,13 @@ describe('web chat page on a phone', () => {
       await chat.bot(TICKET);
       const number = TICKET.exec(await chat.page.locator('.msg--bot').last().textContent() ?? '')?.[0] ?? '';
       await chat.expectAllOnScreen('the ticket number');
+      // The status link in the reply is a link a thumb can follow, to this ticket's public page.
+      const link = chat.page.locator('.msg--bot').last().getByRole('link', { name: new RegExp(`/t/${number}\\?k=`) });
+      expect(await link.getAttribute('target')).toBe('_blank');
+      // The test's service has no PUBLIC_URL: the link names localhost; the same path and secret on this service.
+      const href = new URL(await link.getAttribute('href') ?? '');
+      const statusPage = await fetch(new URL(href.pathname + href.search, app.url));
+      expect(await statusPage.text()).toContain(number);
 
       const sessionId = await chat.page.evaluate<string>("localStorage.getItem('aduan.webchat.session')");
       await askIfSolved(number, sessionId);

@@ -146,7 +146,25 @@ function addMessage(from, { text, photo: src, location, file }, name) {
   reveal();
 }
 
+/** Web addresses in a message (the ticket's status page) open in a new tab; only http(s), never script: URLs. */
+const LINK = /\bhttps?:\/\/[^\s<>"]+/g;
+
 function appendText(parent, text) {
+  let from = 0;
+  for (const match of text.matchAll(LINK)) {
+    appendNumbers(parent, text.slice(from, match.index));
+    const link = document.createElement('a');
+    link.href = match[0];
+    link.textContent = match[0];
+    link.target = '_blank';
+    link.rel = 'noopener';
+    parent.append(link);
+    from = match.index + match[0].length;
+  }
+  appendNumbers(parent, text.slice(from));
+}
+
+function appendNumbers(parent, text) {
   let from = 0;
   for (const match of text.matchAll(TICKET_NUMBER)) {
     const number = document.createElement('strong');
