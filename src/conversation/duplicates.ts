@@ -15,6 +15,7 @@ import type { Follower } from '../tickets/model.js';
 import type { TurnContext } from './context.js';
 import type { EffectDeps, EffectResult } from './effects.js';
 import type { ConversationState, DuplicateOffer, Profile } from './state.js';
+import { ensuredStatusLinkLine } from './status-link.js';
 
 /** How much of the other ticket's description the person is shown. */
 const SHORT_DESCRIPTION = 80;
@@ -52,7 +53,8 @@ export async function followTicket(deps: EffectDeps, state: ConversationState, c
     }
     // This message and the person's next ones join that ticket's thread, as after opening one.
     ctx.linkTicket(offer.number);
-    return { ok: true, replies: [{ text: t('duplicate.joined', offer.number) }], state: { ...state, profile: profileOf(state) } };
+    const link = await ensuredStatusLinkLine(deps.tickets, deps.config, await deps.tickets.get(offer.number), (key, vars) => deps.texts.t(state.locale, key, vars));
+    return { ok: true, replies: [{ text: deps.texts.t(state.locale, 'duplicate.joined', { number: offer.number, link }) }], state: { ...state, profile: profileOf(state) } };
   } catch (error) {
     deps.logger.error({ err: error, channel: ctx.message.channel }, 'joining a nearby ticket failed');
     return { ok: false, replies: [{ text: t('duplicate.failed', offer.number) }] };

@@ -80,6 +80,8 @@ describe('nearby duplicates: the same problem reported again', () => {
     const joined = texts(await rina.say('ya, sama'));
     expect(joined).toContain(`laporan Anda kami gabungkan ke tiket ${first}`);
     expect(joined).toContain(`STATUS ${first}`);
+    // The page of the ticket they follow now, like the reply that opens a ticket.
+    expect(joined).toMatch(new RegExp(`/t/${first}\\?k=[\\w-]{20,}`));
     expect(await countTickets()).toBe(before);
 
     const ticket = await ticketOf(first);
