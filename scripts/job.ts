@@ -9,6 +9,7 @@ import { isJobName, JOBS } from '../src/scheduler/jobs.js';
 import { mongoJobLeases } from '../src/storage/lease-store.js';
 import { startScheduler } from '../src/scheduler/scheduler.js';
 import { mongoSessionStore } from '../src/storage/operator-store.js';
+import { mongoRetention } from '../src/storage/retention-runs.js';
 import { mongoReportStore } from '../src/storage/report-store.js';
 import { openStorage } from '../src/storage/storage.js';
 import { TicketService } from '../src/tickets/service.js';
@@ -27,7 +28,7 @@ const { router, outbox } = setUpConversation(config, storage, tickets, logger);
 const mailer = smtpMailer(config.channels.email);
 const reports = mongoReportStore(connection);
 const notices = mailer ? configuredNoticeDispatcher(config, { store: storage.notices, mailer, attachments: storage.attachments, reports, logger }) : undefined;
-const scheduler = startScheduler({ config: { ...config, schedules: {} }, tickets, router, outbox, mailer, notices, reports, attachments: storage.attachments, sessions: mongoSessionStore(connection), logger }, mongoJobLeases(connection));
+const scheduler = startScheduler({ config: { ...config, schedules: {} }, tickets, router, outbox, mailer, notices, reports, attachments: storage.attachments, sessions: mongoSessionStore(connection), retention: mongoRetention(connection, storage.attachments), logger }, mongoJobLeases(connection));
 const result = await scheduler.runNow(name);
 // What the job queued is sent before the command ends (a refused mail stays queued for the service's retries).
 await scheduler.stop();

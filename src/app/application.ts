@@ -26,6 +26,7 @@ import { connectDatabase } from '../storage/connect.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../storage/embedded-db.js';
 import { mongoJobLeases } from '../storage/lease-store.js';
 import { mongoSessionStore } from '../storage/operator-store.js';
+import { mongoRetention } from '../storage/retention-runs.js';
 import { mongoReportStore } from '../storage/report-store.js';
 import { backfillNearby } from '../storage/ticket-followers.js';
 import { openStorage, type Storage } from '../storage/storage.js';
@@ -119,7 +120,7 @@ export async function startApplication(config: Config, logger: Logger): Promise<
 
     // Messages recorded by a process that died before processing them.
     await router.recover();
-    const scheduler = startScheduler({ config, tickets, router, outbox, mailer, notices, reports, attachments: storage.attachments, sessions: mongoSessionStore(connection), logger }, mongoJobLeases(connection));
+    const scheduler = startScheduler({ config, tickets, router, outbox, mailer, notices, reports, attachments: storage.attachments, sessions: mongoSessionStore(connection), retention: mongoRetention(connection, storage.attachments), logger }, mongoJobLeases(connection));
     inbox.useScheduler(scheduler);
     lifecycle.on('intake', 'scheduler', () => scheduler.stop());
 

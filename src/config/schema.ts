@@ -2,6 +2,7 @@
 // written for people (`24h`, `10MB`) and carried inward as numbers (fields.ts).
 import { z } from 'zod';
 import { duplicatesSettings } from './duplicates.js';
+import { retentionSettings } from './retention.js';
 import { code, cronExpression, duration, email, localizedText, size, slaCalendar, waTemplate } from './fields.js';
 
 const person = z.strictObject({
@@ -88,7 +89,14 @@ export const configSchema = z
       /** Per language; `{url}` and `{city}` are filled in. */
       notice: localizedText,
       url: z.url(),
+      /**
+       * Roles that see reporters' and followers' phone, email, address and channel account masked in the inbox
+       * (list, detail, search, CSV, reporter panel); one click reveals a value, audited (issue 17 item 4).
+       */
+      maskRoles: z.array(z.enum(['admin', 'agency', 'supervisor'])).default(['agency', 'supervisor']),
     }),
+    /** How long personal data is kept, per kind (retention.ts; README, "Retention"). */
+    retention: retentionSettings,
     /** How long an instance's hold on shared work lasts: a holder that died blocks the others this long at most. */
     leases: z.strictObject({
       conversation: duration,

@@ -10,6 +10,8 @@ import type { TicketService } from '../tickets/service.js';
 import { askForConfirmation, closeUnconfirmed, remindToConfirm, reopenWithoutReason } from './jobs/confirmation.js';
 import { dailyReport, monthlyReport } from './jobs/reports.js';
 import { slaSweep } from './jobs/sla.js';
+import { retentionJob } from './jobs/retention.js';
+import type { RetentionPorts } from '../storage/retention-runs.js';
 import type { ReportStore } from '../storage/report-store.js';
 import type { SessionStore } from '../storage/operator-store.js';
 import type { AttachmentStore } from '../storage/attachments.js';
@@ -33,6 +35,8 @@ export interface JobContext {
   readonly attachments: AttachmentStore;
   /** Operator inbox logins, swept when they can no longer be used. */
   readonly sessions: SessionStore;
+  /** Personal data past its retention period (absent: the retention job does nothing and says so). */
+  readonly retention?: RetentionPorts | undefined;
   readonly logger: Logger;
 }
 
@@ -66,6 +70,8 @@ export const JOBS = {
   },
   /** Milestone messages to reporters that the fast path (right after the transition) did not send. */
   milestones: { schedule: 'milestoneSweep', run: (context) => sendDueMilestones(context) },
+  /** Personal data past its retention period (config `retention`): anonymised or deleted, counts kept for admins. */
+  retention: { schedule: 'retention', run: (context) => retentionJob(context) },
   /** Photos stored before metadata was stripped (the first runs after an upgrade; then nothing to do). */
   photoMetadata: { schedule: 'photoMetadata', run: cleanStoredPhotos },
 } as const satisfies Record<string, Job>;

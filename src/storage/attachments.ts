@@ -44,6 +44,8 @@ export interface AttachmentStore {
    * How many were handled; one that fails is left for the next run, and does not hold up the others.
    */
   cleanStoredImages(until: Date): Promise<{ handled: number; failed: number }>;
+  /** Deletes the file (and its clean copy, for a photo stored before metadata was stripped); false when it was not stored. Retention and erasure. */
+  remove(fileId: string): Promise<boolean>;
   ensureIndexes(): Promise<void>;
 }
 
@@ -190,6 +192,19 @@ export function gridFsAttachmentStore(connection: Connection, limits: { readonly
         }
         if (legacy.length < CLEANING_BATCH) return { handled, failed: failed.length };
       }
+    },
+
+    async remove(fileId) {
+      if (!ObjectId.isValid(fileId) || !/^[0-9a-f]{24}$/i.test(fileId)) return false;
+      const file = await files().findOne({ _id: new ObjectId(fileId) });
+      if (!file) return false;
+      // Chunks first: a crash in between leaves a file entry whose next removal finishes the work.
+      for (const id of [file.metadata?.cleanedAs, file._id]) {
+        if (!id) continue;
+        await chunks().deleteMany({ files_id: id });
+        await files().deleteOne({ _id: id });
+      }
+      return true;
     },
 
     async ensureIndexes() {

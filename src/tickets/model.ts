@@ -192,6 +192,10 @@ export interface Ticket {
    */
   geo?: { type: 'Point'; coordinates: [number, number] };
   satisfaction?: Satisfaction;
+  /** Personal data removed after the retention period (src/privacy/anonymise.ts): kept for statistics only. */
+  anonymisedAt?: Date;
+  /** The citizens' photos (not those marked public) deleted after the photo retention period. */
+  photosRemovedAt?: Date;
   version: number;
   createdAt: Date;
   updatedAt: Date;

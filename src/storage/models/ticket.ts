@@ -95,6 +95,8 @@ export const ticketSchema = new Schema<Ticket & { _id: string }>(
     publicToken: String,
     geo: { type: new Schema({ type: { type: String, enum: ['Point'] }, coordinates: [Number] }, { _id: false }), default: undefined },
     satisfaction: { type: new Schema({ score: Number, at: Date, by: String }, { _id: false }), default: undefined },
+    anonymisedAt: Date,
+    photosRemovedAt: Date,
     version: { type: Number, required: true, default: 0 },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
@@ -121,6 +123,9 @@ ticketSchema.index({ 'reporter.phone': 1 });
 ticketSchema.index({ 'reporter.email': 1 });
 // Ratings given in a period, per agency (the dashboard's and the monev report's satisfaction).
 ticketSchema.index({ 'satisfaction.at': 1, agency: 1 });
+
+// The retention job's sweep: finished tickets by when they finished (src/storage/retention-store.ts).
+ticketSchema.index({ status: 1, closedAt: 1 });
 
 export type TicketModel = Model<Ticket & { _id: string }>;
 
