@@ -47,6 +47,7 @@ import { publicPhotoRoutes } from './routes/public-photos.js';
 import { mongoPublicStore } from '../storage/public-store.js';
 import { reportRoutes } from './routes/reports.js';
 import { reporterRoutes } from './routes/reporter.js';
+import { privacyRoutes } from './routes/privacy.js';
 import { followerRoutes } from './routes/followers.js';
 import { mongoFollowerStore } from '../storage/follower-store.js';
 import { preparePersonStore } from '../storage/person-store.js';
@@ -157,6 +158,7 @@ export async function registerInbox(http: FastifyInstance, deps: InboxDeps): Pro
     publicPhotoRoutes(app, ctx, mongoPublicStore(connection));
     reportRoutes(app, ctx);
     reporterRoutes(app, ctx, people);
+    privacyRoutes(app, ctx);
     followerRoutes(app, ctx, mongoFollowerStore(connection));
     eventRoutes(app, ctx);
     adminRoutes(app, ctx, users);

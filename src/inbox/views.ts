@@ -10,6 +10,7 @@ import { canTransition } from '../tickets/transitions.js';
 import { allowedTransitions, can, type Operator } from './auth/roles.js';
 import { deadlineView } from './deadline.js';
 import { isOverdue } from './overdue.js';
+import { maskPerson } from './masking.js';
 
 const photoUrl = (number: string, ref: AttachmentRef) => `/api/tickets/${number}/photos/${ref.fileId}`;
 
@@ -57,11 +58,12 @@ export function threadView(number: string, messages: readonly MessageDoc[], foll
 }
 
 /** The followers' conversations and names (a merged ticket's reporter, a nearby duplicate): who wrote a message in the thread. */
-function followerConversations(ticket: Ticket): Map<string, string> {
+function followerConversations(ticket: Ticket, masked: boolean): Map<string, string> {
   const names = new Map<string, string>();
   for (const f of ticket.followers ?? []) {
     const target = followerConversation(f);
-    if (target) names.set(`${target.channel}:${target.channelUserId}`, f.name ?? f.phone ?? f.email ?? target.channelUserId);
+    const shown = masked ? maskPerson({ ...f, channelUserId: target?.channelUserId }) : { ...f, channelUserId: target?.channelUserId };
+    if (target) names.set(`${target.channel}:${target.channelUserId}`, f.name ?? shown.phone ?? shown.email ?? shown.channelUserId ?? '');
   }
   return names;
 }
@@ -87,12 +89,14 @@ function threadMessage(number: string, m: MessageDoc, followers: ReadonlyMap<str
   };
 }
 
-export function ticketDetail(ticket: Ticket, thread: readonly MessageDoc[], operator: Operator, now: Date) {
+/** `masked`: the operator's role sees personal fields masked (masking.ts); the UI offers "Tampilkan" for each. */
+export function ticketDetail(ticket: Ticket, thread: readonly MessageDoc[], operator: Operator, now: Date, masked = false) {
   const photo = photoView(ticket.number);
   return {
     ...ticketSummary(ticket, now),
     description: ticket.description,
-    reporter: ticket.reporter,
+    reporter: masked ? maskPerson(ticket.reporter) : ticket.reporter,
+    personalMasked: masked,
     location: ticket.location ?? null,
     photos: ticket.attachments.map(photo),
     result: ticket.result ? { text: ticket.result.text, at: ticket.result.at, by: ticket.result.by, photos: ticket.result.attachments.map(photo) } : null,
@@ -104,22 +108,23 @@ export function ticketDetail(ticket: Ticket, thread: readonly MessageDoc[], oper
     closedAt: ticket.closedAt ?? null,
     history: ticket.history,
     notes: ticket.notes ?? [],
-    followers: followersView(ticket),
+    followers: followersView(ticket, masked),
     satisfaction: ticket.satisfaction ?? null,
-    thread: threadView(ticket.number, thread, followerConversations(ticket)),
+    thread: threadView(ticket.number, thread, followerConversations(ticket, masked)),
     canReply: can(operator, 'reply') && reporterConversation(ticket) !== undefined,
     actions: allowedTransitions(operator).filter((a) => canTransition(ticket.status, a) && (a !== 'validate' && a !== 'returnToAgency' ? true : ticket.result !== undefined) && (a !== 'reopen' || ticket.closeReason !== 'merged')),
   };
 }
 
 /** The followers panel: who follows, since when, how they joined, what they reported; `key` names one to split out. */
-function followersView(ticket: Ticket) {
+function followersView(ticket: Ticket, masked: boolean) {
   const photo = photoView(ticket.number);
-  return (ticket.followers ?? []).map((f) => ({
+  return (ticket.followers ?? []).map((f) => ({ follower: f, shown: masked ? maskPerson(f) : f })).map(({ follower: f, shown }) => ({
     key: followerKey(f),
     name: f.name ?? null,
-    phone: f.phone ?? null,
-    email: f.email ?? null,
+    phone: shown.phone ?? null,
+    email: shown.email ?? null,
+    address: shown.address ?? null,
     channel: f.channel,
     at: f.at,
     via: f.via,

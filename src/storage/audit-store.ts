@@ -9,6 +9,8 @@ export interface AuditStore {
   record(entry: AuditEntry): Promise<void>;
   forTicket(number: string): Promise<AuditEntry[]>;
   recent(limit: number, before?: Date): Promise<AuditEntry[]>;
+  /** One account's entries of these actions in [since, until), oldest first, at most `limit` (index actor+at). */
+  byActor(actor: string, actions: readonly string[], since: Date, until: Date, limit: number): Promise<AuditEntry[]>;
 }
 
 export function mongoAuditStore(connection: Connection): AuditStore {
@@ -23,6 +25,9 @@ export function mongoAuditStore(connection: Connection): AuditStore {
     },
     async recent(limit, before) {
       return strip(await audit.find(before ? { at: { $lt: before } } : {}).sort({ at: -1 }).limit(limit).lean<AuditDoc[]>());
+    },
+    async byActor(actor, actions, since, until, limit) {
+      return strip(await audit.find({ actor, action: { $in: [...actions] }, at: { $gte: since, $lt: until } }).sort({ at: 1 }).limit(limit).lean<AuditDoc[]>());
     },
   };
 }

@@ -16,6 +16,11 @@ export interface TicketQuery {
   readonly overdue?: boolean;
   /** Part of the number, the description, the reporter's name, phone (any spelling), email or address, or the location's address. */
   readonly text?: string;
+  /**
+   * Search the reporter's phone, email and address too (default). False for an operator who sees them masked: a match
+   * on a typed number would confirm what the mask hides.
+   */
+  readonly personalSearch?: boolean;
   /** The owner's username (`mine`), or `null` for tickets nobody has taken yet. */
   readonly owner?: string | null;
   /** A label's code. */
@@ -88,14 +93,13 @@ export function ticketFilter(query: TicketQuery, now: Date): Record<string, unkn
     const or: Record<string, unknown>[] = [
       { number: pattern },
       { 'reporter.name': pattern },
-      { 'reporter.email': pattern },
-      { 'reporter.address': pattern },
+      ...(query.personalSearch === false ? [] : [{ 'reporter.email': pattern }, { 'reporter.address': pattern }]),
       { 'location.address': pattern },
       { description: pattern },
     ];
     // 0812-7777-8888, 62812…, +62 812…: phones are stored as +62812…, so match on the digits after the country code.
     const digits = text.replace(/\D/g, '').replace(/^(?:62|0)/, '');
-    if (digits.length >= 6 && /^[\d\s+()-]+$/.test(text)) or.push({ 'reporter.phone': { $regex: escapeRegex(digits) } });
+    if (query.personalSearch !== false && digits.length >= 6 && /^[\d\s+()-]+$/.test(text)) or.push({ 'reporter.phone': { $regex: escapeRegex(digits) } });
     and.push({ $or: or });
   }
   if (query.sort === 'deadline') {

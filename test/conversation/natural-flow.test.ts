@@ -67,7 +67,7 @@ describe('the privacy notice', () => {
   });
 
   it('comes from the configuration, in the person’s language', async () => {
-    const rig = await createRig(db, { configure: (c) => { c.privacy = { version: '7', url: 'https://example.go.id/p', notice: { id: 'Privasi {city}: {url}', en: 'Privacy at {city}: {url}' } }; } });
+    const rig = await createRig(db, { configure: (c) => { c.privacy = { ...c.privacy, version: '7', url: 'https://example.go.id/p', notice: { id: 'Privasi {city}: {url}', en: 'Privacy at {city}: {url}' } }; } });
     expect((await rig.person().say('halo'))[0]?.text).toMatch(/\n\nPrivasi Pemerintah Kota Contoh: https:\/\/example.go.id\/p$/);
     const p = rig.person();
     await p.say('halo');

@@ -14,6 +14,7 @@ import type { InboxApp, InboxContext } from '../context.js';
 import { refuse } from '../errors.js';
 import { idempotent } from '../idempotency.js';
 import { ticketParams } from '../schemas.js';
+import { fieldsRead, maskChannelUserId, maskEmail, maskPhone, masksFor } from '../masking.js';
 
 /** At most this many tickets are read for one panel (the person's and those sharing a phone or email). */
 const READ_LIMIT = 100;
@@ -39,6 +40,17 @@ export interface ReporterPanel {
 
 const identityOf = (t: Pick<Ticket, 'channel' | 'reporter'>): PersonIdentity | null =>
   t.reporter.channelUserId ? { channel: t.channel, channelUserId: t.reporter.channelUserId } : null;
+
+/** The panel as an operator who sees personal fields masked sees it (masking.ts): the same shape, no contact. */
+function maskedPanel(panel: ReporterPanel): ReporterPanel {
+  return {
+    ...panel,
+    identities: panel.identities.map((i) => ({ ...i, channelUserId: maskChannelUserId(i.channelUserId) })),
+    phones: panel.phones.map(maskPhone),
+    emails: panel.emails.map(maskEmail),
+    suggestions: panel.suggestions.map((s) => ({ ...s, channelUserId: maskChannelUserId(s.channelUserId) })),
+  };
+}
 
 export async function reporterPanel(people: PersonStore, operator: Operator, ticket: Ticket): Promise<ReporterPanel> {
   const own = identityOf(ticket);
@@ -86,6 +98,7 @@ export function reporterRoutes(app: InboxApp, ctx: InboxContext, people: PersonS
   const read = requireOperator(ctx.authenticator, 'read');
   const merge = requireOperator(ctx.authenticator, 'assign');
   const once = idempotent(ctx.idempotency);
+  const shown = (operator: Operator, panel: ReporterPanel) => (masksFor(ctx.config, operator) ? maskedPanel(panel) : panel);
   const audit = (request: FastifyRequest, operator: Operator, action: string, ticket: string, detail?: Record<string, unknown>) =>
     ctx.audit.record({ at: ctx.clock(), actor: `operator:${operator.username}`, action, ticket, ...(detail ? { detail } : {}), ip: request.ip });
 
@@ -93,8 +106,9 @@ export function reporterRoutes(app: InboxApp, ctx: InboxContext, people: PersonS
     const operator = operatorOf(request);
     const ticket = await visibleTicket(ctx, operator, request.params.number);
     const panel = await reporterPanel(people, operator, ticket);
-    await audit(request, operator, 'view_reporter', ticket.number);
-    return panel;
+    const masked = masksFor(ctx.config, operator);
+    await audit(request, operator, 'view_reporter', ticket.number, { fields: fieldsRead(masked) });
+    return shown(operator, panel);
   });
 
   app.post('/api/tickets/:number/reporter/merge', { schema: { tags: ['tickets'], summary: "Join an identity sharing the reporter's phone or email to the reporter (one person)", params: ticketParams, body: identityBody }, preHandler: [merge, once] }, async (request, reply) => {
@@ -107,7 +121,7 @@ export function reporterRoutes(app: InboxApp, ctx: InboxContext, people: PersonS
     if (!panel.suggestions.some((s) => s.channel === other.channel && s.channelUserId === other.channelUserId)) return refuse(reply, 'not_found');
     const person = await people.merge(own, other, `operator:${operator.username}`, ctx.clock());
     await audit(request, operator, 'merge_identity', ticket.number, { person, channel: other.channel });
-    return reporterPanel(people, operator, ticket);
+    return shown(operator, await reporterPanel(people, operator, ticket));
   });
 
   app.post('/api/tickets/:number/reporter/split', { schema: { tags: ['tickets'], summary: "Take a merged identity out of the reporter's person again", params: ticketParams, body: identityBody }, preHandler: [merge, once] }, async (request, reply) => {
@@ -119,6 +133,6 @@ export function reporterRoutes(app: InboxApp, ctx: InboxContext, people: PersonS
     if (!person?.identities.some((i) => i.channel === other.channel && i.channelUserId === other.channelUserId)) return refuse(reply, 'not_found');
     await people.split(other, `operator:${operator.username}`, ctx.clock());
     await audit(request, operator, 'split_identity', ticket.number, { person: person._id, channel: other.channel });
-    return reporterPanel(people, operator, ticket);
+    return shown(operator, await reporterPanel(people, operator, ticket));
   });
 }

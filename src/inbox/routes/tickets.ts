@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { normalisePhone } from '../../conversation/phone.js';
 import { CHANNELS, TICKET_STATUSES } from '../../tickets/model.js';
 import { visibleTicket } from '../access.js';
-import { detailFor } from '../detail.js';
+import { auditRead, detailFor } from '../detail.js';
+import { fieldsRead, maskPerson, masksFor } from '../masking.js';
 import { idempotent } from '../idempotency.js';
 import { peopleOf } from '../people.js';
 import { operatorOf, requireOperator } from '../auth/guard.js';
@@ -19,19 +20,19 @@ import { csvCell } from '../../reports/report.js';
 import type { Operator } from '../auth/roles.js';
 
 /** The filters of the list and of its CSV export, in the store's terms; undefined when the operator's scope leaves nothing. */
-function filtersOf(operator: Operator, query: { status?: TicketQuery['status']; agency?: string; category?: string; channel?: TicketQuery['channel']; overdue?: 'true' | 'false'; q?: string; queue?: 'mine' | 'unassigned'; label?: string; sort: TicketSort }): Omit<TicketQuery, 'limit'> | undefined {
+function filtersOf(operator: Operator, query: { status?: TicketQuery['status']; agency?: string; category?: string; channel?: TicketQuery['channel']; overdue?: 'true' | 'false'; q?: string; queue?: 'mine' | 'unassigned'; label?: string; sort: TicketSort }, masked: boolean): Omit<TicketQuery, 'limit'> | undefined {
   const { status, agency, category, channel, overdue, q, queue, label, sort } = query;
   const scope = agencyScope(operator);
   // An agency operator asking for another agency's tickets gets none, not an error that confirms anything.
   if (scope !== undefined && agency !== undefined && agency !== scope) return undefined;
-  return { ...(status ? { status } : {}), ...((scope ?? agency) ? { agency: scope ?? agency } : {}), ...(category ? { category } : {}), ...(channel ? { channel } : {}), ...(overdue ? { overdue: overdue === 'true' } : {}), ...(q ? { text: q } : {}), ...(queue ? { owner: queue === 'mine' ? operator.username : null } : {}), ...(label ? { label } : {}), sort };
+  return { ...(status ? { status } : {}), ...((scope ?? agency) ? { agency: scope ?? agency } : {}), ...(category ? { category } : {}), ...(channel ? { channel } : {}), ...(overdue ? { overdue: overdue === 'true' } : {}), ...(q ? { text: q, ...(masked ? { personalSearch: false } : {}) } : {}), ...(queue ? { owner: queue === 'mine' ? operator.username : null } : {}), ...(label ? { label } : {}), sort };
 }
 
 const EXPORT_LIMIT = 5_000;
 const EXPORT_COLUMNS = ['number', 'created_at', 'status', 'agency', 'category', 'channel', 'reporter_name', 'reporter_phone', 'reporter_email', 'reporter_address', 'location_address', 'latitude', 'longitude', 'description', 'deadline_at', 'owner'] as const;
 
-function exportCsv(tickets: readonly TicketListItem[]): string {
-  const rows = tickets.map((t) => [t.number, t.createdAt.toISOString(), t.status, t.agency ?? t.forwardedTo ?? '', t.category, t.channel, t.reporter.name ?? '', t.reporter.phone ?? '', t.reporter.email ?? '', t.reporter.address ?? '', t.location?.address ?? '', t.location?.latitude?.toString() ?? '', t.location?.longitude?.toString() ?? '', t.description, t.deadline?.at.toISOString() ?? '', t.owner ?? '']);
+function exportCsv(tickets: readonly TicketListItem[], masked: boolean): string {
+  const rows = tickets.map((t) => ({ ...t, reporter: masked ? maskPerson(t.reporter) : t.reporter })).map((t) => [t.number, t.createdAt.toISOString(), t.status, t.agency ?? t.forwardedTo ?? '', t.category, t.channel, t.reporter.name ?? '', t.reporter.phone ?? '', t.reporter.email ?? '', t.reporter.address ?? '', t.location?.address ?? '', t.location?.latitude?.toString() ?? '', t.location?.longitude?.toString() ?? '', t.description, t.deadline?.at.toISOString() ?? '', t.owner ?? '']);
   return [EXPORT_COLUMNS, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
@@ -109,7 +110,8 @@ export function ticketRoutes(app: InboxApp, ctx: InboxContext): void {
     const { sort, cursor, limit } = request.query;
     const after = cursor === undefined ? undefined : decodeCursor(cursor, sort);
     if (cursor !== undefined && !after) return refuse(reply, 'bad_cursor');
-    const filters = filtersOf(operator, request.query);
+    const masked = masksFor(ctx.config, operator);
+    const filters = filtersOf(operator, request.query, masked);
     if (!filters) return { tickets: [], next: null, total: 0, people: {} };
     const now = ctx.clock();
     const [rows, total] = await Promise.all([ctx.inbox.list({ ...filters, ...(after ? { after } : {}), limit }, now), ctx.inbox.count({ ...filters, limit }, now)]);
@@ -119,22 +121,26 @@ export function ticketRoutes(app: InboxApp, ctx: InboxContext): void {
     const nextAt = rows.length > limit ? cursorAt(last) : undefined;
     const value = last && (sort === 'status' || sort === 'agency') ? (last[sort] ?? '') : last && sort === 'followers' ? (last.followerCount?.toString() ?? '') : undefined;
     const people = await peopleOf(ctx.operators, page.flatMap((t) => (t.owner ? [`operator:${t.owner}`] : [])));
+    // A search finds people; browsing shows the names an operator meets on every ticket anyway (README "Personal data").
+    if (request.query.q) await auditRead(ctx, operator, 'list', page.map((t) => t.number), ['name'], request.ip);
     return { tickets: page.map((t) => ({ ...ticketSummary(t, now), version: t.version })), next: last && nextAt ? encodeCursor(nextAt, last.number, sort, value) : null, total, people };
   });
 
   app.get('/api/tickets/export.csv', { schema: { tags: ['tickets'], summary: 'The filtered list as CSV (formula-safe), within the operator\'s scope; audited', querystring: listQuery.omit({ cursor: true, limit: true }) }, preHandler: guard }, async (request, reply) => {
     const operator = operatorOf(request);
-    const filters = filtersOf(operator, request.query);
+    const masked = masksFor(ctx.config, operator);
+    const filters = filtersOf(operator, request.query, masked);
     const now = ctx.clock();
     const rows = filters ? (await ctx.inbox.list({ ...filters, limit: EXPORT_LIMIT }, now)).slice(0, EXPORT_LIMIT) : [];
     const { sort: _sort, ...asked } = request.query;
-    await ctx.audit.record({ at: now, actor: `operator:${operator.username}`, action: 'export_tickets', detail: { filters: asked, rows: rows.length }, ip: request.ip });
+    await ctx.audit.record({ at: now, actor: `operator:${operator.username}`, action: 'export_tickets', detail: { filters: asked, rows: rows.length, masked }, ip: request.ip });
+    await auditRead(ctx, operator, 'export', rows.map((t) => t.number), fieldsRead(masked), request.ip);
     const stamp = now.toISOString().slice(0, 10);
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="tiket-${stamp}.csv"`)
       .header('cache-control', 'no-store')
-      .send(exportCsv(rows));
+      .send(exportCsv(rows, masked));
   });
 
   app.post('/api/tickets/bulk/assign', { schema: { tags: ['tickets'], summary: 'Transfer several tickets to one agency, each through the normal transfer with its expectedVersion; which were done and which refused', body: bulkAssignBody }, preHandler: [requireOperator(ctx.authenticator, 'assign'), idempotent(ctx.idempotency)] }, async (request) => {
