@@ -33,15 +33,16 @@ export function mongoRetentionSweeps(connection: Connection, attachments: Pick<A
   const conversations = conversationModel(connection);
   const people = personModel(connection);
 
+  // Without $elemMatch on sub-documents (FerretDB refuses it): a false match keeps data one run longer, never loses any.
   /** Whether a ticket's thread takes in this session of the conversation (its intake, or a follower's). */
   const inThread = async (conversationKey: string, session: number) =>
-    (await tickets.exists({ $or: [{ 'intake.conversationKey': conversationKey, 'intake.session': session }, { followers: { $elemMatch: { 'intake.conversationKey': conversationKey, 'intake.session': session } } }] })) !== null;
+    (await tickets.exists({ $or: [{ 'intake.conversationKey': conversationKey, 'intake.session': session }, { 'followers.intake.conversationKey': conversationKey, 'followers.intake.session': session }] })) !== null;
 
   /** Whether this person has a ticket (as reporter or follower) not yet anonymised. */
   const hasLiveTicket = async (c: Pick<ConversationDoc, 'channel' | 'channelUserId'>) =>
     (await tickets.exists({
       anonymisedAt: { $exists: false },
-      $or: [{ channel: c.channel, 'reporter.channelUserId': c.channelUserId }, { followers: { $elemMatch: { channel: c.channel, channelUserId: c.channelUserId } } }],
+      $or: [{ channel: c.channel, 'reporter.channelUserId': c.channelUserId }, { 'followers.channelUserId': c.channelUserId, 'followers.channel': c.channel }],
     })) !== null;
 
   return {
