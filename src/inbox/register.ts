@@ -32,6 +32,8 @@ import { storeAnswer } from './idempotency.js';
 import { actionRoutes } from './routes/actions.js';
 import { adminRoutes } from './routes/admin.js';
 import { open311KeyRoutes } from './routes/open311-keys.js';
+import { retentionRoutes } from './routes/retention.js';
+import { mongoRetention } from '../storage/retention-runs.js';
 import { mongoOpen311KeyStore } from '../storage/open311-key-store.js';
 import { macroRoutes } from './routes/macros.js';
 import { mongoLabelStore } from '../storage/label-store.js';
@@ -163,6 +165,7 @@ export async function registerInbox(http: FastifyInstance, deps: InboxDeps): Pro
     eventRoutes(app, ctx);
     adminRoutes(app, ctx, users);
     open311KeyRoutes(app, ctx, mongoOpen311KeyStore(connection));
+    retentionRoutes(app, ctx, mongoRetention(connection, storage.attachments));
   });
   await registerUi(http, logger);
 
