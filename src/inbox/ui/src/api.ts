@@ -73,6 +73,7 @@ export interface FollowerView {
   name: string | null;
   phone: string | null;
   email: string | null;
+  address: string | null;
   channel: string;
   at: string;
   via: 'nearby' | 'merge';
@@ -104,6 +105,8 @@ export interface ThreadMessage {
 
 export interface TicketDetail extends TicketRow {
   reporter: { name?: string; phone?: string; email?: string; address?: string };
+  /** Your role sees the reporter's and followers' contact masked (privacy.maskRoles); "Tampilkan" reveals one value, audited. */
+  personalMasked: boolean;
   location: { latitude?: number; longitude?: number; address?: string } | null;
   photos: Photo[];
   result: { text: string; at: string; by: string; photos: Photo[] } | null;

@@ -6,6 +6,7 @@ import { useActionKeys } from '../keys.js';
 import { Confirm, type Confirmation } from './Confirm.js';
 import { FOLLOWER_TEXTS as T } from './followers-texts.js';
 import { MergeCandidates } from './MergeCandidates.js';
+import { Personal } from './Personal.js';
 import './followers.css';
 
 const NUMBER = /^[A-Z]{2,6}-\d{4}-\d{5}$/;
@@ -92,7 +93,7 @@ export function FollowersPanel({ ticket, me, onChange }: { ticket: TicketDetail;
                   {f.location?.address && <> · {f.location.address}</>}
                 </span>
                 {f.description && <q>{f.description}</q>}
-                {!f.reachable && <p class="warn">{say(T.unreachable)}{f.phone ? ` ${f.phone}` : ''}</p>}
+                {!f.reachable && <p class="warn">{say(T.unreachable)}{f.phone ? <> <Personal number={ticket.number} field="phone" value={f.phone} masked={ticket.personalMasked} follower={f.key} /></> : ''}</p>}
               </li>
             ))}
           </ul>

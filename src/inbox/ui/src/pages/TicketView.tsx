@@ -16,6 +16,8 @@ import { FOLLOWER_TEXTS } from './followers-texts.js';
 import { TicketActions } from './TicketActions.js';
 import type { LiveEvent } from '../main.js';
 import { MapPin } from './MapPin.js';
+import { Personal } from './Personal.js';
+import { PRIVACY_TEXTS } from './privacy-texts.js';
 
 function Photos({ photos }: { photos: Photo[] }) {
   return <div class="photos">{photos.map((p) => <a href={p.url} target="_blank" rel="noopener"><img src={p.url} alt={t('photos')} loading="lazy" /></a>)}</div>;
@@ -81,8 +83,9 @@ export function TicketView({ number, me, meta, live }: { number: string; me: Me;
         <div>
           <section class="card">
             <h2>{t('reporter')}</h2>
-            <p>{ticket.reporter.name ?? '—'}{ticket.reporter.phone && <> · {ticket.reporter.phone}</>}{ticket.reporter.email && <> · {ticket.reporter.email}</>}</p>
-            {ticket.reporter.address && <p>{ticket.reporter.address}</p>}
+            <p>{ticket.reporter.name ?? '—'}{ticket.reporter.phone && <> · <Personal number={ticket.number} field="phone" value={ticket.reporter.phone} masked={ticket.personalMasked} /></>}{ticket.reporter.email && <> · <Personal number={ticket.number} field="email" value={ticket.reporter.email} masked={ticket.personalMasked} /></>}</p>
+            {ticket.reporter.address && <p><Personal number={ticket.number} field="address" value={ticket.reporter.address} masked={ticket.personalMasked} /></p>}
+            {ticket.personalMasked && (ticket.reporter.phone ?? ticket.reporter.email ?? ticket.reporter.address) !== undefined && <p class="masked-note">{say(PRIVACY_TEXTS.audited)}</p>}
             <p class="description">{ticket.description}</p>
             <Photos photos={ticket.photos} />
           </section>
