@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Localized } from '../api.js';
 import { localized, t } from '../i18n.js';
+import { duration } from './duration.js';
+import { Retention } from './Retention.js';
 
 interface RunningConfig {
   city: { name: string; timezone: string; locale: string };
@@ -19,14 +21,6 @@ interface RunningConfig {
 // Durations and sizes travel as milliseconds and bytes; people read hours and megabytes.
 const DURATIONS = new Set(['firstResponse', 'followUp', 'confirmationReminder', 'closeAfterReminder', 'inactivityTimeout', 'oneShotTimeout', 'retryBase', 'retryMax', 'sessionTtl', 'sessionIdle', 'lockout', 'replyWindow']);
 const SIZES = new Set(['photoMaxBytes']);
-
-/** As the configuration file writes it; a day is shown as 24h, as the SOP's "1×24 jam" says. */
-function duration(ms: number): string {
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1_000]] as const) {
-    if (ms >= size && ms % size === 0 && !(unit === 'd' && ms < 2 * size)) return `${String(ms / size)}${unit}`;
-  }
-  return `${String(ms)} ms`;
-}
 
 function show(key: string, value: unknown): string {
   if (typeof value === 'number' && DURATIONS.has(key)) return duration(value);
@@ -69,6 +63,7 @@ export function Settings() {
         <Pairs title={t('conversationSettings')} values={{ ...config.conversation, ...config.limits }} />
         <Pairs title={t('inboxSettings')} values={{ city: config.city.name, timezone: config.city.timezone, ticketPrefix: config.ticketNumber.prefix, ...config.outbox, ...config.inbox }} />
       </div>
+      <Retention />
     </section>
   );
 }

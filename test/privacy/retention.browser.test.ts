@@ -1,0 +1,69 @@
+// The retention card on the admin's Konfigurasi page in headless Chromium: the periods in force, in words an
+// admin reads (2 years), and what the last run removed, counts only; at phone and desktop width.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApplication } from '../../src/app/application.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { retentionJob } from '../../src/scheduler/jobs/retention.js';
+import { gridFsAttachmentStore } from '../../src/storage/attachments.js';
+import { ticketModel } from '../../src/storage/models/ticket.js';
+import { mongoRetention } from '../../src/storage/retention-runs.js';
+import { axeViolations, launchChromium, screenshotPath } from '../support/chromium.js';
+import { defaultConfig } from '../support/config.js';
+import { useTestDatabase } from '../support/database.js';
+import { ADMIN, logInInbox, OperatorSession, startInboxApp } from '../support/inbox.js';
+
+const db = useTestDatabase(import.meta.filename);
+let app: RunningApplication;
+let browser: Browser;
+
+beforeAll(async () => {
+  app = await startInboxApp(db);
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser.close().catch(() => undefined);
+  await app.stop();
+});
+
+async function settingsPage(width: number, height: number): Promise<Page> {
+  const context = await browser.newContext({ bypassCSP: true, viewport: { width, height }, ...(width < 500 ? { isMobile: true, hasTouch: true } : {}) });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  await logInInbox(page, app.url, ADMIN.username, ADMIN.password);
+  await page.locator('header.top').waitFor();
+  await page.goto(`${app.url}/inbox/#/settings`);
+  await page.getByTestId('retention').waitFor();
+  return page;
+}
+
+describe('the retention card', () => {
+  it('shows the periods, then the counts of the last run', async () => {
+    let page = await settingsPage(1366, 900);
+    const card = page.getByTestId('retention');
+    expect(await card.textContent()).toContain('Belum pernah dijalankan.');
+    expect(await card.textContent()).toContain('730d (2 tahun)');
+
+    const admin = await OperatorSession.login(app.url, ADMIN.username, ADMIN.password);
+    const number = (await admin.post<{ number: string }>('/api/tickets', { channel: 'phone', reporter: { name: 'Pak Joko' }, category: 'jalan_rusak', description: 'Aspal mengelupas' })).body.number;
+    const long = new Date(Date.now() - 3 * 365 * 86_400_000);
+    await ticketModel(db.connection).updateOne({ _id: number }, { $set: { status: 'rejected', closedAt: long, updatedAt: long } });
+    const config = defaultConfig();
+    await retentionJob({ config, retention: mongoRetention(db.connection, gridFsAttachmentStore(db.connection, config.limits)), logger: createLogger({ level: 'silent' }) });
+
+    await page.reload();
+    await page.getByTestId('retention').waitFor();
+    const text = (await page.getByTestId('retention').textContent()) ?? '';
+    expect(text).toContain('Terakhir dijalankan');
+    expect(text).toContain('Semua yang jatuh tempo sudah diproses.');
+    expect(text).toMatch(/Tiket dianonimkan\s*1/);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: screenshotPath('inbox-retention-desktop'), fullPage: true });
+
+    page = await settingsPage(390, 844);
+    await page.getByTestId('retention').scrollIntoViewIfNeeded();
+    const box = await page.getByTestId('retention').boundingBox();
+    expect(box?.width).toBeLessThanOrEqual(390);
+    await page.getByTestId('retention').screenshot({ path: screenshotPath('inbox-retention-phone') });
+  });
+});
