@@ -57,7 +57,8 @@ describe('caller lookup', () => {
     const found = await dpupr.get<Caller>('/api/intake/caller?phone=081277778888');
     expect(found.status).toBe(200);
     expect(found.body.tickets.map((t) => t.number)).toEqual([made[0]]);
-    expect(found.body.identity).toEqual({ name: 'Rudi', address: 'Jl. Kenari 1', email: null });
+    // Least privilege (issue 17 item 4): the name to greet the caller, the address masked.
+    expect(found.body.identity).toEqual({ name: 'Rudi', address: 'Jl.•••', email: null });
   });
 
   it('records each lookup in the audit trail as a read of personal data, without the phone', async () => {

@@ -19,6 +19,7 @@ import type { InboxApp, InboxContext } from '../context.js';
 import { invalid, refuse } from '../errors.js';
 import { code } from '../schemas.js';
 import { storePhoto } from './photos.js';
+import { maskField, masksFor } from '../masking.js';
 
 /** How many earlier tickets are read (and at most shown): the lookup is one bounded query. */
 const LOOKUP_LIMIT = 20;
@@ -72,8 +73,14 @@ export function intakeRoutes(app: InboxApp, ctx: InboxContext): void {
     const now = ctx.clock();
     const rows = await ticketsOf(ctx.inbox, phone, now, agencyScope(operator));
     // The newest value of each field: people move and change their email.
-    const pick = (field: 'name' | 'address' | 'email') => rows.find((t) => t.reporter[field])?.reporter[field] ?? null;
-    await ctx.audit.record({ at: now, actor: `operator:${operator.username}`, action: 'lookup_caller', detail: { found: rows.length }, ip: request.ip });
+    // A masked role learns the name (to greet the caller), not where they live: the caller can say it (masking.ts).
+    const masked = masksFor(ctx.config, operator);
+    const pick = (field: 'name' | 'address' | 'email') => {
+      const value = rows.find((t) => t.reporter[field])?.reporter[field];
+      if (value === undefined) return null;
+      return masked && field !== 'name' ? maskField(field, value) : value;
+    };
+    await ctx.audit.record({ at: now, actor: `operator:${operator.username}`, action: 'lookup_caller', detail: { found: rows.length, tickets: rows.map((t) => t.number), fields: masked ? ['name'] : ['name', 'address', 'email'] }, ip: request.ip });
     return {
       phone,
       identity: rows.length ? { name: pick('name'), address: pick('address'), email: pick('email') } : null,

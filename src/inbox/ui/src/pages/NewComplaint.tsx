@@ -85,8 +85,9 @@ export function NewComplaint({ meta }: { meta: Meta }) {
     const identity = caller?.identity;
     if (!identity) return;
     if (identity.name) setName(identity.name);
-    if (identity.address) setAddress(identity.address);
-    if (identity.email) setEmail(identity.email);
+    // A masked value (privacy.maskRoles) is no address to store on the new ticket: the caller says it again.
+    if (identity.address && !identity.address.includes('•')) setAddress(identity.address);
+    if (identity.email && !identity.email.includes('•')) setEmail(identity.email);
     setUsed(true);
   };
 
