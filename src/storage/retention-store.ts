@@ -6,7 +6,9 @@ import type { Connection } from 'mongoose';
 import { anonymiseTicket, removeTicketPhotos, type TicketAnonymisation } from '../privacy/anonymise.js';
 import type { AttachmentRef, Ticket } from '../tickets/model.js';
 import type { AttachmentStore } from './attachments.js';
+import { cellsOf } from './geo-cells.js';
 import { emailThreadModel } from './models/email.js';
+import { geoCellModel } from './models/geo-cell.js';
 import { type MessageDoc, messageModel } from './models/message.js';
 import { ticketModel } from './models/ticket.js';
 import { storedReporter } from './ticket-store.js';
@@ -85,6 +87,16 @@ export function mongoTicketRetention(connection: Connection, attachments: Pick<A
       messageCount = (await messages.deleteMany(thread)).deletedCount;
       // The mail thread of the ticket: the citizen's own subject line.
       await emailThreadModel(connection).deleteOne({ _id: `ticket:${ticket._id}` });
+      // The nearby index (embedded database) lists the exact pin: the ticket leaves it (a finished ticket is offered to nobody).
+      const { latitude, longitude } = ticket.location ?? {};
+      if (latitude !== undefined && longitude !== undefined) {
+        const cells = geoCellModel(connection);
+        for (const id of cellsOf({ latitude, longitude }, ticket.createdAt)) {
+          // By the exact entry (FerretDB's $pull matches values, not conditions); a cell written meanwhile keeps its other entries.
+          const entries = (await cells.findById(id).lean())?.tickets.filter((e) => e.number === ticket._id) ?? [];
+          if (entries.length > 0) await cells.updateOne({ _id: id }, { $pullAll: { tickets: entries } });
+        }
+      }
     }
     else messageCount = (await messages.updateMany(withFiles, { $unset: { photos: 1, voice: 1 } })).modifiedCount;
     const photos = await removeUnreferenced(connection, attachments, ticket._id, [...plan.deletePhotos, ...threadFiles]);

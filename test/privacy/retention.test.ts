@@ -110,7 +110,7 @@ describe('the retention job', () => {
       await conversations.updateOne({ _id: p.key }, { $set: { lastActivityAt: closedAt, updatedAt: closedAt } });
     }
 
-    const oldWords = ['Siti Rahmawati', '81298765432', 'siti.r@example.com', 'Kenanga', siti.id, 'Selokan mampet', 'menyengat', 'Andi Wijaya', '85511112222', 'andi.w@example.com', 'Gg. Mawar', 'tg-55501234', 'ini juga terjadi', 'Dewi Lestari', dewi.id];
+    const oldWords = ['-6.2001234', 'Siti Rahmawati', '81298765432', 'siti.r@example.com', 'Kenanga', siti.id, 'Selokan mampet', 'menyengat', 'Andi Wijaya', '85511112222', 'andi.w@example.com', 'Gg. Mawar', 'tg-55501234', 'ini juga terjadi', 'Dewi Lestari', dewi.id];
     const before = await everything();
     for (const word of oldWords) expect(before, `present before: ${word}`).toContain(word.toLowerCase());
     const stats = await statistics();
@@ -122,7 +122,7 @@ describe('the retention job', () => {
     expect(handled).toBeGreaterThan(0);
 
     const after = await everything();
-    for (const word of oldWords) expect(after, `left after: ${word}`).not.toContain(word.toLowerCase());
+    for (const word of oldWords) expect(after.includes(word.toLowerCase()) ? after.slice(after.indexOf(word.toLowerCase()) - 300, after.indexOf(word.toLowerCase()) + 50) : "", `left after: ${word}`).toBe("");
 
     // The old ticket stays for statistics, anonymised; its public photo stays, the other is deleted.
     const anonymised = await tickets.findById(old.number).lean();
