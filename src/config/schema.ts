@@ -94,6 +94,11 @@ export const configSchema = z
        * (list, detail, search, CSV, reporter panel); one click reveals a value, audited (issue 17 item 4).
        */
       maskRoles: z.array(z.enum(['admin', 'agency', 'supervisor'])).default(['agency', 'supervisor']),
+      /**
+       * The reporter's contact in the notice mail to the agency: `full` (default: an agency that works by email must
+       * call back for the field work), or `masked` like the inbox (the agency reveals it there, audited).
+       */
+      agencyMail: z.enum(['full', 'masked']).default('full'),
     }),
     /** How long personal data is kept, per kind (retention.ts; README, "Retention"). */
     retention: retentionSettings,

@@ -13,12 +13,13 @@ import { textToHtml } from './mailer.js';
 import { mailDomain, messageIdFor } from './mail-threading.js';
 import type { NoticeDispatcher } from './notice-dispatcher.js';
 import type { NoticeAttachment } from './notice-store.js';
+import { maskPerson } from '../inbox/masking.js';
 
 export interface AgencyNoticeDeps {
   readonly tickets: TicketService;
   /** The mail queue; undefined when SMTP is not configured (the notice then waits on the ticket). */
   readonly notices?: NoticeDispatcher | undefined;
-  readonly config: Pick<Config, 'agencies' | 'categories' | 'city'>;
+  readonly config: Pick<Config, 'agencies' | 'categories' | 'city' | 'privacy'>;
   readonly logger: Logger;
 }
 
@@ -81,7 +82,9 @@ function attachedPhotos(ticket: Ticket): NoticeAttachment[] {
 
 function noticeText(ticket: Ticket, config: AgencyNoticeDeps['config'], attached: number): string {
   const agency = config.agencies.find((a) => a.code === ticket.agency);
-  const { reporter, location } = ticket;
+  const { location } = ticket;
+  const masked = config.privacy.agencyMail === 'masked';
+  const reporter = masked ? maskPerson(ticket.reporter) : ticket.reporter;
   const coordinates = location?.latitude === undefined ? undefined : `${String(location.latitude)}, ${String(location.longitude)}`;
   const where = [location?.address, coordinates && `koordinat ${coordinates} (https://www.openstreetmap.org/?mlat=${String(location?.latitude)}&mlon=${String(location?.longitude)})`].filter(Boolean).join(' — ') || '-';
   const deadline = ticket.due.firstResponse ? formatTime(ticket.due.firstResponse, config.city.timezone) : '-';
@@ -95,6 +98,7 @@ function noticeText(ticket: Ticket, config: AgencyNoticeDeps['config'], attached
     `Dilaporkan: ${formatTime(ticket.createdAt, config.city.timezone)} melalui ${ticket.channel}`,
     `Pelapor: ${reporter.name ?? '-'}${reporter.phone ? `, ${reporter.phone}` : ''}${reporter.email ? `, ${reporter.email}` : ''}`,
     `Alamat pelapor: ${reporter.address ?? '-'}`,
+    ...(masked ? ['(Kontak pelapor disamarkan; buka tiket di kotak masuk operator untuk melihatnya — tercatat.)'] : []),
     `Lokasi: ${where}`,
     `Foto: ${attached === 0 ? 'tidak ada' : `${String(attached)} terlampir`}`,
     '',

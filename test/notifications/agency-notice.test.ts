@@ -26,11 +26,12 @@ let smtp: SmtpSink;
 beforeAll(async () => { smtp = await new SmtpSink().start(); });
 afterAll(async () => { await smtp.stop(); });
 
-const rig = (port: () => number) =>
+const rig = (port: () => number, more: (c: Rig['config']) => void = () => undefined) =>
   createRig(db, {
     configure: (c) => {
       c.channels.email.smtp = { host: '127.0.0.1', port: port(), secure: false };
       c.channels.email.from = 'Aduan Kota Contoh <aduan@kotacontoh.go.id>';
+      more(c);
     },
   });
 function deps(r: Rig) {
@@ -100,6 +101,27 @@ describe('agency notice', () => {
     expect(await JOBS.agencyNotices.run(jobContext(d, r))).toBe(1);
     await d.notices.idle();
     expect(noticesAbout(ticket.number)).toHaveLength(1);
+  });
+
+  it("carries the reporter's contact in full by default, masked with privacy.agencyMail: masked (issue 17 item 4)", async () => {
+    // The text part as the agency reads it (quoted-printable undone).
+    const textOf = (raw: string) => Buffer.from(raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
+    const full = await rig(() => smtp.port);
+    const plain = await report(full);
+    const fullDeps = deps(full);
+    await sendAgencyNotice(fullDeps, plain.number);
+    await fullDeps.notices.idle();
+    expect(textOf(noticesAbout(plain.number)[0]?.raw ?? '')).toContain('Pelapor: Rina, +6281234500009');
+
+    const masked = await rig(() => smtp.port, (c) => { c.privacy.agencyMail = 'masked'; });
+    const hidden = await report(masked);
+    const maskedDeps = deps(masked);
+    await sendAgencyNotice(maskedDeps, hidden.number);
+    await maskedDeps.notices.idle();
+    const text = textOf(noticesAbout(hidden.number)[0]?.raw ?? '');
+    expect(text).toContain('Pelapor: Rina, 0812•••••009');
+    expect(text).toContain('Kontak pelapor disamarkan');
+    expect(text).not.toContain('1234500009');
   });
 
   it('a transfer is a new notice (a new version), to the new agency', async () => {
