@@ -4,8 +4,7 @@
 // `reveal_personal_data`, `lookup_caller`) and the tickets those entries name. `npm run pdp -- accessed`.
 import type { AuditEntry, AuditStore } from '../storage/audit-store.js';
 import type { Follower, Ticket } from '../tickets/model.js';
-import { followerKey } from '../tickets/followers.js';
-import { followerDigest } from './routes/privacy.js';
+import { opaqueFollowerKey } from '../tickets/followers.js';
 
 export const ACCESS_ACTIONS = ['read_personal_data', 'view_reporter', 'reveal_personal_data', 'lookup_caller'] as const;
 
@@ -54,7 +53,7 @@ function exposed(entry: AuditEntry, ticket: Ticket): { person: Person; fields: r
   if (entry.action === 'reveal_personal_data') {
     const field = typeof detail.field === 'string' ? detail.field : 'unknown';
     if (detail.person === 'reporter' || detail.person === undefined) return [{ person: reporter, fields: ['name', field] }];
-    const found = followers.find((f) => detail.person === `follower:${followerDigest(followerKey(f.follower))}`);
+    const found = followers.find((f) => detail.person === `follower:${opaqueFollowerKey(f.follower)}`);
     return found ? [{ person: found.person, fields: ['name', field] }] : [];
   }
   // The ticket view shows the followers too; the panel, a list row and a CSV row only the reporter.

@@ -4,7 +4,7 @@
 import type { MessageDoc } from '../storage/models/message.js';
 import type { TicketListItem } from '../storage/inbox-store.js';
 import type { AttachmentRef, Ticket } from '../tickets/model.js';
-import { followerConversation, followerKey } from '../tickets/followers.js';
+import { followerConversation, followerKey, opaqueFollowerKey } from '../tickets/followers.js';
 import { reporterConversation } from '../tickets/reporter.js';
 import { canTransition } from '../tickets/transitions.js';
 import { allowedTransitions, can, type Operator } from './auth/roles.js';
@@ -109,7 +109,8 @@ export function ticketDetail(ticket: Ticket, thread: readonly MessageDoc[], oper
     history: ticket.history,
     notes: ticket.notes ?? [],
     followers: followersView(ticket, masked),
-    satisfaction: ticket.satisfaction ?? null,
+    // A follower's rating names their channel account: a masked viewer learns only that a follower rated.
+    satisfaction: ticket.satisfaction && masked && ticket.satisfaction.by !== 'reporter' ? { ...ticket.satisfaction, by: 'follower:•••' } : (ticket.satisfaction ?? null),
     thread: threadView(ticket.number, thread, followerConversations(ticket, masked)),
     canReply: can(operator, 'reply') && reporterConversation(ticket) !== undefined,
     actions: allowedTransitions(operator).filter((a) => canTransition(ticket.status, a) && (a !== 'validate' && a !== 'returnToAgency' ? true : ticket.result !== undefined) && (a !== 'reopen' || ticket.closeReason !== 'merged')),
@@ -120,7 +121,8 @@ export function ticketDetail(ticket: Ticket, thread: readonly MessageDoc[], oper
 function followersView(ticket: Ticket, masked: boolean) {
   const photo = photoView(ticket.number);
   return (ticket.followers ?? []).map((f) => ({ follower: f, shown: masked ? maskPerson(f) : f })).map(({ follower: f, shown }) => ({
-    key: followerKey(f),
+    // A masked viewer's key names no channel account; splits and reveals accept either.
+    key: masked ? opaqueFollowerKey(f) : followerKey(f),
     name: f.name ?? null,
     phone: shown.phone ?? null,
     email: shown.email ?? null,

@@ -2,6 +2,7 @@
 // an operator means (a stable key), and what storage does to a ticket's
 // followers. Adding and removing one is no step of the life cycle: the
 // version stays, so an operator's open screen of the ticket stays valid.
+import { createHash } from 'node:crypto';
 import type { Follower, HistoryEntry, Ticket } from './model.js';
 import type { NearbyCandidate, NearbyQuery } from './nearby.js';
 import { type ReporterConversation, reporterConversation } from './reporter.js';
@@ -35,6 +36,14 @@ export function followerKey(follower: Follower): string {
   if ('channelUserId' in match) return `${match.channel}:${match.channelUserId}`;
   return `at:${match.at.toISOString()}`;
 }
+
+/**
+ * The same follower named without their channel account (a WhatsApp key holds the phone number): what an operator
+ * who sees personal data masked gets as `key`, and what the audit keeps. Both names are accepted (`isFollowerNamed`).
+ */
+export const opaqueFollowerKey = (follower: Follower): string => `f:${createHash('sha256').update(followerKey(follower)).digest('hex').slice(0, 16)}`;
+
+export const isFollowerNamed = (follower: Follower, key: string): boolean => followerKey(follower) === key || opaqueFollowerKey(follower) === key;
 
 export interface FollowerStore {
   /**

@@ -13,7 +13,7 @@
 // place, found again by their intake message on a retry), then their removal
 // from T in one conditional update.
 import { IllegalTransitionError, TicketError, TICKET_ERROR_CODES } from './errors.js';
-import { type FollowerStore, followerKey, followerMatch, type MergeCandidate } from './followers.js';
+import { type FollowerStore, followerMatch, isFollowerNamed, type MergeCandidate } from './followers.js';
 import type { Actor, Follower, HistoryEntry, Ticket, TicketStatus } from './model.js';
 import { distanceMetres } from './nearby.js';
 import type { TicketService } from './service.js';
@@ -121,7 +121,7 @@ export class TicketMerger {
 
   async split(targetNumber: string, key: string, options: { actor: Actor }): Promise<SplitResult> {
     const target = await this.tickets.get(targetNumber);
-    const follower = (target.followers ?? []).find((f) => followerKey(f) === key);
+    const follower = (target.followers ?? []).find((f) => isFollowerNamed(f, key));
     if (!follower) throw new FollowerNotFoundError(target.number, key);
     const { own, reopened } = follower.fromTicket !== undefined ? await this.reopen(follower.fromTicket, target, options.actor) : { own: await this.newTicket(follower, target, options.actor), reopened: false };
     const entry: HistoryEntry = { at: this.clock(), actor: options.actor, action: 'split_out', from: target.status, to: target.status, ticket: own.number };

@@ -46,9 +46,9 @@ describe('masked personal data', () => {
       expect(detail.status).toBe(200);
       expect(detail.body.personalMasked).toBe(true);
       expect(detail.body.reporter).toMatchObject({ name: 'Dewi Lestari', phone: '0812•••••678', email: 'd•••@warga.example', address: 'Jl.•••', channelUserId: '0812•••••678' });
-      expect(detail.body.followers[0]).toMatchObject({ name: 'Pak Joko', phone: '0857•••••222', address: 'Gang•••' });
+      expect(detail.body.followers[0]).toMatchObject({ name: 'Pak Joko', phone: '0857•••••222', address: 'Gang•••', key: expect.stringMatching(/^f:[0-9a-f]{16}$/) as unknown });
       const text = JSON.stringify(detail.body);
-      for (const secret of ['1234567', 'dewi.lestari', 'Melati', '57111122', 'Mawar']) expect(text).not.toContain(secret);
+      for (const secret of ['1234567', 'dewi.lestari', 'Melati', '57111122', 'Mawar', '5550001']) expect(text).not.toContain(secret);
     }
     const plain = (await admin.get<Detail>(`/api/tickets/${number}`)).body;
     expect(plain.personalMasked).toBe(false);
@@ -89,7 +89,10 @@ describe('masked personal data', () => {
 describe('reveal', () => {
   it('answers one value to an operator who may see the ticket, audited with the field and never the value', async () => {
     expect((await budi.post<{ value: string }>(`/api/tickets/${number}/reveal`, { field: 'phone', reason: 'survei lokasi' })).body).toEqual({ field: 'phone', value: PHONE });
-    expect((await budi.post<{ value: string }>(`/api/tickets/${number}/reveal`, { field: 'address', follower: 'telegram:5550001' })).body.value).toBe('Gang Mawar 3');
+    // By the key a masked operator is shown, or by the plain one.
+    const opaque = (await budi.get<Detail>(`/api/tickets/${number}`)).body.followers[0]?.key ?? '';
+    expect((await budi.post<{ value: string }>(`/api/tickets/${number}/reveal`, { field: 'address', follower: opaque })).body.value).toBe('Gang Mawar 3');
+    expect((await budi.post<{ value: string }>(`/api/tickets/${number}/reveal`, { field: 'phone', follower: 'telegram:5550001' })).body.value).toBe(FOLLOWER_PHONE);
     // Nothing to reveal, another agency's ticket, a field that is no contact: refused.
     expect((await budi.post(`/api/tickets/${number}/reveal`, { field: 'email', follower: 'telegram:5550001' })).status).toBe(404);
     expect((await sari.post(`/api/tickets/${number}/reveal`, { field: 'phone' })).status).toBe(404);
@@ -98,7 +101,8 @@ describe('reveal', () => {
     const audit = (await admin.get<Audit>(`/api/audit?ticket=${number}`)).body.entries.filter((e) => e.action === 'reveal_personal_data');
     expect(audit.map((e) => [e.actor, e.detail?.field, e.detail?.person])).toEqual([
       ['operator:dpupr.budi', 'phone', 'reporter'],
-      ['operator:dpupr.budi', 'address', expect.stringMatching(/^follower:[0-9a-f]{16}$/)],
+      ['operator:dpupr.budi', 'address', `follower:${opaque}`],
+      ['operator:dpupr.budi', 'phone', `follower:${opaque}`],
     ]);
     expect(audit[0]?.detail?.reason).toBe('survei lokasi');
     const text = JSON.stringify(audit);

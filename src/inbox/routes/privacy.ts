@@ -2,9 +2,8 @@
 // (masking.ts) reveals one value with a click. The reveal is audited
 // (`reveal_personal_data`: the ticket, the field, whose — never the value), so
 // `npm run pdp -- accessed` can tell later whose data an account saw.
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { followerKey } from '../../tickets/followers.js';
+import { isFollowerNamed, opaqueFollowerKey } from '../../tickets/followers.js';
 import { visibleTicket } from '../access.js';
 import { operatorOf, requireOperator } from '../auth/guard.js';
 import type { InboxApp, InboxContext } from '../context.js';
@@ -20,18 +19,13 @@ const revealBody = z.strictObject({
   reason: z.string().trim().max(200).optional(),
 });
 
-/**
- * A follower's key names their channel account (a WhatsApp number), so the audit keeps its digest: the same follower
- * is recognised later (`npm run pdp`) without the audit holding the number.
- */
-export const followerDigest = (key: string): string => createHash('sha256').update(key).digest('hex').slice(0, 16);
-
 export function privacyRoutes(app: InboxApp, ctx: InboxContext): void {
   app.post('/api/tickets/:number/reveal', { schema: { tags: ['tickets'], summary: "One masked value of the reporter's or a follower's contact, unmasked; audited without the value", params: ticketParams, body: revealBody }, preHandler: requireOperator(ctx.authenticator, 'read') }, async (request, reply) => {
     const operator = operatorOf(request);
     const ticket = await visibleTicket(ctx, operator, request.params.number);
     const { field, follower: key, reason } = request.body;
-    const person = key === undefined ? ticket.reporter : ticket.followers?.find((f) => followerKey(f) === key);
+    const follower = key === undefined ? undefined : ticket.followers?.find((f) => isFollowerNamed(f, key));
+    const person = key === undefined ? ticket.reporter : follower;
     const value = person?.[field];
     if (value === undefined || value === '') return refuse(reply, 'not_found');
     await ctx.audit.record({
@@ -39,7 +33,8 @@ export function privacyRoutes(app: InboxApp, ctx: InboxContext): void {
       actor: `operator:${operator.username}`,
       action: 'reveal_personal_data',
       ticket: ticket.number,
-      detail: { field, person: key === undefined ? 'reporter' : `follower:${followerDigest(key)}`, ...(reason ? { reason } : {}) },
+      // The follower by their opaque key (no channel account in the audit), found again by `npm run pdp`.
+      detail: { field, person: follower ? `follower:${opaqueFollowerKey(follower)}` : 'reporter', ...(reason ? { reason } : {}) },
       ip: request.ip,
     });
     return reply.header('cache-control', 'no-store').send({ field, value });
