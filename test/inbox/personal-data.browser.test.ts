@@ -74,7 +74,7 @@ describe('masked personal data in the inbox', () => {
     expect(audit.filter((e) => e.action === 'reveal_personal_data').map((e) => [e.actor, e.detail?.field])).toEqual([['operator:dpupr.budi', 'phone']]);
   });
 
-  it('a central admin on a desktop sees the contact plain, without a button', async () => {
+  it('a central admin on a desktop sees the contact plain, without a button, and the reveal and reads in the audit trail', async () => {
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
     const page = await context.newPage();
     await openTicket(page, ADMIN.username, ADMIN.password);
@@ -82,6 +82,12 @@ describe('masked personal data in the inbox', () => {
     await expect.poll(() => card.innerText()).toContain('Dewi Lestari · +6281234567678 · dewi.lestari@warga.example');
     expect(await card.getByRole('button', { name: /^Tampilkan/ }).count()).toBe(0);
     await page.screenshot({ path: screenshotPath('inbox-personal-admin') });
+
+    // The audit trail says it in words: who revealed what, who read whose data.
+    await page.goto(`${app.url}/inbox/#/audit`);
+    const reveal = page.locator('td.detail[data-action="reveal_personal_data"]');
+    await expect.poll(() => reveal.first().textContent()).toBe('Membuka telepon pelapor yang disamarkan');
+    expect(await page.locator('td.detail[data-action="read_personal_data"]').allTextContents()).toEqual(expect.arrayContaining(['Membaca data pribadi warga dari 1 tiket (nama)', 'Membaca data pribadi warga dari 1 tiket (nama, telepon, email, alamat)']));
     await context.close();
   });
 });

@@ -119,7 +119,16 @@ const AUDIT: Readonly<Record<string, Pair>> = {
   open311_key_revoke: ['Mencabut kunci API Open311 "{keyLabel}"', 'Revoked the Open311 API key "{keyLabel}"'],
   merge: ['Menggabungkan tiket ini ke {into} ({moved} warga pindah, {notified} diberi tahu lewat bot)', 'Merged this ticket into {into} ({moved} citizens moved, {notified} told through the bot)'],
   split_follower: ['Memisahkan seorang pengikut; laporannya kini tiket {own}', 'Split a follower out; their report is now ticket {own}'],
+  read_personal_data: ['Membaca data pribadi warga dari {n} tiket ({fields})', "Read citizens' personal data from {n} tickets ({fields})"],
+  reveal_personal_data: ['Membuka {field} {person} yang disamarkan', "Revealed the {person}'s masked {field}"],
+  pdp_accessed: ['Menyusun daftar data pribadi yang dibaca akun {user} (npm run pdp)', 'Listed the personal data read by the account {user} (npm run pdp)'],
 };
+
+/** The personal fields of an audit entry, in words ("nama, telepon"). */
+const PERSONAL_FIELD_WORDS: Readonly<Record<string, Pair>> = {
+  name: ['nama', 'name'], phone: ['telepon', 'phone'], email: ['email', 'email'], address: ['alamat', 'address'], channelUserId: ['akun kanal', 'channel account'],
+};
+const fieldWords = (fields: unknown): string => (Array.isArray(fields) ? fields : [fields]).map((f) => (typeof f === 'string' ? say(PERSONAL_FIELD_WORDS[f] ?? [f, f]) : '')).filter(Boolean).join(', ');
 
 /** One audit entry as a sentence ("Menambah operator Rina (Operator DISHUB) sebagai Operator OPD"). */
 export function auditLine(entry: AuditEntry, people: People, meta: Pick<Meta, 'agencies' | 'categories'>): string {
@@ -128,7 +137,8 @@ export function auditLine(entry: AuditEntry, people: People, meta: Pick<Meta, 'a
   const agency = (code: string) => (code ? agencyName(meta, code) : '—');
   if (entry.action === 'login' && d.kind === 'bearer') return say(AUDIT.loginBearer ?? ['', '']);
   if (entry.action === 'transition' && d.action === 'submitResult') return say(AUDIT.submitResult ?? ['', ''], { photos: text('photos') || '0' });
-  const user = text('username') ? actorName(`operator:${text('username')}`, people) : '';
+  const username = text('username') || (entry.action === 'pdp_accessed' ? text('operator') : '');
+  const user = username ? actorName(`operator:${username}`, people) : '';
   const role = text('role') ? `${t(`role_${text('role') as Person['role']}`)}${text('agency') ? ` ${agency(text('agency'))}` : ''}` : '';
   const category = meta.categories.find((c) => c.code === text('category'));
   const pair = AUDIT[entry.action];
@@ -149,6 +159,10 @@ export function auditLine(entry: AuditEntry, people: People, meta: Pick<Meta, 'a
     moved: text('moved') || '0',
     notified: typeof d.notified === 'number' ? String(d.notified) : '0',
     own: text('own'),
+    n: Array.isArray(d.tickets) ? String(d.tickets.length) : '1',
+    fields: fieldWords(d.fields),
+    field: fieldWords(d.field),
+    person: say(d.person === 'reporter' ? ['pelapor', 'reporter'] : ['pengikut', 'follower']),
     fromUser: text('from') ? actorName(`operator:${text('from')}`, people) : say(['tidak ada', 'nobody']),
     toUser: text('to') ? actorName(`operator:${text('to')}`, people) : '',
     user,
