@@ -77,8 +77,9 @@ export function mongoTicketRetention(connection: Connection, attachments: Pick<A
   const apply = async (ticket: TicketDoc, plan: TicketAnonymisation, marker: 'anonymisedAt' | 'photosRemovedAt', whole: boolean): Promise<TicketRetentionCounts & { done: boolean }> => {
     const thread = threadFilter(ticket);
     const withFiles = { $and: [thread, { $or: [{ photos: { $exists: true } }, { voice: { $exists: true } }] }] };
-    // A photo marked public stays, also when a message of the thread refers to it.
-    const kept = new Set(((plan.set.attachments ?? []) as AttachmentRef[]).flatMap((a) => [a.fileId, ...(a.public ? [a.public.fileId] : [])]));
+    // A photo marked public stays, and the agency's result photos, also when a message of the thread refers to them.
+    const keptRefs = [...((plan.set.attachments ?? []) as AttachmentRef[]), ...(ticket.result?.attachments ?? [])];
+    const kept = new Set(keptRefs.flatMap((a) => [a.fileId, ...(a.public ? [a.public.fileId] : [])]));
     const threadFiles = (await messages.find(withFiles).select({ photos: 1, voice: 1 }).lean<MessageDoc[]>()).flatMap(filesOf).filter((id) => !kept.has(id));
     let messageCount: number;
     // Keys of inbound messages name the chat on some channels (Telegram), those of outbound ones the conversation:
@@ -122,7 +123,12 @@ export function mongoTicketRetention(connection: Connection, attachments: Pick<A
   };
 
   return {
-    anonymiseFinished: (cutoff, now, until, limit) => sweep(finishedBefore(cutoff, 'anonymisedAt'), until, limit, (t) => apply(t, anonymiseTicket(t, now), 'anonymisedAt', true)),
+    anonymiseFinished: (cutoff, now, until, limit) => sweep(finishedBefore(cutoff, 'anonymisedAt'), until, limit, async (t) => {
+      // Merged into a ticket that still has its personal data: its reporter follows that ticket, whose thread takes in
+      // this one's messages; they go when that ticket is anonymised (this one waits for it).
+      if (t.mergedInto !== undefined && (await tickets.exists({ _id: t.mergedInto, anonymisedAt: { $exists: false } })) !== null) return { tickets: 0, photos: 0, messages: 0 };
+      return apply(t, anonymiseTicket(t, now), 'anonymisedAt', true);
+    }),
     removeFinishedPhotos: (cutoff, now, until, limit) => sweep(finishedBefore(cutoff, 'photosRemovedAt'), until, limit, (t) => apply(t, removeTicketPhotos(t, now), 'photosRemovedAt', false)),
     async anonymise(number, now) {
       const doc = await tickets.findOne({ _id: number, anonymisedAt: { $exists: false } }).lean<TicketDoc>();

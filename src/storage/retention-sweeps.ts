@@ -27,7 +27,23 @@ export interface RetentionSweeps {
   audit(cutoff: Date): Promise<number>;
 }
 
+/** Where a sweep stopped, in `retention_runs` (beside the last run's counts). */
+interface CursorDoc {
+  _id: string;
+  /** The stray-message sweep: the time of the last message looked at. */
+  at?: Date;
+  /** The conversation sweep: the key of the last conversation it kept (a person still served, never one deleted). */
+  id?: string;
+}
+
+/** Messages read at once by the stray-message sweep. */
+const CURSOR_BATCH = 500;
+
 export function mongoRetentionSweeps(connection: Connection, attachments: Pick<AttachmentStore, 'remove'>): RetentionSweeps {
+  const cursors = () => {
+    if (!connection.db) throw new Error('the database connection is not open');
+    return connection.db.collection<CursorDoc>('retention_runs');
+  };
   const messages = messageModel(connection);
   const tickets = ticketModel(connection);
   const conversations = conversationModel(connection);
@@ -47,32 +63,57 @@ export function mongoRetentionSweeps(connection: Connection, attachments: Pick<A
 
   return {
     async strayMessages(cutoff, until, limit) {
-      const old = await messages.find({ at: { $lt: cutoff }, ticketNumber: { $exists: false }, status: { $nin: IN_FLIGHT } }).sort({ at: 1 }).limit(limit).lean<MessageDoc[]>();
+      // Where the last run stopped (a time: a message's key would name the person): the messages before it were looked
+      // at (those in no thread deleted, those in a live thread go with their ticket), so each is examined about once
+      // however many old threads are kept. Messages of the very same millisecond are looked at again, harmlessly.
+      let cursorAt = (await cursors().findOne({ _id: 'cursor:messages' }))?.at;
+      const tied: string[] = [];
+      const counts = { messages: 0, photos: 0 };
       const verdicts = new Map<string, boolean>();
-      const stray: MessageDoc[] = [];
-      for (const m of old) {
-        if (Date.now() >= until.getTime()) break;
-        const key = `${m.conversationKey}\u0000${String(m.session)}`;
-        let kept = verdicts.get(key);
-        if (kept === undefined) verdicts.set(key, (kept = await inThread(m.conversationKey, m.session)));
-        if (!kept) stray.push(m);
+      for (let examined = 0; examined < limit && Date.now() < until.getTime();) {
+        const filter = cursorAt ? { at: { $gte: cursorAt, $lt: cutoff }, _id: { $nin: tied } } : { at: { $lt: cutoff } };
+        const batch = await messages.find(filter).sort({ at: 1, _id: 1 }).limit(CURSOR_BATCH).lean<MessageDoc[]>();
+        const stray: MessageDoc[] = [];
+        for (const m of batch) {
+          const key = `${m.conversationKey}\u0000${String(m.session)}`;
+          let kept = m.ticketNumber !== undefined || IN_FLIGHT.includes(m.status) ? true : verdicts.get(key);
+          if (kept === undefined) verdicts.set(key, (kept = await inThread(m.conversationKey, m.session)));
+          if (!kept) stray.push(m);
+        }
+        if (stray.length > 0) {
+          counts.messages += (await messages.deleteMany({ _id: { $in: stray.map((m) => m._id) } })).deletedCount;
+          counts.photos += await removeUnreferenced(connection, attachments, undefined, stray.flatMap(filesOf));
+        }
+        const last = batch.at(-1);
+        if (!last) break;
+        if (cursorAt?.getTime() !== last.at.getTime()) tied.length = 0;
+        cursorAt = last.at;
+        tied.push(...batch.filter((m) => m.at.getTime() === last.at.getTime()).map((m) => m._id));
+        await cursors().replaceOne({ _id: 'cursor:messages' }, { at: cursorAt }, { upsert: true });
+        examined += batch.length;
       }
-      if (stray.length === 0) return { messages: 0, photos: 0 };
-      const deleted = (await messages.deleteMany({ _id: { $in: stray.map((m) => m._id) } })).deletedCount;
-      const photos = await removeUnreferenced(connection, attachments, undefined, stray.flatMap(filesOf));
-      return { messages: deleted, photos };
+      return counts;
     },
 
     async idleConversations(cutoff, until, limit) {
       const counts = { conversations: 0, messages: 0, people: 0 };
+      // By key from where the last run stopped, round and round: a person with a live ticket is looked at again
+      // only after everyone else, so they cannot keep the others waiting.
+      const cursor = await cursors().findOne({ _id: 'cursor:conversations' });
       const idle = await conversations
-        .find({ $or: [{ lastActivityAt: { $lt: cutoff } }, { lastActivityAt: { $exists: false }, updatedAt: { $lt: cutoff } }] })
+        .find({ ...(cursor ? { _id: { $gt: cursor.id } } : {}), $or: [{ lastActivityAt: { $lt: cutoff } }, { lastActivityAt: { $exists: false }, updatedAt: { $lt: cutoff } }] })
+        .sort({ _id: 1 })
         .limit(limit)
         .lean<ConversationDoc[]>();
+      let lastKept: string | undefined;
+      let examined = 0;
       for (const c of idle) {
         if (Date.now() >= until.getTime()) break;
-        if (c.lock && c.lock.until > new Date()) continue;
-        if (await hasLiveTicket(c)) continue;
+        examined++;
+        if ((c.lock && c.lock.until > new Date()) || (await hasLiveTicket(c))) {
+          lastKept = c._id;
+          continue;
+        }
         // Messages first (the conversation's counters order them): a crash leaves the conversation, found again next run.
         counts.messages += (await messages.deleteMany({ conversationKey: c._id })).deletedCount;
         const key = `${c.channel}:${c.channelUserId}`;
@@ -85,6 +126,10 @@ export function mongoRetentionSweeps(connection: Connection, attachments: Pick<A
         // Only if nothing happened meanwhile: a message that came in since keeps the conversation.
         counts.conversations += (await conversations.deleteOne({ _id: c._id, lastActivityAt: c.lastActivityAt ?? { $exists: false } })).deletedCount;
       }
+      // The cursor is a conversation that stays (a deleted one's key would outlive it); the end reached, the next run
+      // starts from the first key again; nothing kept, it stays where it was (what was deleted is not met again).
+      if (idle.length < limit && examined === idle.length) await cursors().deleteOne({ _id: 'cursor:conversations' });
+      else if (lastKept !== undefined) await cursors().replaceOne({ _id: 'cursor:conversations' }, { id: lastKept }, { upsert: true });
       return counts;
     },
 

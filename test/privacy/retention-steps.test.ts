@@ -7,6 +7,7 @@ import type { Config } from '../../src/config/schema.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { REDACTED } from '../../src/privacy/anonymise.js';
 import { retentionJob } from '../../src/scheduler/jobs/retention.js';
+import { conversationModel } from '../../src/storage/models/conversation.js';
 import { messageModel } from '../../src/storage/models/message.js';
 import { ticketModel } from '../../src/storage/models/ticket.js';
 import { mongoRetention } from '../../src/storage/retention-runs.js';
@@ -74,5 +75,21 @@ describe('retention steps', () => {
     const ticket = await ticketModel(db.connection).findById(number).lean();
     expect(ticket).toMatchObject({ reporter: {}, description: REDACTED, attachments: [] });
     expect(await rig.storage.attachments.read(photo.fileId)).toBeNull();
+  });
+
+  it('goes on past idle people who still have a live ticket, so those after them are not kept waiting', async () => {
+    const rig = await createRig(db);
+    const conversations = conversationModel(db.connection);
+    const long = new Date(Date.now() - 200 * DAY);
+    const conversation = (id: string) => conversations.create({ _id: `webchat:${id}`, channel: 'webchat', channelUserId: id, session: 0, outSeq: 0, lastActivityAt: long, createdAt: long, updatedAt: long, state: { data: {}, retries: 0, locale: 'id', profile: { name: `Nama ${id}` } } });
+    await rig.tickets.create({ channel: 'webchat', reporter: { name: 'Ayu', channelUserId: 'aa-live' }, category: 'sampah', description: 'Sampah belum diangkut' }, 'reporter');
+    await conversation('aa-live');
+    await conversation('bb-idle');
+    const small = { ...rig.config, retention: { ...rig.config.retention, batch: 1 } };
+    await run(rig, small);
+    expect(await conversations.exists({ _id: 'webchat:bb-idle' })).not.toBeNull(); // one per run: the live one was looked at
+    await run(rig, small);
+    expect(await conversations.exists({ _id: 'webchat:bb-idle' })).toBeNull();
+    expect(await conversations.exists({ _id: 'webchat:aa-live' })).not.toBeNull();
   });
 });

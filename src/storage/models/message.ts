@@ -105,6 +105,8 @@ messageSchema.index({ status: 1, claimedUntil: 1 });
 messageSchema.index({ providerMessageId: 1 });
 messageSchema.index({ ticketNumber: 1, at: 1 });
 messageSchema.index({ conversationKey: 1, session: 1 });
+// The retention job's sweep of old messages, oldest first from where it stopped (storage/retention-sweeps.ts).
+messageSchema.index({ at: 1, _id: 1 });
 
 export const inboundId = (channel: Channel, messageId: string): string => `in:${channel}:${messageId}`;
 export const outboundId = (conversationKey: string, seq: number): string => `out:${conversationKey}:${String(seq).padStart(9, '0')}`;
