@@ -39,6 +39,9 @@ beforeAll(async () => {
   await budi.get(`/api/tickets/${road}`);
   await admin.get('/api/tickets/export.csv');
   await admin.get(`/api/tickets/${rubbish}`);
+  // A supervisor looks a caller up by phone: the name is shown, the rest masked.
+  const kabid = await OperatorSession.login(app.url, 'kabid', 'password-kabid-1');
+  await kabid.get('/api/intake/caller?phone=081234567678');
 });
 afterAll(async () => { await app.stop(); });
 
@@ -61,6 +64,11 @@ describe('npm run pdp -- accessed', () => {
     // The export showed every reporter (not followers: a CSV row has none); the admin opened only Rina's ticket.
     expect(rows.map((r) => r.split(',')[0]).sort()).toEqual(['Dewi Lestari', 'Nama', 'Rina Wati', 'Siti Aminah']);
     expect(rows.find((r) => r.startsWith('Rina Wati'))).toContain(`email,rina@warga.example,${rubbish},name phone email address`);
+  });
+
+  it('counts a caller look-up as a read of the caller\'s data', async () => {
+    const lookup = await pdp(['accessed', '--operator', 'kabid', '--since', today(), '--format', 'csv']);
+    expect(lookup.stdout.trimEnd().split('\r\n').slice(1)).toEqual([expect.stringMatching(new RegExp(`^Dewi Lestari,whatsapp,'\\+6281234567678,${road},name,`))]);
   });
 
   it('lists nobody outside the window, and refuses a command without an operator or a date', async () => {
