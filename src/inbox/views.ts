@@ -106,6 +106,8 @@ export function ticketDetail(ticket: Ticket, thread: readonly MessageDoc[], oper
     firstRespondedAt: ticket.firstRespondedAt ?? null,
     resolvedAt: ticket.resolvedAt ?? null,
     closedAt: ticket.closedAt ?? null,
+    /** Personal data removed (retention or an erasure request): the texts read `[anonymised]`, the UI says so in words. */
+    anonymisedAt: ticket.anonymisedAt ?? null,
     history: ticket.history,
     notes: ticket.notes ?? [],
     followers: followersView(ticket, masked),

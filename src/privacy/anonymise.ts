@@ -46,9 +46,13 @@ function anonymousFollower(follower: Follower): Follower {
   return { channel: follower.channel, at: follower.at, via: follower.via, ...(follower.fromTicket === undefined ? {} : { fromTicket: follower.fromTicket }) };
 }
 
-/** History keeps its steps, dates, actors (operators, agencies) and agencies; the free-text notes may quote the citizen. */
+/**
+ * History keeps its steps, dates, actors (operators, agencies) and agencies. Notes people wrote (operators, agencies,
+ * the reporter's reason) may quote the citizen; those the system wrote are codes (routing: `agency DPUPR`, a
+ * forwarding channel) that older entries need to say where the ticket went.
+ */
 function anonymousHistory(entry: HistoryEntry): HistoryEntry {
-  if (entry.note === undefined) return entry;
+  if (entry.note === undefined || entry.actor.startsWith('system:') || /^agency [\w-]+$/.test(entry.note)) return entry;
   return { ...entry, note: REDACTED };
 }
 
@@ -58,7 +62,7 @@ function anonymousHistory(entry: HistoryEntry): HistoryEntry {
  * - followers reduced to channel, date and how they joined (their count stays),
  * - description → REDACTED (the category says what it was about), location rounded to ~100 m without its address,
  * - operators' notes and history notes redacted (they may quote the citizen), the rating keeps its score only,
- * - the conversation keys (intake) dropped, the public link's secret dropped (the page would show nothing anyway),
+ * - the conversation keys (intake) dropped; the public status link keeps working (its page shows no personal data),
  * - citizens' photos removed unless public; the agency's result text and photos stay: the city's own account of
  *   its work, which the public status page already shows.
  */
@@ -74,7 +78,7 @@ export function anonymiseTicket(ticket: Ticket, now: Date): TicketAnonymisation 
     anonymisedAt: now,
     photosRemovedAt: ticket.photosRemovedAt ?? now,
   };
-  const unset: string[] = ['intake', 'publicToken'];
+  const unset: string[] = ['intake'];
   if (location) {
     set.location = location;
     set.geo = { type: 'Point', coordinates: [location.longitude, location.latitude] };

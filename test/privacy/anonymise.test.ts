@@ -7,7 +7,7 @@ import type { AttachmentRef, Ticket } from '../../src/tickets/model.js';
 const at = new Date('2024-01-10T03:00:00Z');
 const photo = (id: string, extra: Partial<AttachmentRef> = {}): AttachmentRef => ({ fileId: id, sha256: `sha-${id}`, contentType: 'image/jpeg', size: 10, filename: `${id}.jpg`, ...extra });
 
-const PERSONAL = ['Siti Rahmawati', '+6281234567890', 'siti.r@example.com', 'Jl. Kenanga No. 7', '628123456789', 'selokan', 'Bu Siti', 'Andi Wijaya', '+6285511112222', 'andi@example.com', 'Gg. Mawar 3', 'tg-99887766', 'rumah saya', 'secret-token-123'];
+const PERSONAL = ['Siti Rahmawati', '+6281234567890', 'siti.r@example.com', 'Jl. Kenanga No. 7', '628123456789', 'selokan', 'Bu Siti', 'Andi Wijaya', '+6285511112222', 'andi@example.com', 'Gg. Mawar 3', 'tg-99887766', 'rumah saya'];
 
 function fullTicket(): Ticket {
   return {
@@ -31,7 +31,8 @@ function fullTicket(): Ticket {
     reopenCount: 1,
     slaBreaches: [{ kind: 'followUp', at, agency: 'dpupr', key: 'k1' }],
     history: [
-      { at, actor: 'reporter', action: 'create', from: null, to: 'open', agency: 'dpupr' },
+      { at, actor: 'reporter', action: 'create', from: null, to: 'open', agency: 'dpupr', note: 'agency dpupr' },
+      { at, actor: 'system:routing', action: 'forward', from: 'open', to: 'forwarded', note: 'lapor' },
       { at, actor: 'operator:rina', action: 'reopen', from: 'resolved', to: 'in_progress', note: 'Bu Siti bilang masih mampet' },
     ],
     notes: [{ at, author: 'rina', text: 'Andi Wijaya (tetangga) menelepon dari +6285511112222' }],
@@ -57,7 +58,7 @@ describe('anonymiseTicket', () => {
   const after = applied(ticket, plan);
   const text = JSON.stringify(after).toLowerCase();
 
-  it('leaves no name, phone, email, address, chat id, description word or link secret', () => {
+  it('leaves no name, phone, email, address, chat id or description word', () => {
     for (const word of PERSONAL) expect(text, word).not.toContain(word.toLowerCase());
     expect(after.reporter).toEqual({});
     expect(after.description).toBe(REDACTED);
@@ -65,10 +66,12 @@ describe('anonymiseTicket', () => {
   });
 
   it('keeps what statistics count', () => {
-    for (const field of ['number', 'status', 'channel', 'category', 'agency', 'closeReason', 'firstRespondedAt', 'resolvedAt', 'closedAt', 'reopenCount', 'slaBreaches', 'createdAt', 'followerCount', 'result', 'version'] as const) {
+    for (const field of ['number', 'status', 'channel', 'category', 'agency', 'closeReason', 'firstRespondedAt', 'resolvedAt', 'closedAt', 'reopenCount', 'slaBreaches', 'createdAt', 'followerCount', 'result', 'version', 'publicToken'] as const) {
       expect(after[field], field).toEqual(ticket[field]);
     }
     expect((after.history as Ticket['history']).map((h) => [h.action, h.from, h.to, h.actor, h.agency, h.at])).toEqual(ticket.history.map((h) => [h.action, h.from, h.to, h.actor, h.agency, h.at]));
+    // The routing codes the system wrote stay (older entries name the agency only there); people's notes go.
+    expect((after.history as Ticket['history']).map((h) => h.note)).toEqual(['agency dpupr', 'lapor', REDACTED]);
     expect(after.satisfaction).toEqual({ score: 4, at, by: 'follower:anonymised' });
     expect(after.followers).toEqual([{ channel: 'telegram', at, via: 'nearby' }]);
     expect(after.anonymisedAt).toEqual(now);

@@ -66,4 +66,32 @@ describe('the retention card', () => {
     expect(box?.width).toBeLessThanOrEqual(390);
     await page.getByTestId('retention').screenshot({ path: screenshotPath('inbox-retention-phone') });
   });
+
+  it('removes a finished ticket\'s personal data from the ticket view after asking, once', async () => {
+    const admin = await OperatorSession.login(app.url, ADMIN.username, ADMIN.password);
+    const number = (await admin.post<{ number: string }>('/api/tickets', { channel: 'phone', reporter: { name: 'Ibu Sulastri', phone: '081244445555' }, category: 'jalan_rusak', description: 'Jalan depan rumah Ibu Sulastri berlubang' })).body.number;
+    const page = await settingsPage(390, 844);
+    await page.goto(`${app.url}/inbox/#/t/${number}`);
+    await page.getByText('Jalan depan rumah Ibu Sulastri berlubang').waitFor();
+    // An open ticket has no such button: it still needs its reporter.
+    expect(await page.getByRole('button', { name: 'Hapus data pribadi' }).count()).toBe(0);
+
+    await ticketModel(db.connection).updateOne({ _id: number }, { $set: { status: 'rejected', closedAt: new Date() } });
+    await page.reload();
+    await page.getByRole('button', { name: 'Hapus data pribadi' }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.textContent()).toContain(`Hapus data pribadi ${number} sekarang?`);
+    await dialog.getByRole('button', { name: 'Batal' }).click();
+    expect(await page.getByText('Jalan depan rumah Ibu Sulastri berlubang').count()).toBe(1);
+
+    await page.getByRole('button', { name: 'Hapus data pribadi' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Hapus data pribadi' }).click();
+    await page.getByText('Data pribadi tiket ini sudah dihapus').waitFor();
+    const text = (await page.locator('main').textContent()) ?? '';
+    expect(text).toContain('(dihapus: data pribadi)');
+    expect(text).not.toMatch(/Sulastri|81244445555/);
+    await page.screenshot({ path: screenshotPath('inbox-ticket-anonymised-phone'), fullPage: true });
+    const audit = await admin.get<{ entries: { action: string }[] }>(`/api/audit?ticket=${number}`);
+    expect(audit.body.entries.filter((e) => e.action === 'ticket_anonymise')).toHaveLength(1);
+  });
 });

@@ -29,7 +29,8 @@ export async function api<T>(method: string, path: string, body?: unknown, optio
 }
 
 export interface Me {
-  operator: { username: string; name: string; role: 'admin' | 'agency' | 'supervisor'; agency?: string; permissions: string[]; transitions: string[] };
+  /** `personalMasked`: citizens' contact is masked for this role (privacy.maskRoles) and the search skips it. */
+  operator: { username: string; name: string; role: 'admin' | 'agency' | 'supervisor'; agency?: string; permissions: string[]; transitions: string[]; personalMasked?: boolean };
   csrfToken: string | null;
 }
 
@@ -107,6 +108,8 @@ export interface TicketDetail extends TicketRow {
   reporter: { name?: string; phone?: string; email?: string; address?: string };
   /** Your role sees the reporter's and followers' contact masked (privacy.maskRoles); "Tampilkan" reveals one value, audited. */
   personalMasked: boolean;
+  /** Personal data removed after its retention period or on request; the texts read `[anonymised]`. */
+  anonymisedAt: string | null;
   location: { latitude?: number; longitude?: number; address?: string } | null;
   photos: Photo[];
   result: { text: string; at: string; by: string; photos: Photo[] } | null;

@@ -18,6 +18,7 @@ import type { LiveEvent } from '../main.js';
 import { MapPin } from './MapPin.js';
 import { Personal } from './Personal.js';
 import { PRIVACY_TEXTS } from './privacy-texts.js';
+import { AnonymisePanel, redacted } from './Anonymise.js';
 
 function Photos({ photos }: { photos: Photo[] }) {
   return <div class="photos">{photos.map((p) => <a href={p.url} target="_blank" rel="noopener"><img src={p.url} alt={t('photos')} loading="lazy" /></a>)}</div>;
@@ -86,10 +87,12 @@ export function TicketView({ number, me, meta, live }: { number: string; me: Me;
             <p>{ticket.reporter.name ?? '—'}{ticket.reporter.phone && <> · <Personal number={ticket.number} field="phone" value={ticket.reporter.phone} masked={ticket.personalMasked} /></>}{ticket.reporter.email && <> · <Personal number={ticket.number} field="email" value={ticket.reporter.email} masked={ticket.personalMasked} /></>}</p>
             {ticket.reporter.address && <p><Personal number={ticket.number} field="address" value={ticket.reporter.address} masked={ticket.personalMasked} /></p>}
             {ticket.personalMasked && (ticket.reporter.phone ?? ticket.reporter.email ?? ticket.reporter.address) !== undefined && <p class="masked-note">{say(PRIVACY_TEXTS.audited)}</p>}
-            <p class="description">{ticket.description}</p>
+            <p class="description">{redacted(ticket.description)}</p>
             <Photos photos={ticket.photos} />
+            <AnonymisePanel ticket={ticket} me={me} busy={busy} send={send} />
           </section>
-          <ReporterPanel ticket={ticket} me={me} meta={meta} />
+          {/* Read again once the personal data is removed (it holds the reporter's channels and phones). */}
+          <ReporterPanel key={ticket.anonymisedAt ?? ''} ticket={ticket} me={me} meta={meta} />
           <FollowersPanel ticket={ticket} me={me} onChange={setTicket} />
           <section class="card">
             <h2>{t('location')}</h2>
@@ -115,7 +118,7 @@ export function TicketView({ number, me, meta, live }: { number: string; me: Me;
             <h2>{t('history')}</h2>
             <ol class="history">{ticket.history.map((h) => {
               const line = historyLine(h, ticket.people, meta, ticket.forwardedTo);
-              return <li><span class="when">{when(h.at)}</span> {line.text}{line.note && <q class="note">{line.note}</q>}</li>;
+              return <li><span class="when">{when(h.at)}</span> {line.text}{line.note && <q class="note">{redacted(line.note)}</q>}</li>;
             })}</ol>
           </section>
         </div>
@@ -155,7 +158,7 @@ export function TicketView({ number, me, meta, live }: { number: string; me: Me;
           {ticket.actions.length > 0 && <TicketActions ticket={ticket} me={me} meta={meta} busy={busy} send={send} onError={setError} />}
           <section class="card">
             <h2>{t('notes')}</h2>
-            <ul class="notes">{ticket.notes.map((n) => <li><span class="when">{when(n.at)}</span> {actorName(n.author, ticket.people)}: {n.text}</li>)}</ul>
+            <ul class="notes">{ticket.notes.map((n) => <li><span class="when">{when(n.at)}</span> {actorName(n.author, ticket.people)}: {redacted(n.text)}</li>)}</ul>
             {can('note') && (
               <form onSubmit={(e) => { e.preventDefault(); void send('note', `/api/tickets/${number}/notes`, { text: note }).then((ok) => { if (ok) setNote(''); }); }}>
                 <textarea rows={2} aria-label={t('addNote')} value={note} onInput={(e) => { setNote(e.currentTarget.value); }} required />

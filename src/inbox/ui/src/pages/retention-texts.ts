@@ -27,5 +27,11 @@ export const RETENTION_TEXTS = {
   people: ['Gabungan identitas', 'Identity merges'],
   noticesRemoved: ['Email', 'Mail'],
   auditRemoved: ['Entri audit', 'Audit entries'],
+  // On a ticket (admins): its personal data removed, or the button that removes it now.
+  redacted: ['(dihapus: data pribadi)', '(removed: personal data)'],
+  anonymisedOn: ['Data pribadi tiket ini sudah dihapus pada {date}. Tiket tetap tercatat untuk statistik.', 'This ticket\'s personal data was removed on {date}. The ticket stays for statistics.'],
+  anonymise: ['Hapus data pribadi', 'Remove personal data'],
+  anonymiseAsk: ['Hapus data pribadi {number} sekarang? Nama, kontak, alamat, uraian, catatan, percakapan dan foto warga dihapus dan tidak dapat dikembalikan. Kategori, perangkat daerah, tanggal dan status tetap untuk statistik. Tindakan ini tercatat di jejak audit.', 'Remove the personal data of {number} now? Name, contacts, address, description, notes, conversation and the citizens\' photos are deleted for good. Category, agency, dates and status stay for statistics. This is recorded in the audit trail.'],
+  anonymiseHint: ['Untuk permintaan penghapusan dari warga (UU PDP). Hanya untuk tiket yang sudah selesai.', 'For a citizen\'s erasure request (PDP Law). Finished tickets only.'],
   loadFailed: ['Data retensi tidak dapat dimuat.', 'The retention data could not be loaded.'],
 } as const;
