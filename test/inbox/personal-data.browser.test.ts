@@ -27,10 +27,12 @@ afterAll(async () => {
   await app.stop();
 });
 
-async function openTicket(page: Page, username: string, password: string): Promise<void> {
+/** Logs in, looks at the list (`atList`), opens the ticket. */
+async function openTicket(page: Page, username: string, password: string, atList: () => Promise<void> = () => Promise.resolve()): Promise<void> {
   page.setDefaultTimeout(15_000);
   await logInInbox(page, app.url, username, password);
   await page.locator('table.tickets').waitFor();
+  await atList();
   await page.goto(`${app.url}/inbox/#/t/${number}`);
   await reporterCard(page).waitFor();
 }
@@ -42,7 +44,10 @@ describe('masked personal data in the inbox', () => {
   it('an agency operator at 390 px sees the contact masked and reveals the phone with the keyboard; audited', async () => {
     const context = await browser.newContext({ bypassCSP: true, viewport: { width: 390, height: 844 }, screen: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
     const page = await context.newPage();
-    await openTicket(page, 'dpupr.budi', 'password-dpupr-1');
+    await openTicket(page, 'dpupr.budi', 'password-dpupr-1', async () => {
+      // The search says what it searches: no phone, email or address for a role that sees them masked.
+      expect(await page.getByRole('searchbox').getAttribute('placeholder')).toBe('Cari nomor, nama, lokasi, uraian…');
+    });
     const card = reporterCard(page);
     await expect.poll(() => card.innerText()).toContain('Dewi Lestari · 0812•••••678');
     const text = await card.innerText();

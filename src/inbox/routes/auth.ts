@@ -9,6 +9,7 @@ import { presentedToken, requireOperator, SESSION_COOKIE } from '../auth/guard.j
 import { allowedTransitions, can, type Operator, type Permission } from '../auth/roles.js';
 import type { InboxApp, InboxContext } from '../context.js';
 import { refuse } from '../errors.js';
+import { masksFor } from '../masking.js';
 
 const PERMISSIONS: readonly Permission[] = ['read', 'reply', 'note', 'assign', 'own', 'create', 'reports', 'operators', 'config', 'audit', 'merge'];
 
@@ -21,8 +22,9 @@ const loginBody = z.strictObject({
 
 const passwordBody = z.strictObject({ current: z.string().min(1).max(200), password: z.string().min(1).max(200) });
 
-export function whoAmI(operator: Operator) {
-  return { ...operator, permissions: PERMISSIONS.filter((p) => can(operator, p)), transitions: allowedTransitions(operator) };
+/** `personalMasked`: this role sees citizens' contact masked (privacy.maskRoles), and its search skips it. */
+export function whoAmI(operator: Operator, config: InboxContext['config']) {
+  return { ...operator, permissions: PERMISSIONS.filter((p) => can(operator, p)), transitions: allowedTransitions(operator), personalMasked: masksFor(config, operator) };
 }
 
 export function authRoutes(app: InboxApp, ctx: InboxContext): void {
@@ -42,7 +44,7 @@ export function authRoutes(app: InboxApp, ctx: InboxContext): void {
       return refuse(reply, result.reason === 'locked' ? 'locked' : 'invalid_credentials');
     }
     await ctx.audit.record({ at, actor: `operator:${username}`, action: 'login', detail: { kind: bearer === true ? 'bearer' : 'cookie' }, ip: request.ip });
-    const body = { operator: whoAmI(result.operator), csrfToken: result.csrf, expiresAt: result.expiresAt };
+    const body = { operator: whoAmI(result.operator, ctx.config), csrfToken: result.csrf, expiresAt: result.expiresAt };
     if (bearer === true) return { ...body, token: result.token };
     void reply.setCookie(SESSION_COOKIE, result.token, { path: '/', httpOnly: true, sameSite: 'strict', secure: secure(request), expires: result.expiresAt });
     return body;
@@ -74,6 +76,6 @@ export function authRoutes(app: InboxApp, ctx: InboxContext): void {
   app.get('/api/auth/me', { schema: { tags: ['auth'], summary: 'The logged-in operator, their permissions and CSRF token' }, preHandler: requireOperator(ctx.authenticator) }, (request) => {
     const auth = request.auth;
     if (!auth) throw new Error('unreachable');
-    return { operator: whoAmI(auth.operator), csrfToken: auth.session.kind === 'cookie' ? auth.session.csrf : null, expiresAt: auth.session.expiresAt };
+    return { operator: whoAmI(auth.operator, ctx.config), csrfToken: auth.session.kind === 'cookie' ? auth.session.csrf : null, expiresAt: auth.session.expiresAt };
   });
 }

@@ -138,7 +138,7 @@ export function TicketList({ me, meta, live }: { me: Me; meta: Meta; live: LiveE
         {queuesOf(me).map(([queue, key]) => <button type="button" class={filters.queue === queue ? 'tab active' : 'tab'} aria-pressed={filters.queue === queue} onClick={() => { setFilters((f) => ({ ...f, queue })); }}>{t(key)}</button>)}
       </nav>
       <div class="filters">
-        <input type="search" placeholder={say(L.searchShort)} title={say(L.search)} value={typed} onInput={(e) => { search(e.currentTarget.value); }} aria-label={say(L.search)} />
+        <input type="search" placeholder={say(me.operator.personalMasked ? L.searchMasked : L.searchShort)} title={say(me.operator.personalMasked ? L.searchMasked : L.search)} value={typed} onInput={(e) => { search(e.currentTarget.value); }} aria-label={say(me.operator.personalMasked ? L.searchMasked : L.search)} />
         <select onChange={set('status')} aria-label={t('allStatuses')}><option value="">{t('allStatuses')}</option>{STATUSES.map((s) => <option value={s}>{label(s)}</option>)}</select>
         {me.operator.role !== 'agency' && <select onChange={set('agency')} aria-label={t('allAgencies')}><option value="">{t('allAgencies')}</option>{meta.agencies.map((a) => <option value={a.code}>{a.code}</option>)}</select>}
         <select onChange={set('category')} aria-label={t('allCategories')}><option value="">{t('allCategories')}</option>{meta.categories.map((c) => <option value={c.code}>{localized(c.name)}</option>)}</select>

@@ -3,6 +3,8 @@
 export const LIST_TEXTS = {
   search: ['Cari nomor, nama, telepon, email, alamat, lokasi, uraian…', 'Search number, name, phone, email, address, location, description…'],
   searchShort: ['Cari nomor, nama, telepon, jalan…', 'Search number, name, phone, street…'],
+  // An operator who sees contacts masked cannot search by them (README "Personal data").
+  searchMasked: ['Cari nomor, nama, lokasi, uraian…', 'Search number, name, location, description…'],
   total: ['{n} tiket', '{n} tickets'],
   totalOne: ['1 tiket', '1 ticket'],
   shown: ['{shown} dari {n} tiket ditampilkan', '{shown} of {n} tickets shown'],
