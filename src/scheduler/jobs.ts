@@ -70,10 +70,10 @@ export const JOBS = {
   },
   /** Milestone messages to reporters that the fast path (right after the transition) did not send. */
   milestones: { schedule: 'milestoneSweep', run: (context) => sendDueMilestones(context) },
-  /** Personal data past its retention period (config `retention`): anonymised or deleted, counts kept for admins. */
-  retention: { schedule: 'retention', run: (context) => retentionJob(context) },
   /** Photos stored before metadata was stripped (the first runs after an upgrade; then nothing to do). */
   photoMetadata: { schedule: 'photoMetadata', run: cleanStoredPhotos },
+  /** Personal data past its retention period (config `retention`): anonymised or deleted, counts kept for admins. */
+  retention: { schedule: 'retention', run: (context) => retentionJob(context) },
 } as const satisfies Record<string, Job>;
 
 export type JobName = keyof typeof JOBS;

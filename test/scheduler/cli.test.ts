@@ -47,7 +47,7 @@ describe('npm run job', () => {
       (error: unknown) => error,
     )) as { code: number; stderr: string };
     expect(failed.code).toBe(2);
-    expect(failed.stderr).toContain('usage: npm run job -- <outboxRetry|conversationExpiry|slaSweep|agencyNotices|dailyReport|monthlyReport|sessionCleanup|confirmations|milestones|photoMetadata>');
+    expect(failed.stderr).toContain('usage: npm run job -- <outboxRetry|conversationExpiry|slaSweep|agencyNotices|dailyReport|monthlyReport|sessionCleanup|confirmations|milestones|photoMetadata|retention>');
   });
 });
 
