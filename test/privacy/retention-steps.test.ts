@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { REDACTED } from '../../src/privacy/anonymise.js';
+import { JOBS } from '../../src/scheduler/jobs.js';
 import { retentionJob } from '../../src/scheduler/jobs/retention.js';
+import { mongoSessionStore } from '../../src/storage/operator-store.js';
+import { mongoReportStore } from '../../src/storage/report-store.js';
 import { conversationModel } from '../../src/storage/models/conversation.js';
 import { messageModel } from '../../src/storage/models/message.js';
 import { ticketModel } from '../../src/storage/models/ticket.js';
@@ -91,5 +94,15 @@ describe('retention steps', () => {
     await run(rig, small);
     expect(await conversations.exists({ _id: 'webchat:bb-idle' })).toBeNull();
     expect(await conversations.exists({ _id: 'webchat:aa-live' })).not.toBeNull();
+  });
+
+  it('runs as the scheduler\'s job `retention`, and does nothing without its stores', async () => {
+    const rig = await createRig(db);
+    const { number } = await finishedTicket(rig, 'Dodi', 1_000, 81);
+    const context = { config: rig.config, tickets: rig.tickets, router: rig.router, outbox: rig.outbox, mailer: undefined, reports: mongoReportStore(db.connection), attachments: rig.storage.attachments, sessions: mongoSessionStore(db.connection), logger };
+    expect(await JOBS.retention.run(context)).toBe(0);
+    expect((await ticketModel(db.connection).findById(number).lean())?.reporter.name).toBe('Dodi');
+    expect(await JOBS.retention.run({ ...context, retention: mongoRetention(db.connection, rig.storage.attachments) })).toBeGreaterThan(0);
+    expect((await ticketModel(db.connection).findById(number).lean())?.reporter).toEqual({});
   });
 });
