@@ -65,4 +65,5 @@ process.stdout.write(render(report, format, timeZone));
 // The summary goes to standard error, so `--format csv > surat.csv` holds the table only.
 console.error(`${String(report.people.length)} orang, ${String(report.entries)} catatan audit akun ${values.operator}, ${since.toISOString()} – ${until.toISOString()} (waktu ${timeZone}).`);
 if (report.missing.length > 0) console.error(`Tiket tidak ditemukan lagi (datanya tidak dapat dicantumkan): ${report.missing.join(' ')}`);
+if (report.removed.length > 0) console.error(`Tiket tanpa data pribadi lagi (anonim, atau dihapus menurut retensi): ${report.removed.join(' ')}`);
 if (report.truncated) console.error('PERINGATAN: lebih banyak catatan daripada yang dapat dibaca sekali; persempit --since/--until.');

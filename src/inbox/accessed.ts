@@ -30,6 +30,8 @@ export interface AccessReport {
   truncated: boolean;
   /** Tickets named in the audit that no longer exist (deleted): their people cannot be listed. */
   missing: string[];
+  /** Tickets read that hold no one's data now (anonymous, or removed since by retention): nobody to name or notify. */
+  removed: string[];
 }
 
 interface Person { name?: string; phone?: string; email?: string; address?: string; channelUserId?: string; channel: string }
@@ -72,12 +74,14 @@ export async function accessedBy(deps: { audit: AuditStore; ticket: (number: str
   const truncated = entries.length > ENTRY_LIMIT;
   const tickets = new Map<string, Ticket | null>();
   const people = new Map<string, AccessedPerson>();
+  const removed = new Set<string>();
   for (const entry of entries.slice(0, ENTRY_LIMIT)) {
     for (const number of ticketsOf(entry)) {
       if (!tickets.has(number)) tickets.set(number, await deps.ticket(number));
       const ticket = tickets.get(number);
       if (!ticket) continue;
       for (const { person, fields } of exposed(entry, ticket)) {
+        if (!person.name && !person.phone && !person.email && !person.channelUserId) { removed.add(number); continue; }
         const key = personKey(person, number);
         const known = people.get(key);
         const row = known ?? { name: person.name ?? '-', channel: person.channel, contact: person.phone ?? person.email ?? person.channelUserId ?? '-', tickets: [], fields: [], first: entry.at, last: entry.at };
@@ -90,5 +94,5 @@ export async function accessedBy(deps: { audit: AuditStore; ticket: (number: str
     }
   }
   const missing = [...tickets].filter(([, t]) => t === null).map(([n]) => n);
-  return { people: [...people.values()].sort((a, b) => a.first.getTime() - b.first.getTime()), entries: Math.min(entries.length, ENTRY_LIMIT), truncated, missing };
+  return { people: [...people.values()].sort((a, b) => a.first.getTime() - b.first.getTime()), entries: Math.min(entries.length, ENTRY_LIMIT), truncated, missing, removed: [...removed] };
 }

@@ -12,6 +12,7 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 let app: RunningApplication;
 let road: string;
 let rubbish: string;
+let gone: string;
 
 function pdp(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -33,7 +34,11 @@ beforeAll(async () => {
   // Someone else's ticket, read only by the admin.
   await app.tickets.create({ channel: 'telegram', reporter: { name: 'Siti Aminah', channelUserId: '7770001' }, category: 'jalan_rusak', description: 'Lampu jalan mati' }, 'reporter');
 
+  // A ticket whose reporter's data the retention job has removed since it was read.
+  gone = (await app.tickets.create({ channel: 'whatsapp', reporter: { name: 'Bu Tini', channelUserId: '6281300000001' }, category: 'jalan_rusak', description: 'Trotoar rusak' }, 'reporter')).number;
   const budi = await OperatorSession.login(app.url, 'dpupr.budi', 'password-dpupr-1');
+  await budi.get(`/api/tickets/${gone}`);
+  await db.connection.collection('tickets').updateOne({ _id: gone as never }, { $set: { reporter: {} } });
   await budi.get(`/api/tickets/${road}`);
   await budi.post(`/api/tickets/${road}/reveal`, { field: 'phone' });
   await budi.get(`/api/tickets/${road}`);
@@ -56,6 +61,8 @@ describe('npm run pdp -- accessed', () => {
     expect(lines[2]).toMatch(new RegExp(`^Pak Joko\\s+telegram\\s+\\+6285711112222\\s+${road}\\s+name\\s`));
     expect(table.stdout).not.toContain('Rina');
     expect(table.stderr).toContain('2 orang');
+    expect(table.stdout).not.toContain('Tini');
+    expect(table.stderr).toContain(`Tiket tanpa data pribadi lagi (anonim, atau dihapus menurut retensi): ${gone}`);
 
     const csv = await pdp(['accessed', '--operator', 'admin', '--since', today(), '--format', 'csv']);
     expect(csv.code).toBe(0);
