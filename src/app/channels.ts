@@ -114,7 +114,7 @@ export const CHANNELS: readonly ChannelEntry[] = [
       }
       if (!imap.user || !imap.password) throw new Error('IMAP_HOST is set: IMAP_USER and IMAP_PASSWORD are needed too');
       const email = new EmailChannel({
-        mailbox: { host: imap.host, port: imap.port, secure: imap.secure, user: imap.user, password: imap.password, mailbox, pollIntervalMs: pollInterval, maxMessageBytes: maxMessageSize },
+        mailbox: { host: imap.host, port: imap.port, secure: imap.secure, user: imap.user, password: imap.password, mailbox, pollIntervalMs: pollInterval, maxMessageBytes: maxMessageSize, keepReadMailMs: config.retention.rawInbound },
         mailer,
         store: mongoEmailStore(connection),
         leases: mongoJobLeases(connection),

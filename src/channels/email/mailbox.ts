@@ -22,6 +22,11 @@ export interface MailboxSettings {
   readonly pollIntervalMs: number;
   /** Mail larger than this is not downloaded (the handler is told its envelope). */
   readonly maxMessageBytes: number;
+  /**
+   * Read mail (stored by the bot: \Seen, not \Flagged for a person) older than this is deleted from the mailbox:
+   * the raw mail holds addresses and signatures; what a ticket needs is in the database (retention.rawInbound).
+   */
+  readonly keepReadMailMs?: number;
 }
 
 /** What became of a message: it decides the flags it gets in the mailbox. */
@@ -47,6 +52,8 @@ const MIN_LEASE_MS = 60_000;
 const BACKOFF_MIN_MS = 1_000;
 const BACKOFF_MAX_MS = 60_000;
 const STOP_GRACE_MS = 5_000;
+/** Old read mail is looked for at most this often (a search of the whole mailbox). */
+const PURGE_EVERY_MS = 3_600_000;
 
 export class MailboxWatcher {
   private stopping = false;
@@ -54,6 +61,7 @@ export class MailboxWatcher {
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private readonly key: string;
+  private lastPurge = 0;
 
   constructor(private readonly deps: MailboxDeps) {
     const { user, host, mailbox } = deps.settings;
@@ -140,6 +148,7 @@ export class MailboxWatcher {
       let cursor = await this.startingCursor(client, Number(opened.uidValidity));
       while (!this.stopping && client.usable) {
         cursor = await this.fetchNew(client, cursor);
+        await this.purgeOld(client);
         if (!(await this.deps.leases.take(this.leaseName, this.deps.owner, this.leaseMs))) return; // taken over
         await this.waitForMail(client);
       }
@@ -199,6 +208,22 @@ export class MailboxWatcher {
       await this.deps.store.saveCursor(this.key, current);
     }
     return current;
+  }
+
+  /** Deletes read mail older than `keepReadMailMs` (IMAP's BEFORE counts whole days), once an hour at most. */
+  private async purgeOld(client: ImapFlow): Promise<void> {
+    const keep = this.deps.settings.keepReadMailMs;
+    if (keep === undefined || Date.now() - this.lastPurge < PURGE_EVERY_MS) return;
+    this.lastPurge = Date.now();
+    try {
+      const uids = await client.search({ seen: true, flagged: false, before: new Date(Date.now() - keep) }, { uid: true });
+      if (!uids || uids.length === 0) return;
+      await client.messageDelete(uids.join(','), { uid: true });
+      this.deps.logger.info({ channel: 'email', deleted: uids.length }, 'old read mail deleted from the mailbox (retention)');
+    } catch (error) {
+      // Not a reason to stop reading mail: the next hour tries again.
+      this.deps.logger.warn({ err: error }, 'old read mail could not be deleted from the mailbox');
+    }
   }
 
   private waitForMail(client: ImapFlow): Promise<void> {
