@@ -17,7 +17,11 @@ export interface OperatorStore {
   setDisabled(username: string, disabled: boolean, now: Date): Promise<boolean>;
   /** Counts a failed login; at `max` in a row the account is locked until `lockedUntil`. */
   recordFailure(username: string, max: number, lockedUntil: Date): Promise<void>;
-  recordSuccess(username: string): Promise<void>;
+  /**
+   * A login's password was right: clears the failure count, in one update that only an enabled account takes.
+   * False when the account was disabled meanwhile (while the password was being checked), so the login fails.
+   */
+  recordSuccess(username: string): Promise<boolean>;
 }
 
 export interface SessionStore {
@@ -64,7 +68,10 @@ export function mongoOperatorStore(connection: Connection): OperatorStore {
       }
     },
     async recordSuccess(username) {
-      await operators.updateOne({ _id: username, failedLogins: { $ne: 0 } }, { $set: { failedLogins: 0 } });
+      // A write, so it is ordered after an admin's disable (a read could still see the account enabled: the
+      // password check takes ~100 ms, and the embedded database's reads can trail its writes).
+      const result = await operators.updateOne({ _id: username, disabled: { $ne: true } }, { $set: { failedLogins: 0 } });
+      return result.matchedCount === 1;
     },
   };
 }

@@ -106,6 +106,20 @@ describe('inbox login', () => {
     expect((await admin.get('/api/auth/me')).status).toBe(200);
   });
 
+  it('refuses a login whose password check was still running when the account was disabled', async () => {
+    // The password check takes a while (scrypt) and the account was read before it: the login's last step is a
+    // write that only an enabled account takes, so a disable that landed meanwhile (or a read that trailed it)
+    // cannot end in a session.
+    const { mongoOperatorStore } = await import('../../src/storage/operator-store.js');
+    const operators = mongoOperatorStore(db.connection);
+    expect(await operators.recordSuccess('dlh.sari')).toBe(true);
+    expect((await admin.post('/api/operators/dlh.sari/disable')).status).toBe(200);
+    expect(await operators.recordSuccess('dlh.sari')).toBe(false);
+    expect((await new OperatorSession(app.url).login('dlh.sari', 'password-dlh-02')).status).toBe(401);
+    expect((await admin.post('/api/operators/dlh.sari/enable')).status).toBe(200);
+    expect((await new OperatorSession(app.url).login('dlh.sari', 'password-dlh-02')).status).toBe(200);
+  });
+
   it('ends a session after its lifetime', async () => {
     const session = await OperatorSession.login(app.url, 'kabid', 'password-kabid-1');
     const token = session.cookie?.split('=')[1] ?? '';

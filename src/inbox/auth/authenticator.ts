@@ -50,7 +50,7 @@ export class Authenticator {
       await this.operators.recordFailure(username, this.config.loginMaxAttempts, new Date(now.getTime() + this.config.lockout));
       return { ok: false, reason: 'invalid' };
     }
-    await this.operators.recordSuccess(username);
+    if (!(await this.operators.recordSuccess(username))) return { ok: false, reason: 'invalid' };
     await this.sessions.deleteFor(username, { expiredBefore: now });
     const token = newToken();
     const csrf = newToken();

@@ -375,12 +375,13 @@ describe('web chat page by keyboard alone, on a desktop', () => {
     await chat.bot('Silakan pilih layanan');
     const menu = await chat.choiceLabels();
     const order: string[] = [];
-    for (let i = 0; i < 4 + menu.length + 2; i++) {
+    for (let i = 0; i < 5 + menu.length + 2; i++) {
       await page.keyboard.press('Tab');
       order.push(await chat.focused());
     }
-    // Reading order: the language switch, the conversation (scrollable), the answers, then the form.
-    expect(order).toEqual(['#language', '#log', ...menu, '#photo-button', '#location', '#text', '#send']);
+    // Reading order: the language switch, the conversation (scrollable) with the link in its first message (the
+    // privacy notice), the answers, then the form.
+    expect(order).toEqual(['#language', '#log', 'https://kotacontoh.go.id/privasi-pengaduan', ...menu, '#photo-button', '#location', '#text', '#send']);
 
     // An answer chosen with the keyboard: the buttons go, the focus goes to the message field.
     await page.keyboard.press('Shift+Tab');
