@@ -26,7 +26,7 @@ export interface PublicPagesDeps {
   readonly clock?: () => Date;
 }
 
-const NUMBER = /^[A-Z]{2,6}-\d{4}-\d{5}$/;
+const NUMBER = /^[A-Z]{2,6}-\d{4}-\d{5,}$/;
 /** Filters × languages × days: few in practice; past this the cache starts afresh (a crawler trying every `days`). */
 const MAP_CACHE_ENTRIES = 500;
 const FILE_ID = /^[0-9a-f]{24}$/;

@@ -58,6 +58,12 @@ describe('what each role sees', () => {
     expect((await admin.get<List>('/api/tickets')).body.tickets.map((t) => t.number).sort()).toEqual([road, rubbish].sort());
   });
 
+  it('takes a month past 99,999 tickets: a six-digit number is a number (not found here), a four-digit one is not', async () => {
+    expect((await admin.get('/api/tickets/ADU-2612-100000')).status).toBe(404);
+    expect((await admin.get('/api/tickets/ADU-2612-1000')).status).toBe(400);
+    expect((await fetch(`${app.url}/t/ADU-2612-100000?k=x`)).status).toBe(404);
+  });
+
   it('answers 404 for another agency\'s ticket, its photo and its events', async () => {
     expect((await dlh.get(`/api/tickets/${road}`)).status).toBe(404);
     const detail = await admin.get<Detail>(`/api/tickets/${road}`);

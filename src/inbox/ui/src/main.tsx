@@ -64,7 +64,7 @@ function App() {
     setMe(null);
   };
   const can = (permission: string) => me.operator.permissions.includes(permission);
-  const ticket = /^#\/t\/([A-Z]+-\d{4}-\d{5})$/.exec(hash)?.[1];
+  const ticket = /^#\/t\/([A-Z]+-\d{4}-\d{5,})$/.exec(hash)?.[1];
 
   return (
     <div class="shell">

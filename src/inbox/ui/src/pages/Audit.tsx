@@ -26,7 +26,7 @@ export function Audit({ meta }: { meta: Meta }) {
         e.preventDefault();
         setTicket((e.currentTarget.elements.namedItem('ticket') as HTMLInputElement).value.trim().toUpperCase());
       }}>
-        <input name="ticket" type="search" placeholder="ADU-2611-00001" aria-label={t('auditTicket')} pattern="[A-Za-z]+-\d{4}-\d{5}" />
+        <input name="ticket" type="search" placeholder="ADU-2611-00001" aria-label={t('auditTicket')} pattern="[A-Za-z]+-\d{4}-\d{5,}" />
         <button type="submit">{t('show')}</button>
       </form>
       {entries.length === 0 ? <p class="empty">{t('noEntries')}</p> : (

@@ -9,7 +9,7 @@ import { MergeCandidates } from './MergeCandidates.js';
 import { Personal } from './Personal.js';
 import './followers.css';
 
-const NUMBER = /^[A-Z]{2,6}-\d{4}-\d{5}$/;
+const NUMBER = /^[A-Z]{2,6}-\d{4}-\d{5,}$/;
 /** Statuses a ticket can be merged from (and into): before the agency's result. */
 const MERGEABLE = new Set(['open', 'in_progress']);
 
@@ -104,7 +104,7 @@ export function FollowersPanel({ ticket, me, onChange }: { ticket: TicketDetail;
           <h3>{say(T.mergeTitle)}</h3>
           <p>{say(T.mergeHint)}</p>
           <label>{say(T.mergeNumber)}
-            <input value={into} onInput={(e) => { setInto(e.currentTarget.value); }} placeholder={ticket.number.replace(/\d{5}$/, '00000')} pattern="[A-Za-z]{2,6}-\d{4}-\d{5}" required autocomplete="off" spellcheck={false} />
+            <input value={into} onInput={(e) => { setInto(e.currentTarget.value); }} placeholder={ticket.number.replace(/\d{5}$/, '00000')} pattern="[A-Za-z]{2,6}-\d{4}-\d{5,}" required autocomplete="off" spellcheck={false} />
           </label>
           <button type="submit" disabled={busy || !NUMBER.test(target)}>{say(T.mergeButton)}</button>
           <MergeCandidates number={ticket.number} version={ticket.version} onPick={setInto} />
