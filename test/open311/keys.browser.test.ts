@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApplication } from '../../src/app/application.js';
 import { axeViolations, launchChromium, screenshotPath } from '../support/chromium.js';
 import { useTestDatabase } from '../support/database.js';
-import { ADMIN, logInInbox, startInboxApp } from '../support/inbox.js';
+import { openInbox, startInboxApp } from '../support/inbox.js';
 import { Open311Client } from './client.js';
 
 const db = useTestDatabase(import.meta.filename);
@@ -23,14 +23,8 @@ afterAll(async () => {
   await app.stop();
 });
 
-async function adminPage(width: number, height: number): Promise<Page> {
-  // bypassCSP: axe-core is injected as a script, which the inbox's CSP would refuse.
-  const context = await browser.newContext({ bypassCSP: true, viewport: { width, height }, ...(width < 500 ? { isMobile: true, hasTouch: true } : {}) });
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000); // the machine running the tests may be busy
-  await logInInbox(page, app.url, ADMIN.username, ADMIN.password);
-  await page.locator('header.top').waitFor();
-  return page;
+function adminPage(width: number, height: number): Promise<Page> {
+  return openInbox(browser, app.url, width, height);
 }
 
 describe('the Open311 key page', () => {

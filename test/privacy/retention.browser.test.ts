@@ -11,7 +11,7 @@ import { mongoRetention } from '../../src/storage/retention-runs.js';
 import { axeViolations, launchChromium, screenshotPath } from '../support/chromium.js';
 import { defaultConfig } from '../support/config.js';
 import { useTestDatabase } from '../support/database.js';
-import { ADMIN, logInInbox, OperatorSession, startInboxApp } from '../support/inbox.js';
+import { ADMIN, OperatorSession, openInbox, startInboxApp } from '../support/inbox.js';
 
 const db = useTestDatabase(import.meta.filename);
 let app: RunningApplication;
@@ -27,11 +27,7 @@ afterAll(async () => {
 });
 
 async function settingsPage(width: number, height: number): Promise<Page> {
-  const context = await browser.newContext({ bypassCSP: true, viewport: { width, height }, ...(width < 500 ? { isMobile: true, hasTouch: true } : {}) });
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  await logInInbox(page, app.url, ADMIN.username, ADMIN.password);
-  await page.locator('header.top').waitFor();
+  const page = await openInbox(browser, app.url, width, height);
   await page.goto(`${app.url}/inbox/#/settings`);
   await page.getByTestId('retention').waitFor();
   return page;

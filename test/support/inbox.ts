@@ -1,7 +1,7 @@
 // The operator inbox over real HTTP: an app with a fast password hash and a
 // first admin, and operators who log in and call the API as the UI does
 // (session cookie plus the CSRF token on every change).
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { RunningApplication } from '../../src/app/application.js';
 import type { Config } from '../../src/config/schema.js';
 import { startTestApp } from './app.js';
@@ -93,4 +93,17 @@ export async function logInInbox(page: Page, baseUrl: string, username: string, 
   await page.getByLabel('Nama pengguna').fill(username);
   await page.getByLabel('Kata sandi').fill(password);
   await page.getByRole('button', { name: 'Masuk' }).click();
+}
+
+/**
+ * An operator's inbox, logged in, in a browser context of its own: a phone (touch) below 500 px wide. The CSP is
+ * bypassed so axe-core can be injected; timeouts allow for a busy machine.
+ */
+export async function openInbox(browser: Browser, baseUrl: string, width: number, height: number, operator: { username: string; password: string } = ADMIN): Promise<Page> {
+  const context = await browser.newContext({ bypassCSP: true, viewport: { width, height }, ...(width < 500 ? { isMobile: true, hasTouch: true } : {}) });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  await logInInbox(page, baseUrl, operator.username, operator.password);
+  await page.locator('header.top').waitFor();
+  return page;
 }
