@@ -8,6 +8,8 @@ import type { Locale } from './texts.js';
 
 export type Command =
   | { readonly type: 'cancel' | 'menu' | 'help' }
+  /** "hapus data saya": the person asks the city to erase their personal data (UU PDP 27/2022); handlers/data-request.ts. */
+  | { readonly type: 'dataRequest' }
   | { readonly type: 'status'; readonly number?: string }
   | { readonly type: 'language'; readonly locale: Locale }
   | { readonly type: 'unknown'; readonly text: string };
@@ -24,7 +26,18 @@ const WORDS: Record<string, Command> = {
   inggris: { type: 'language', locale: 'en' },
   indonesia: { type: 'language', locale: 'id' },
   'bahasa indonesia': { type: 'language', locale: 'id' },
+  hapusdata: { type: 'dataRequest' },
+  deletedata: { type: 'dataRequest' },
 };
+
+/**
+ * "hapus data saya", "tolong hapus semua data pribadi saya", "delete my data": the whole message only, so a
+ * story that mentions it ("kemarin petugas bilang hapus data saya saja") stays a story.
+ */
+const DATA_REQUEST = [
+  /^(?:tolong |mohon |minta |saya mau |saya ingin )?(?:hapus|hapuskan|menghapus) (?:semua |seluruh )?data(?: pribadi)? (?:saya|aku|sy|gue|gw)(?: dong| ya| semua)?(?: (?:terima kasih|makasih|terimakasih))?$/,
+  /^(?:please )?(?:delete|erase|remove) (?:all (?:of )?)?my (?:personal )?data(?: please)?$/,
+];
 
 /**
  * Words before a ticket number that ask for its status; the number alone asks too.
@@ -41,6 +54,7 @@ export function parseCommand(text: string | undefined): Command | undefined {
   const exact = WORDS[normalised];
   if (exact) return exact;
   if (means('cancel', normalised)) return { type: 'cancel' };
+  if (DATA_REQUEST.some((pattern) => pattern.test(normalised.replace(/[,?]/g, '').replace(/\s+/g, ' ').trim()))) return { type: 'dataRequest' };
   const status = STATUS_REQUEST.exec(normalised);
   const number = status ? findTicketNumber(status[1] ?? '') : undefined;
   if (number) return { type: 'status', number };

@@ -7,6 +7,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { TicketService } from '../tickets/service.js';
 import { type Command, parseCommand } from './commands.js';
+import type { DataRequestLog } from './data-requests.js';
 import type { FlowEffects } from './effects.js';
 import { type EngineContext, FlowEngine } from './engine.js';
 import type { Flow } from './flow.js';
@@ -23,6 +24,7 @@ export interface TurnServices {
   readonly tickets: TicketService;
   readonly texts: Texts;
   readonly flow: Flow;
+  readonly dataRequests: DataRequestLog;
   readonly effects: FlowEffects;
   readonly config: RouterConfig;
   readonly logger: Logger;

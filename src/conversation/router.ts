@@ -18,6 +18,7 @@ import { type ChannelCapabilities, conversationKey, type InboundMessage, inbound
 import { KeyedQueue } from './keyed-queue.js';
 import { shapeForChannel } from './reply-shape.js';
 import { Semaphore } from './semaphore.js';
+import type { DataRequestLog } from './data-requests.js';
 import type { ConversationRecord, ConversationStore, InboundLog, RecordedInbound } from './ports.js';
 import { type ConversationState, idleState } from './state.js';
 import type { Texts } from './texts.js';
@@ -32,6 +33,8 @@ export interface RouterDeps {
   readonly faq: Faq;
   readonly texts: Texts;
   readonly flow: Flow;
+  /** Where a citizen's "hapus data saya" is recorded. */
+  readonly dataRequests: DataRequestLog;
   readonly config: RouterConfig;
   readonly capabilities: (channel: InboundMessage['channel']) => ChannelCapabilities;
   readonly logger: Logger;
@@ -103,7 +106,7 @@ export class ConversationRouter {
   constructor(private readonly deps: RouterDeps) {
     this.clock = deps.clock ?? (() => new Date());
     this.slots = new Semaphore(deps.maxConcurrent ?? 8);
-    this.services = { tickets: deps.tickets, texts: deps.texts, flow: deps.flow, effects: new FlowEffects(deps), config: deps.config, logger: deps.logger, capabilities: deps.capabilities };
+    this.services = { tickets: deps.tickets, texts: deps.texts, flow: deps.flow, dataRequests: deps.dataRequests, effects: new FlowEffects(deps), config: deps.config, logger: deps.logger, capabilities: deps.capabilities };
     this.chain = compose(deps.handlers ?? HANDLERS);
   }
 

@@ -54,6 +54,7 @@ export function setUpConversation(config: Config, storage: Storage, tickets: Tic
     faq: loadFaq(FAQ_FILE),
     texts,
     flow,
+    dataRequests: storage.dataRequests,
     config,
     capabilities: (channel) => outbox.sender(channel)?.capabilities ?? TEXT_ONLY,
     logger,

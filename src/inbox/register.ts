@@ -33,6 +33,7 @@ import { actionRoutes } from './routes/actions.js';
 import { adminRoutes } from './routes/admin.js';
 import { open311KeyRoutes } from './routes/open311-keys.js';
 import { retentionRoutes } from './routes/retention.js';
+import { dataRequestRoutes } from './routes/data-requests.js';
 import { mongoRetention } from '../storage/retention-runs.js';
 import { mongoOpen311KeyStore } from '../storage/open311-key-store.js';
 import { macroRoutes } from './routes/macros.js';
@@ -166,6 +167,7 @@ export async function registerInbox(http: FastifyInstance, deps: InboxDeps): Pro
     adminRoutes(app, ctx, users);
     open311KeyRoutes(app, ctx, mongoOpen311KeyStore(connection));
     retentionRoutes(app, ctx, mongoRetention(connection, storage.attachments));
+    dataRequestRoutes(app, ctx, storage.dataRequests);
   });
   await registerUi(http, logger);
 

@@ -1,16 +1,19 @@
 // Everything the application keeps in MongoDB, opened on one connection.
 import type { Connection } from 'mongoose';
 import type { Config } from '../config/schema.js';
+import type { DataRequestLog } from '../conversation/data-requests.js';
 import type { ConversationStore, InboundLog } from '../conversation/ports.js';
 import type { NoticeStore } from '../notifications/notice-store.js';
 import type { OutboxStore } from '../outbox/store.js';
 import type { TicketStore } from '../tickets/store.js';
 import { type AttachmentStore, gridFsAttachmentStore } from './attachments.js';
 import { mongoConversationStore } from './conversation-store.js';
+import { mongoDataRequestStore } from './data-request-store.js';
 import { databaseEngine } from './engine.js';
 import { mongoInboundLog, mongoOutboxStore } from './message-store.js';
 import { conversationModel } from './models/conversation.js';
 import { counterModel } from './models/counter.js';
+import { dataRequestModel } from './models/data-request.js';
 import { geoCellModel } from './models/geo-cell.js';
 import { messageModel } from './models/message.js';
 import { noticeModel } from './models/notice.js';
@@ -28,6 +31,8 @@ export interface Storage {
   readonly outbox: OutboxStore;
   /** The mail queue of notices (agency, SLA, reports). */
   readonly notices: NoticeStore;
+  /** Citizens' requests about their personal data ("hapus data saya"). */
+  readonly dataRequests: DataRequestLog;
   /** Creates the indexes the queries rely on; idempotent, run at start. */
   ensureIndexes(): Promise<void>;
 }
@@ -42,8 +47,9 @@ export function openStorage(connection: Connection, config: Pick<Config, 'limits
     inbound: mongoInboundLog(connection),
     outbox: mongoOutboxStore(connection),
     notices: mongoNoticeStore(connection),
+    dataRequests: mongoDataRequestStore(connection),
     async ensureIndexes() {
-      const models = [ticketModel(connection), counterModel(connection), conversationModel(connection), messageModel(connection), noticeModel(connection), geoCellModel(connection)];
+      const models = [ticketModel(connection), counterModel(connection), conversationModel(connection), messageModel(connection), noticeModel(connection), geoCellModel(connection), dataRequestModel(connection)];
       for (const model of models) await model.createCollection().catch(ignoreExists);
       for (const model of models) await model.createIndexes();
       await attachments.ensureIndexes();

@@ -5,6 +5,7 @@
 import type { Config } from '../../src/config/schema.js';
 import type { Handler } from '../../src/conversation/chain.js';
 import { TurnContext, type TurnServices } from '../../src/conversation/context.js';
+import type { DataRequestLog } from '../../src/conversation/data-requests.js';
 import { FlowEffects } from '../../src/conversation/effects.js';
 import { loadFaq } from '../../src/conversation/faq.js';
 import { loadFlows } from '../../src/conversation/flow.js';
@@ -53,6 +54,8 @@ export async function runHandler(handler: Handler, message: InboundMessage, opti
     tickets,
     texts,
     flow,
+    // A handler that should not record data requests fails loudly if it does.
+    dataRequests: new Proxy({}, { get: () => { throw new Error('this handler was not expected to record data requests'); } }) as DataRequestLog,
     effects: new FlowEffects({ tickets, faq: loadFaq(FAQ_FILE), texts, config, logger }),
     config,
     logger,

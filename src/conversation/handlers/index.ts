@@ -6,6 +6,7 @@ import type { Handler } from '../chain.js';
 import { agencyReply } from './agency-reply.js';
 import { commands } from './commands.js';
 import { confirmation } from './confirmation.js';
+import { dataRequest } from './data-request.js';
 import { expiry } from './expiry.js';
 import { flow } from './flow.js';
 import { oneShot } from './one-shot.js';
@@ -20,6 +21,7 @@ export const HANDLERS: readonly Handler[] = [
   privacy, // (never stops the chain) the privacy notice at a person's first message, before any other word
   expiry, // a report that timed out is ended (and said so) before anything else reads the state
   unsupported, // stickers, voice notes…: a polite word and the question again
+  dataRequest, // "hapus data saya" (whole message): recorded for the data protection officer, then the question again
   commands, // BATAL, MENU, BANTUAN, ENGLISH, STATUS …: whole-message commands win over answers
   confirmation, // yes/no to "has the problem been solved?"
   satisfaction, // 1–5 to "how satisfied are you?", asked after a confirmed close

@@ -121,6 +121,7 @@ const AUDIT: Readonly<Record<string, Pair>> = {
   split_follower: ['Memisahkan seorang pengikut; laporannya kini tiket {own}', 'Split a follower out; their report is now ticket {own}'],
   read_personal_data: ['Membaca data pribadi warga dari {n} tiket ({fields})', "Read citizens' personal data from {n} tickets ({fields})"],
   reveal_personal_data: ['Membuka {field} {person} yang disamarkan', "Revealed the {person}'s masked {field}"],
+  data_request: ['Warga meminta penghapusan data pribadinya lewat {channel} (nomor {reference})', 'A citizen asked for their personal data to be deleted via {channel} (reference {reference})'],
   pdp_accessed: ['Menyusun daftar data pribadi yang dibaca akun {user} (npm run pdp)', 'Listed the personal data read by the account {user} (npm run pdp)'],
 };
 
@@ -155,6 +156,7 @@ export function auditLine(entry: AuditEntry, people: People, meta: Pick<Meta, 'a
     found: text('found') || '0',
     labels: text('labels'),
     keyLabel: text('label'),
+    reference: text('reference'),
     into: text('into'),
     moved: text('moved') || '0',
     notified: typeof d.notified === 'number' ? String(d.notified) : '0',

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, type Localized } from '../api.js';
 import { localized, t } from '../i18n.js';
 import { duration } from './duration.js';
+import { DataRequests } from './DataRequests.js';
 import { Retention } from './Retention.js';
 
 interface RunningConfig {
@@ -64,6 +65,7 @@ export function Settings() {
         <Pairs title={t('inboxSettings')} values={{ city: config.city.name, timezone: config.city.timezone, ticketPrefix: config.ticketNumber.prefix, ...config.outbox, ...config.inbox }} />
       </div>
       <Retention />
+      <DataRequests />
     </section>
   );
 }
