@@ -1,5 +1,6 @@
 // The "Permintaan data pribadi" card on the admin's Konfigurasi page in headless Chromium, at phone width:
-// none open, then a citizen's request with its reference, the channel in words and the account masked; axe-clean.
+// none open, then a citizen's request with its reference, the channel in words and the account masked; axe-clean;
+// and its audit entry in words.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApplication } from '../../src/app/application.js';
@@ -49,5 +50,10 @@ describe('the data requests card', () => {
     await desktop.goto(`${app.url}/inbox/#/settings`);
     await desktop.getByTestId('data-requests').getByText(request?.reference ?? 'none').waitFor();
     await desktop.getByTestId('data-requests').screenshot({ path: screenshotPath('inbox-data-requests-desktop') });
+
+    // The audit trail says it in words, without the person's account.
+    await desktop.goto(`${app.url}/inbox/#/audit`);
+    const entry = desktop.locator('td.detail[data-action="data_request"]');
+    await expect.poll(() => entry.first().textContent()).toBe(`Warga meminta penghapusan data pribadinya lewat WhatsApp (nomor ${request?.reference ?? 'none'})`);
   });
 });
