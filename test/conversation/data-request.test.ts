@@ -50,6 +50,11 @@ describe('a citizen asks to delete their data', () => {
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actor: 'system:conversation', detail: { kind: 'erase', channel: 'webchat', reference } });
     expect(JSON.stringify(audit[0])).not.toContain(p.id);
+
+    // The same words inside an answer are the answer: the name question takes them, nothing more is recorded.
+    const story = texts(await p.say('kemarin petugas bilang hapus data saya saja'));
+    expect(story).not.toMatch(REFERENCE);
+    expect(await dataRequestModel(db.connection).countDocuments({ conversationKey: p.key })).toBe(1);
   });
 
   it('answers in English in an English conversation', async () => {
