@@ -20,10 +20,12 @@ import { shapeForChannel } from './reply-shape.js';
 import { Semaphore } from './semaphore.js';
 import type { DataRequestLog } from './data-requests.js';
 import type { ConversationRecord, ConversationStore, InboundLog, RecordedInbound } from './ports.js';
+import { type Handled, type NotifyOptions, RouterStoppedError, type TicketMessageListener } from './router-types.js';
 import { type ConversationState, idleState } from './state.js';
 import type { Texts } from './texts.js';
 
 export type { RouterConfig } from './context.js';
+export { type Handled, type NotifyOptions, RouterStoppedError, type TicketMessageListener } from './router-types.js';
 
 export interface RouterDeps {
   readonly inbound: InboundLog;
@@ -59,39 +61,8 @@ interface Turn {
   readonly ticketNumber: string | undefined;
 }
 
-/** Told the ticket number whenever a person's message joins a ticket's thread (the inbox's live updates). */
-export type TicketMessageListener = (ticketNumber: string) => void;
-
-/** Marks what `notify` sends: the ticket it belongs to, and the operator who wrote it. */
-export interface NotifyOptions {
-  readonly ticketNumber?: string;
-  readonly author?: string;
-  /**
-   * Makes the notice once-only (e.g. `confirmationAsk:ADU-2611-00042:v5`): the key is stored
-   * with the conversation's state, and a notify with a key among the last NOTICE_KEYS_KEPT sends nothing.
-   */
-  readonly key?: string;
-}
-
-/** What became of a message. `setAside`: no handler could place it (the channel keeps it for a person). */
-export interface Handled {
-  readonly id: string;
-  readonly duplicate: boolean;
-  readonly setAside?: string;
-}
-
 /** How many notice keys a conversation remembers. */
 const NOTICE_KEYS_KEPT = 50;
-
-/** The service is stopping: the message was not taken (the channel keeps it and delivers it again). */
-export class RouterStoppedError extends Error {
-  /** A webhook answered 503 is delivered again by the platform (Meta, Telegram). */
-  readonly statusCode = 503;
-  constructor() {
-    super('the service is stopping');
-    this.name = 'RouterStoppedError';
-  }
-}
 
 export class ConversationRouter {
   private readonly ticketMessageListeners: TicketMessageListener[] = [];
