@@ -36,7 +36,7 @@ export function statusPage(view: PublicTicket, ctx: PageContext): string {
 ${facts.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join('\n')}
 </dl>
 ${view.mergedInto ? `<p>${t('public.ticket.merged', { number: view.mergedInto })}</p>` : ''}
-${view.followers > 0 ? `<p>${t('public.ticket.followers', { count: view.followers })}</p>` : ''}
+${view.followers > 0 ? `<p>${t(view.followers === 1 ? 'public.ticket.followers_one' : 'public.ticket.followers', { count: view.followers })}</p>` : ''}
 </section>
 ${view.result ? `<section class="card" aria-labelledby="result-title">
 <h2 id="result-title">${t('public.ticket.result')}</h2>

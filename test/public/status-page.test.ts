@@ -132,6 +132,7 @@ describe('the status page', () => {
     expect(asked.body).toContain(`Report ${ticket.number}`);
     expect(asked.body).toContain('Damaged road');
     expect(asked.body).toContain('Being followed up');
+    expect(asked.body).toContain('One other resident reported the same problem.');
     expect(asked.body).toMatch(/href="\/t\/[^"]*lang=id"[^>]*>Bahasa Indonesia</);
     const browser = await get(pagePath(ticket), { 'accept-language': 'en-GB,en;q=0.9,id;q=0.5' });
     expect(browser.body).toContain('<html lang="en">');
