@@ -77,10 +77,14 @@ export function followerQueries(tickets: TicketModel, connection: Connection): P
 
 /**
  * Pinned tickets created since `since` that have no `geo` yet (from before nearby duplicates): given it, and listed in
- * the embedded database's cells, so a citizen can be offered them. Run at start; a second run finds nothing to do.
+ * the embedded database's cells, so a citizen can be offered them. Run at start, once per database (a `migrations` entry remembers it); a second run does nothing.
  * Returns how many it placed.
  */
 export async function backfillNearby(connection: Connection, since: Date): Promise<number> {
+  // Once per database: every ticket created since this version has its `geo`, and the scan below reads every
+  // ticket on the embedded database (no index there), which a large city should not pay at every start.
+  const migrations = connection.collection<{ _id: string; at: Date }>('migrations');
+  if (await migrations.findOne({ _id: BACKFILL })) return 0;
   const tickets = ticketModel(connection);
   const cells = mongoGeoCells(connection);
   const embedded = (await databaseEngine(connection)) === 'ferretdb';
@@ -96,5 +100,9 @@ export async function backfillNearby(connection: Connection, since: Date): Promi
     if (embedded) await cells.add({ number: doc._id, latitude, longitude, at: doc.createdAt });
     placed++;
   }
+  await migrations.updateOne({ _id: BACKFILL }, { $setOnInsert: { at: new Date() } }, { upsert: true });
   return placed;
 }
+
+/** The `migrations` entry that says the backfill has run. */
+const BACKFILL = 'nearby-geo-backfill';
