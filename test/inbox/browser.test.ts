@@ -119,7 +119,7 @@ describe('operator inbox in the browser', () => {
     await page.locator('.notes li', { hasText: 'Warga sudah dihubungi' }).waitFor();
     await page.waitForTimeout(300);
     expect(await page.locator('.notes li', { hasText: 'Warga sudah dihubungi' }).count()).toBe(1);
-    expect(await page.getByLabel('Tambah catatan').inputValue()).toBe('');
+    await expect.poll(() => page.getByLabel('Tambah catatan').inputValue()).toBe('');
 
     await page.getByRole('link', { name: 'Dasbor' }).click();
     await page.locator('svg.chart').waitFor();
@@ -181,8 +181,9 @@ describe('operator inbox in the browser', () => {
     await page.getByLabel('Foto hasil (boleh lebih dari satu)').setInputFiles({ name: 'sesudah.jpg', mimeType: 'image/jpeg', buffer: fakeJpeg(12_000, 5) });
     await page.getByRole('button', { name: 'Kirim hasil' }).click();
     await page.locator('.card', { hasText: 'Hasil dari OPD' }).waitFor();
-    expect(await page.getByLabel('Hasil tindak lanjut').inputValue()).toBe('');
-    expect(await page.getByLabel('Foto hasil (boleh lebih dari satu)').inputValue()).toBe('');
+    // The card can arrive through the event stream before the POST's answer clears the form: wait for both.
+    await expect.poll(() => page.getByLabel('Hasil tindak lanjut').inputValue()).toBe('');
+    await expect.poll(() => page.getByLabel('Foto hasil (boleh lebih dari satu)').inputValue()).toBe('');
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('button', { name: 'Submit result' }).waitFor();
     expect(await page.locator('.history li').nth(1).textContent()).toContain('Taken up by Budi (DPUPR) (DPUPR operator); follow-up started');
