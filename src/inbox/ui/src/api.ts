@@ -28,9 +28,12 @@ export async function api<T>(method: string, path: string, body?: unknown, optio
   return data as T;
 }
 
+/** The operator roles (src/inbox/auth/roles.ts); `dpo`: the data protection officer (Pejabat PDP). */
+export type Role = 'admin' | 'agency' | 'supervisor' | 'dpo';
+
 export interface Me {
   /** `personalMasked`: citizens' contact is masked for this role (privacy.maskRoles) and the search skips it. */
-  operator: { username: string; name: string; role: 'admin' | 'agency' | 'supervisor'; agency?: string; permissions: string[]; transitions: string[]; personalMasked?: boolean };
+  operator: { username: string; name: string; role: Role; agency?: string; permissions: string[]; transitions: string[]; personalMasked?: boolean };
   csrfToken: string | null;
 }
 

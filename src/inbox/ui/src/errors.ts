@@ -39,6 +39,10 @@ const ERRORS: Readonly<Record<string, Pair>> = {
   multipart_required: ['Hasil harus dikirim lewat formulir.', 'The result must be sent with the form.'],
   locked: ['Akun dikunci sementara karena terlalu banyak percobaan gagal. Coba lagi nanti atau minta admin mengatur kata sandi baru.', 'The account is locked for a while after too many failed attempts. Try later, or ask an admin to set a new password.'],
   rate_limited: ['Terlalu banyak percobaan masuk. Coba lagi sebentar lagi.', 'Too many login attempts. Try again in a minute.'],
+  query_invalid: ['Tulis nomor HP, email, atau ID akun yang lengkap (minimal beberapa angka atau huruf).', 'Enter a whole phone number, email or account ID (at least a few digits or letters).'],
+  person_not_found: ['Tidak ada data tersimpan untuk orang ini (mungkin sudah dihapus).', 'Nothing is stored for this person (erased already?).'],
+  request_closed: ['Permintaan ini sudah ditutup oleh petugas lain; daftar dimuat ulang.', 'This request has already been closed by someone else; the list has been reloaded.'],
+  request_not_found: ['Permintaan itu tidak ditemukan.', 'That request was not found.'],
   bad_request: ['Permintaan tidak dapat dibaca.', 'The request could not be read.'],
   internal: ['Terjadi kesalahan di server. Coba lagi.', 'Something went wrong on the server. Try again.'],
   network: ['Server tidak dapat dihubungi. Periksa koneksi lalu coba lagi.', 'The server cannot be reached. Check the connection and try again.'],
@@ -98,6 +102,10 @@ const FIELDS: Readonly<Record<string, TextKey>> = {
   password: 'password',
   role: 'role',
   current: 'currentPassword',
+  // The DPO's correction (POST /api/privacy/people/:key/correct) names the person's own fields.
+  phone: 'phone',
+  email: 'email',
+  address: 'address',
 };
 
 export interface Issue { field: string; problem: string; limit?: string | number }

@@ -80,6 +80,7 @@ const TEXTS = {
   role_admin: ['Admin Pusat', 'Central admin'],
   role_agency: ['Operator OPD', 'Agency operator'],
   role_supervisor: ['Pimpinan (lihat saja)', 'Supervisor (read only)'],
+  role_dpo: ['Pejabat PDP (pelindungan data pribadi)', 'Data protection officer'],
   state: ['Keadaan', 'State'],
   active: ['Aktif', 'Active'],
   inactive: ['Nonaktif', 'Disabled'],

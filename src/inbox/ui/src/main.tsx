@@ -7,6 +7,8 @@ import { say, switchLang, t } from './i18n.js';
 import { Account } from './pages/Account.js';
 import { Audit } from './pages/Audit.js';
 import { Dashboard } from './pages/Dashboard.js';
+import { DpoPage, dpoRoute } from './pages/DpoPage.js';
+import { DPO_TEXTS } from './pages/dpo-texts.js';
 import { Login } from './pages/Login.js';
 import { NewComplaint } from './pages/NewComplaint.js';
 import { Open311Keys } from './pages/Open311Keys.js';
@@ -29,6 +31,15 @@ function useHash(): string {
   return hash;
 }
 
+/**
+ * Where an operator lands after login (no page asked for in the URL): the ticket list, except for a data protection
+ * officer, whose only work is the personal data page (they may read tickets, not act on them).
+ */
+function landOn(me: Me): void {
+  const { permissions } = me.operator;
+  if ((location.hash === '' || location.hash === '#') && permissions.includes('personalData') && !permissions.includes('reply')) location.replace('#/data-pribadi');
+}
+
 function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [meta, setMeta] = useState<Meta | null>(null);
@@ -38,7 +49,7 @@ function App() {
   useEffect(() => { setMenuOpen(false); }, [hash]); // a followed link closes the phone's menu
 
   const loadMe = () => {
-    api<Me>('GET', '/api/auth/me').then((m) => { setCsrf(m.csrfToken); setMe(m); }, () => { setMe(null); });
+    api<Me>('GET', '/api/auth/me').then((m) => { setCsrf(m.csrfToken); landOn(m); setMe(m); }, () => { setMe(null); });
   };
   useEffect(loadMe, []);
   useEffect(() => {
@@ -65,6 +76,7 @@ function App() {
   };
   const can = (permission: string) => me.operator.permissions.includes(permission);
   const ticket = /^#\/t\/([A-Z]+-\d{4}-\d{5,})$/.exec(hash)?.[1];
+  const person = can('personalData') ? dpoRoute(hash) : undefined;
 
   return (
     <div class="shell">
@@ -80,6 +92,7 @@ function App() {
           {can('audit') && <a href="#/audit">{t('audit')}</a>}
           {can('config') && <a href="#/settings">{t('settings')}</a>}
           {can('config') && <a href="#/open311">{say(OPEN311_TEXTS.nav)}</a>}
+          {can('personalData') && <a href="#/data-pribadi">{say(DPO_TEXTS.nav)}</a>}
         </nav>
         <a class="who" href="#/account" title={t('account')}>{me.operator.name} · {t(`role_${me.operator.role}`)}{me.operator.agency ? ` · ${me.operator.agency}` : ''}</a>
         <button type="button" class="link" onClick={switchLang}>{t('otherLang')}</button>
@@ -93,6 +106,7 @@ function App() {
           : hash === '#/audit' && can('audit') ? <Audit meta={meta} />
           : hash === '#/settings' && can('config') ? <Settings />
           : hash === '#/open311' && can('config') ? <Open311Keys />
+          : person !== undefined ? <DpoPage personKey={person} meta={meta} />
           : hash === '#/account' ? <Account me={me} />
           : <TicketList me={me} meta={meta} live={live} />}
       </main>

@@ -1,12 +1,12 @@
 // Who did what, in words: history lines of a ticket and audit entries, rendered
 // from the structured entries the API stores (actor, action, agencies, detail)
 // with the operators' names and roles (`people`) and the agencies' names (meta).
-import type { Meta } from './api.js';
+import type { Meta, Role } from './api.js';
 import { label, localized, say, t } from './i18n.js';
 
 type Pair = readonly [string, string];
 
-export interface Person { name: string; role: 'admin' | 'agency' | 'supervisor'; agency?: string }
+export interface Person { name: string; role: Role; agency?: string }
 export type People = Readonly<Record<string, Person>>;
 
 export interface HistoryEntry { at: string; actor: string; action: string; from: string | null; to: string; note?: string; agency?: string; fromAgency?: string; ticket?: string }
@@ -18,6 +18,7 @@ const ROLE_IN_NAME: Readonly<Record<Person['role'], Pair>> = {
   admin: ['Admin Pusat', 'Central admin'],
   agency: ['Operator {agency}', '{agency} operator'],
   supervisor: ['Pimpinan', 'Supervisor'],
+  dpo: ['Pejabat PDP', 'Data protection officer'],
 };
 
 const NOBODY: Readonly<Record<string, Pair>> = {

@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, type Me, type Meta } from '../api.js';
+import { api, type Me, type Meta, type Role } from '../api.js';
 import { errorText } from '../errors.js';
 import { t, when } from '../i18n.js';
 
-interface OperatorRow { username: string; name: string; role: 'admin' | 'agency' | 'supervisor'; agency: string | null; disabled: boolean; lockedUntil: string | null }
+interface OperatorRow { username: string; name: string; role: Role; agency: string | null; disabled: boolean; lockedUntil: string | null }
 
-const ROLES = ['agency', 'supervisor', 'admin'] as const;
+const ROLES = ['agency', 'supervisor', 'admin', 'dpo'] as const;
 
 /** Admin only: who may use the inbox, in which role, and for which agency. */
 export function Operators({ me, meta }: { me: Me; meta: Meta }) {
