@@ -54,11 +54,13 @@ export async function startApplication(config: Config, logger: Logger): Promise<
   try {
     let uri = config.database.uri;
     let databaseKind = 'mongodb';
+    let databaseBackend: string | undefined;
     if (uri === undefined) {
-      const embedded: EmbeddedDatabase = await startEmbeddedDatabase({ dataDir: config.dataDir, logger });
+      const embedded: EmbeddedDatabase = await startEmbeddedDatabase({ dataDir: config.dataDir, logger, backend: config.database.embeddedBackend });
       lifecycle.on('close', 'embedded database', () => embedded.stop());
       uri = embedded.uri;
       databaseKind = embedded.kind;
+      databaseBackend = embedded.backend;
     } else {
       logger.info('using the database at MONGODB_URI');
     }
@@ -91,7 +93,7 @@ export async function startApplication(config: Config, logger: Logger): Promise<
     const mailer = smtpMailer(config.channels.email);
     if (mailer) lifecycle.on('close', 'mailer', () => { mailer.close(); });
     const health = new HealthRegistry();
-    const http = createHttpServer({ logger, metrics, health, connection, databaseKind });
+    const http = createHttpServer({ logger, metrics, health, connection, databaseKind, ...(databaseBackend ? { databaseBackend } : {}) });
     // The web chat's entry comes first: its multipart settings are the ones the inbox finds registered.
     const channels = await wireChannels({ config, connection, storage, router, outbox, mailer, http, health, logger }, lifecycle);
     const inbox = await registerInbox(http, { config, storage, tickets, router, logger });

@@ -19,11 +19,13 @@ export interface HttpDeps {
   readonly health: HealthRegistry;
   readonly connection: Connection;
   readonly databaseKind: string;
+  /** The embedded FerretDB's engine (postgresql or sqlite), shown beside the kind. */
+  readonly databaseBackend?: string;
 }
 
 const PING_TIMEOUT_MS = 2_000;
 
-export function createHttpServer({ logger, metrics, health, connection, databaseKind }: HttpDeps): FastifyInstance {
+export function createHttpServer({ logger, metrics, health, connection, databaseKind, databaseBackend }: HttpDeps): FastifyInstance {
   // Explicit type arguments keep the instance typed with Fastify's base logger, so
   // plugins written against FastifyInstance accept it.
   const app = Fastify<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression>({
@@ -37,7 +39,7 @@ export function createHttpServer({ logger, metrics, health, connection, database
     const database = await pingDatabase(connection);
     const body = {
       status: database.status === 'up' ? 'ok' : 'degraded',
-      database: { ...database, kind: databaseKind, name: connection.name },
+      database: { ...database, kind: databaseKind, ...(databaseBackend ? { backend: databaseBackend } : {}), name: connection.name },
       channels: health.snapshot(),
     };
     return reply.code(database.status === 'up' ? 200 : 503).send(body);

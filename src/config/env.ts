@@ -14,6 +14,7 @@ const bind = (name: string, path: string, kind: Kind = 'string'): EnvBinding => 
 
 export const ENV_BINDINGS: readonly EnvBinding[] = [
   bind('MONGODB_URI', 'database.uri'),
+  bind('EMBEDDED_DB_BACKEND', 'database.embeddedBackend'),
   bind('PORT', 'server.port', 'integer'),
   bind('DATA_DIR', 'dataDir'),
   bind('TELEGRAM_BOT_TOKEN', 'channels.telegram.botToken'),

@@ -46,6 +46,8 @@ export const configSchema = z
     database: z.strictObject({
       uri: z.string().min(1).optional(),
       connectTimeout: duration,
+      /** Without a uri: FerretDB's engine; auto = PostgreSQL when installed (README, "The embedded database"). */
+      embeddedBackend: z.enum(['auto', 'postgresql', 'sqlite']).default('auto'),
     }),
     dataDir: z.string().min(1),
     ticketNumber: z.strictObject({ prefix: z.string().regex(/^[A-Z]{2,6}$/, 'expected 2 to 6 capital letters') }),

@@ -1,6 +1,8 @@
 // The database a newcomer and the test suite get without MONGODB_URI:
-// FerretDB (MongoDB wire protocol over SQLite) embedded in the small Go
-// program in tools/ferretdb, built with `go build` on first use. Where Go is
+// FerretDB (MongoDB wire protocol over PostgreSQL where it is installed, else
+// SQLite: see embedded-backend.ts) embedded in the small Go program in
+// tools/ferretdb, built with `go build` on first use. With PostgreSQL the
+// helper runs its own private cluster in DATA_DIR/postgres and stops it with itself. Where Go is
 // missing, mongodb-memory-server runs a real mongod with a persistent dbPath.
 // Its address is logged and recorded in DATA_DIR/embedded-db.json while it
 // runs, so the command-line tools can reach the service's database.
@@ -9,11 +11,14 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Logger } from '../observability/logger.js';
+import { chooseEmbeddedBackend, type EmbeddedBackend, type EmbeddedBackendChoice, PG_OS_USER } from './embedded-backend.js';
 import { embeddedDatabaseFile, removeEmbeddedDatabaseRecord, writeEmbeddedDatabaseRecord } from './embedded-db-file.js';
 import { buildFerretDb, FERRETDB_BINARY, hasGo, isFerretDbBinaryFresh } from './ferretdb-build.js';
 
 export interface EmbeddedDatabase {
   readonly kind: 'ferretdb' | 'mongodb-memory-server';
+  /** FerretDB's storage engine. */
+  readonly backend?: EmbeddedBackend;
   readonly uri: string;
   /** The database process, where it is a child of this one. */
   readonly pid?: number;
@@ -27,14 +32,22 @@ export interface EmbeddedDatabaseOptions {
   readonly listen?: string;
   /** `normal` trades durability on power loss for speed (tests, benchmarks); FerretDB only. */
   readonly sync?: 'full' | 'normal';
+  /** `auto`: PostgreSQL when installed and DATA_DIR holds no SQLite data (config `database.embeddedBackend`, EMBEDDED_DB_BACKEND). */
+  readonly backend?: EmbeddedBackendChoice;
 }
 
-export async function startEmbeddedDatabase({ dataDir, logger, listen = '127.0.0.1:0', sync = 'full' }: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
+export async function startEmbeddedDatabase({ dataDir, logger, listen = '127.0.0.1:0', sync = 'full', backend = 'auto' }: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   const binary = await ensureFerretDbBinary(logger);
   if (binary) {
-    const db = announce(dataDir, await startFerretDb(binary, join(dataDir, 'ferretdb'), listen, sync));
+    const chosen = chooseEmbeddedBackend(dataDir, backend);
+    const directory = join(dataDir, chosen.backend === 'postgresql' ? 'postgres' : 'ferretdb');
+    const engine = chosen.pgBin ? ['-backend', 'postgresql', '-pg-bin', chosen.pgBin, '-pg-user', PG_OS_USER] : ['-backend', 'sqlite'];
+    const db = announce(dataDir, await startFerretDb(binary, directory, listen, sync, chosen.backend, engine));
     // `address`, not `uri`: the logger redacts `uri` (a MONGODB_URI may hold a password); this one is loopback and has none.
-    logger?.info({ kind: db.kind, dataDir: join(dataDir, 'ferretdb'), address: db.uri, file: embeddedDatabaseFile(dataDir) }, 'embedded database started: FerretDB over SQLite');
+    logger?.info(
+      { kind: db.kind, backend: chosen.backend, why: chosen.reason, dataDir: directory, address: db.uri, file: embeddedDatabaseFile(dataDir) },
+      `embedded database started: FerretDB over ${chosen.backend === 'postgresql' ? 'PostgreSQL' : 'SQLite'}`,
+    );
     return db;
   }
   logger?.warn('Go is not installed: using mongodb-memory-server (downloads mongod on first use) instead of FerretDB');
@@ -64,10 +77,11 @@ export async function ensureFerretDbBinary(logger?: Pick<Logger, 'info'>): Promi
   return buildFerretDb();
 }
 
-async function startFerretDb(binary: string, dataDir: string, listen: string, sync: 'full' | 'normal'): Promise<EmbeddedDatabase> {
+async function startFerretDb(binary: string, dataDir: string, listen: string, sync: 'full' | 'normal', backend: EmbeddedBackend, engine: string[]): Promise<EmbeddedDatabase> {
   mkdirSync(dataDir, { recursive: true });
-  // stdin stays open as a lifeline: when this process dies, the helper sees EOF and exits.
-  const child = spawn(binary, ['-data', dataDir, '-listen', listen, '-sync', sync], {
+  // stdin stays open as a lifeline: when this process dies, the helper sees EOF and exits (and
+  // stops its PostgreSQL, which the kernel also signals should the helper itself be killed).
+  const child = spawn(binary, ['-data', dataDir, '-listen', listen, '-sync', sync, ...engine], {
     stdio: ['pipe', 'pipe', 'pipe'],
     // Its own process group: Ctrl-C on `npm start` signals the whole group, and the database must
     // outlive the service's stop, which still needs it; the service stops it last.
@@ -79,7 +93,8 @@ async function startFerretDb(binary: string, dataDir: string, listen: string, sy
     if (stderr.length > 50) stderr.shift();
   });
   const uri = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => { fail(new Error('FerretDB did not report its address within 30 s')); }, 30_000);
+    // A first start on PostgreSQL runs initdb (a few seconds on a slow disk).
+    const timer = setTimeout(() => { fail(new Error('FerretDB did not report its address within 90 s')); }, 90_000);
     const lines = createInterface({ input: child.stdout });
     const fail = (error: Error) => {
       clearTimeout(timer);
@@ -99,14 +114,15 @@ async function startFerretDb(binary: string, dataDir: string, listen: string, sy
     child.once('exit', (code) => { fail(new Error(`the FerretDB helper exited with code ${String(code)}`)); });
     child.once('error', fail);
   });
-  return { kind: 'ferretdb', uri, ...(child.pid === undefined ? {} : { pid: child.pid }), stop: () => stopChild(child) };
+  return { kind: 'ferretdb', backend, uri, ...(child.pid === undefined ? {} : { pid: child.pid }), stop: () => stopChild(child) };
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => { resolve(); }));
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  // PostgreSQL's fast shutdown (a checkpoint) can take a few seconds on a busy disk.
+  const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
   await exited;
   clearTimeout(timer);
 }

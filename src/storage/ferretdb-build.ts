@@ -1,6 +1,6 @@
 // Builds the embedded FerretDB helper (tools/ferretdb) with `go build`.
 //
-// Two small changes are made to FerretDB 1.24 at build time, on a copy of the
+// Three small changes are made to FerretDB 1.24 at build time, on a copy of the
 // module under tools/ferretdb/bin/ (git-ignored; the module cache stays
 // untouched and none of FerretDB's code is in this repository). Its SQLite
 // backend pushes a filter down to SQL only when the filter is exactly
@@ -9,7 +9,10 @@
 // `{_id: key, status: "open", version: 3}` scans the whole table. Patched, `_id`
 // equality is pushed down whenever the filter has it and SQLite uses the
 // index; FerretDB's handler still applies the complete filter to the rows
-// that come back, so results are unchanged.
+// that come back, so results are unchanged. Its PostgreSQL backend pushes
+// `_id` equality down as JSON containment (`_jsonb->'_id' @> $1`), which its
+// btree `_id` index cannot serve; patched, it is `_jsonb->'_id' = $1` for the
+// types Aduan keys documents with (EXPLAIN: an index scan, not a sequential one).
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +23,7 @@ const execFileAsync = promisify(execFile);
 
 export const HELPER_DIR = fileURLToPath(new URL('../../tools/ferretdb/', import.meta.url));
 export const FERRETDB_BINARY = join(HELPER_DIR, 'bin', 'ferretdb');
-const SOURCES = [...['main.go', 'gate.go', 'go.mod', 'go.sum'].map((f) => join(HELPER_DIR, f)), fileURLToPath(import.meta.url)];
+const SOURCES = [...['main.go', 'gate.go', 'postgres.go', 'go.mod', 'go.sum'].map((f) => join(HELPER_DIR, f)), fileURLToPath(import.meta.url)];
 
 /** [file in the module, code as FerretDB 1.24 has it, code as Aduan builds it] */
 const PATCHES: readonly (readonly [string, string, string])[] = [
@@ -33,6 +36,32 @@ const PATCHES: readonly (readonly [string, string, string])[] = [
   // Spell the _id expression exactly as the unique _id index does, so SQLite
   // uses that index instead of scanning the table for every look-up and update.
   ['internal/backends/sqlite/metadata/metadata.go', `IDColumn = DefaultColumn + "->'$._id'"`, 'IDColumn = DefaultColumn + `->"_id"` // aduan: matches the _id index expression'],
+  // PostgreSQL: `_id` equality as `=` on the indexed expression. For a scalar, JSON
+  // containment and equality select the same rows (an `_id` is never an array).
+  [
+    'internal/backends/postgresql/query.go',
+    '\t\tcase float64, string, types.ObjectID, bool, time.Time, int32, int64:\n\t\t\tif f, a := filterEqual(p, key, v, keyOperator); f != "" {',
+    '\t\tcase float64, string, types.ObjectID, bool, time.Time, int32, int64:\n\t\t\tif f, a := aduanIDEqual(p, rootKey, v); f != "" { // aduan: the _id index serves it\n\t\t\t\tfilters = append(filters, f)\n\t\t\t\targs = append(args, a...)\n\t\t\t} else if f, a := filterEqual(p, key, v, keyOperator); f != "" {',
+  ],
+  [
+    'internal/backends/postgresql/query.go',
+    '// prepareOrderByClause returns ORDER BY clause',
+    `// aduanIDEqual: _id equality in the form of the _id index expression; "" for other keys and types.
+func aduanIDEqual(p *metadata.Placeholder, key string, v any) (string, []any) {
+\tif key != "_id" {
+\t\treturn "", nil
+\t}
+\tswitch v := v.(type) {
+\tcase string, types.ObjectID:
+\t\treturn metadata.IDColumn + " = " + p.Next(), []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}
+\tcase bool, int32:
+\t\treturn metadata.IDColumn + " = " + p.Next(), []any{v}
+\t}
+\treturn "", nil
+}
+
+// prepareOrderByClause returns ORDER BY clause`,
+  ],
 ];
 
 export function isFerretDbBinaryFresh(): boolean {

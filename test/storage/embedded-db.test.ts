@@ -1,15 +1,16 @@
-// The embedded database as `npm start` runs it: one TCP port (the write
-// gate's), FerretDB itself on a private Unix socket, its address logged and
-// recorded under DATA_DIR while it runs.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
+// The embedded database as `npm start` runs it on SQLite: one TCP port (the
+// write gate's), FerretDB itself on a private Unix socket, its address logged
+// and recorded under DATA_DIR while it runs. Atomicity on both engines:
+// embedded-db-engines.test.ts; PostgreSQL's own cluster: embedded-db-postgresql.test.ts.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import mongoose from 'mongoose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { embeddedDatabaseFile, readEmbeddedDatabaseRecord } from '../../src/storage/embedded-db-file.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../../src/storage/embedded-db.js';
+import { HAS_PROC, listeningTcpPorts, unixSocketPaths } from '../support/proc-sockets.js';
 
-const HAS_PROC = existsSync('/proc/self/net/tcp');
 const dirs: string[] = [];
 const running: EmbeddedDatabase[] = [];
 afterAll(async () => {
@@ -23,8 +24,9 @@ function freshDir(prefix = 'aduan-embedded-'): string {
   return dir;
 }
 
+// These tests are about the SQLite engine; embedded-db-postgresql.test.ts is about PostgreSQL's.
 async function start(dataDir: string, logger?: Parameters<typeof startEmbeddedDatabase>[0]['logger']): Promise<EmbeddedDatabase> {
-  const db = await startEmbeddedDatabase({ dataDir, sync: 'normal', ...(logger ? { logger } : {}) });
+  const db = await startEmbeddedDatabase({ dataDir, sync: 'normal', backend: 'sqlite', ...(logger ? { logger } : {}) });
   running.push(db);
   expect(db.kind).toBe('ferretdb');
   return db;
@@ -35,49 +37,7 @@ async function stop(db: EmbeddedDatabase): Promise<void> {
   await db.stop();
 }
 
-/** Inodes of the sockets a process holds open, from its file descriptors. */
-function socketInodes(pid: number): Set<string> {
-  const inodes = new Set<string>();
-  for (const fd of readdirSync(`/proc/${String(pid)}/fd`)) {
-    const target = (() => {
-      try {
-        return readlinkSync(`/proc/${String(pid)}/fd/${fd}`);
-      } catch {
-        return ''; // closed in between
-      }
-    })();
-    const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
-    if (inode) inodes.add(inode);
-  }
-  return inodes;
-}
-
-/** TCP ports the process listens on (IPv4 and IPv6), read from /proc/<pid>/net/tcp{,6}. */
-function listeningTcpPorts(pid: number): number[] {
-  const mine = socketInodes(pid);
-  const ports: number[] = [];
-  for (const table of ['tcp', 'tcp6']) {
-    const path = `/proc/${String(pid)}/net/${table}`;
-    if (!existsSync(path)) continue;
-    for (const line of readFileSync(path, 'utf8').split('\n').slice(1)) {
-      const fields = line.trim().split(/\s+/);
-      const [, local, , state, , , , , , inode] = fields;
-      if (state === '0A' && inode && mine.has(inode) && local) ports.push(parseInt(local.split(':')[1] ?? '', 16)); // 0A: LISTEN
-    }
-  }
-  return ports;
-}
-
-/** Paths of the Unix sockets the process has bound, from /proc/<pid>/net/unix. */
-function unixSocketPaths(pid: number): string[] {
-  const mine = socketInodes(pid);
-  return readFileSync(`/proc/${String(pid)}/net/unix`, 'utf8').split('\n').slice(1)
-    .map((line) => line.trim().split(/\s+/))
-    .filter((fields) => fields[6] !== undefined && mine.has(fields[6]) && fields[7] !== undefined)
-    .map((fields) => fields[7] ?? '');
-}
-
-describe('the embedded database', () => {
+describe('the embedded database on SQLite', () => {
   it.runIf(HAS_PROC)('listens on one TCP port, the one in its URI; FerretDB only on a private Unix socket', async () => {
     const dataDir = freshDir();
     const db = await start(dataDir);
@@ -93,28 +53,13 @@ describe('the embedded database', () => {
     expect(existsSync(join(dataDir, 'ferretdb', 'socket', 'ferretdb.sock'))).toBe(false);
   });
 
-  it('keeps single-document atomicity through its one port: 100 concurrent $inc give 100 distinct values', async () => {
-    const db = await start(freshDir());
-    const connection = await mongoose.createConnection(db.uri, { dbName: 'atomicity', autoIndex: false, autoCreate: false }).asPromise();
-    try {
-      const counters = connection.collection<{ _id: string; seq: number }>('counters');
-      await counters.insertOne({ _id: 'c', seq: 0 });
-      const values = await Promise.all(Array.from({ length: 100 }, () => counters.findOneAndUpdate({ _id: 'c' }, { $inc: { seq: 1 } }, { returnDocument: 'after' })));
-      expect(new Set(values.map((v) => v?.seq)).size).toBe(100);
-      expect((await counters.findOne({ _id: 'c' }))?.seq).toBe(100);
-    } finally {
-      await connection.close();
-      await stop(db);
-    }
-  });
-
   it('logs its address and records it under DATA_DIR (0600) while it runs, and removes the record on stop', async () => {
     const dataDir = freshDir();
     const lines: { fields: unknown; msg: unknown }[] = [];
     const logger = { info: (fields: unknown, msg?: unknown) => { lines.push({ fields, msg }); }, warn: () => undefined };
     const db = await start(dataDir, logger);
 
-    expect(lines).toContainEqual({ fields: expect.objectContaining({ kind: 'ferretdb', address: db.uri, file: embeddedDatabaseFile(dataDir) }) as unknown, msg: 'embedded database started: FerretDB over SQLite' });
+    expect(lines).toContainEqual({ fields: expect.objectContaining({ kind: 'ferretdb', backend: 'sqlite', address: db.uri, file: embeddedDatabaseFile(dataDir) }) as unknown, msg: 'embedded database started: FerretDB over SQLite' });
     expect(db.uri).toMatch(/^mongodb:\/\/127\.0\.0\.1:\d+\/$/); // loopback, no credentials
     const record = readEmbeddedDatabaseRecord(dataDir);
     expect(record).toMatchObject({ uri: db.uri, pid: db.pid });
@@ -128,7 +73,7 @@ describe('the embedded database', () => {
   it('starts again on the same directory after being killed, and refuses a second helper while one runs', async () => {
     const dataDir = freshDir();
     const first = await start(dataDir);
-    await expect(startEmbeddedDatabase({ dataDir, sync: 'normal' })).rejects.toThrow(/another helper is serving this data directory/);
+    await expect(startEmbeddedDatabase({ dataDir, sync: 'normal', backend: 'sqlite' })).rejects.toThrow(/another helper is serving this data directory/);
     expect(readEmbeddedDatabaseRecord(dataDir)?.pid).toBe(first.pid);
 
     process.kill(first.pid ?? 0, 'SIGKILL'); // leaves its socket file and its record behind

@@ -1,10 +1,13 @@
 // Starts one MongoDB-protocol server for the whole run: the real MongoDB at
 // MONGODB_URI when given, else the embedded FerretDB helper (built with
-// `go build` on first use). Each test file then works in its own database.
-import { mkdtempSync, rmSync } from 'node:fs';
+// `go build` on first use) on PostgreSQL where it is installed, else SQLite
+// (EMBEDDED_DB_BACKEND=sqlite forces SQLite). Each test file then works in its
+// own database; the cluster's initdb runs once per run.
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { embeddedBackendFromEnv } from '../../src/storage/embedded-backend.js';
 import { startEmbeddedDatabase } from '../../src/storage/embedded-db.js';
 
 declare module 'vitest' {
@@ -20,8 +23,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return () => Promise.resolve();
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'aduan-test-db-'));
-  const db = await startEmbeddedDatabase({ dataDir, sync: 'normal' });
+  chmodSync(dataDir, 0o711); // run as root, PostgreSQL runs as `postgres`, which must pass through
+  const started = performance.now();
+  const db = await startEmbeddedDatabase({ dataDir, sync: 'normal', backend: embeddedBackendFromEnv() });
   if (db.kind !== 'ferretdb') throw new Error(`tests need FerretDB or MONGODB_URI, got ${db.kind}`);
+  process.stderr.write(`test database: FerretDB over ${db.backend ?? '?'} in ${String(Math.round(performance.now() - started))} ms\n`);
   project.provide('mongoUri', db.uri);
   return async () => {
     await db.stop();

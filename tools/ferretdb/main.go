@@ -1,5 +1,7 @@
-// Command ferretdb runs an embedded FerretDB (MongoDB wire protocol over SQLite)
-// for Aduan's tests and for `npm start` without MONGODB_URI.
+// Command ferretdb runs an embedded FerretDB (MongoDB wire protocol over
+// PostgreSQL or SQLite) for Aduan's tests and for `npm start` without
+// MONGODB_URI. With -backend postgresql it creates, starts and stops its own
+// private PostgreSQL cluster (postgres.go).
 //
 // It prints one JSON line {"uri": "..."} on stdout once the listener is ready,
 // so the parent process learns the (possibly random) port, and it stops when
@@ -30,13 +32,17 @@ import (
 )
 
 func main() {
-	dataDir := flag.String("data", "", "directory for the SQLite files (required)")
+	dataDir := flag.String("data", "", "directory for the SQLite files or the PostgreSQL cluster (required)")
+	backend := flag.String("backend", "sqlite", "sqlite or postgresql")
+	pgBin := flag.String("pg-bin", "", "directory of PostgreSQL's initdb, postgres and pg_isready (-backend postgresql)")
+	pgUser := flag.String("pg-user", "postgres", "the account PostgreSQL runs as when this helper runs as root")
 	listen := flag.String("listen", "127.0.0.1:0", "TCP address to listen on; port 0 picks a free one")
 	logLevel := flag.String("log-level", "error", "debug, info, warn or error")
 	watchStdin := flag.Bool("watch-stdin", true, "exit when stdin reaches EOF (the parent process is gone)")
 	// full: every commit reaches the disk (survives power loss). normal: commits
 	// survive a crash of this process but the last ones may be lost on power
 	// loss; several times faster, meant for tests and benchmarks.
+	// PostgreSQL: normal sets synchronous_commit=off (same trade-off).
 	sync := flag.String("sync", "full", "SQLite synchronous mode: full or normal")
 	flag.Parse()
 
@@ -45,6 +51,12 @@ func main() {
 	}
 	if *sync != "full" && *sync != "normal" {
 		fail("-sync must be full or normal, not %q", *sync)
+	}
+	if *backend != "sqlite" && *backend != "postgresql" {
+		fail("-backend must be sqlite or postgresql, not %q", *backend)
+	}
+	if *backend == "postgresql" && *pgBin == "" {
+		fail("-backend postgresql needs -pg-bin")
 	}
 	abs, err := filepath.Abs(*dataDir)
 	if err != nil {
@@ -78,15 +90,31 @@ func main() {
 		cleanup()
 		fail("%v", err)
 	}
-	f, err := ferretdb.New(&ferretdb.Config{
+	config := &ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{Unix: socket},
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + abs + "/?_pragma=synchronous(" + *sync + ")",
 		Logger:    logger,
-	})
-	if err != nil {
+	}
+	var pg *postgres
+	if *backend == "postgresql" {
+		if pg, err = startPostgres(abs, *pgBin, *pgUser, *sync == "full"); err != nil {
+			cleanup()
+			fail("%v", err)
+		}
+		config.Handler, config.SQLiteURL, config.PostgreSQLURL = "postgresql", "", pg.url
+	}
+	// The database server stops after FerretDB, last, on every way out.
+	quit := func(format string, args ...any) {
+		if pg != nil {
+			pg.stop()
+		}
 		cleanup()
-		fail("cannot start FerretDB: %v", err)
+		fail(format, args...)
+	}
+	f, err := ferretdb.New(config)
+	if err != nil {
+		quit("cannot start FerretDB: %v", err)
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -98,6 +126,13 @@ func main() {
 		}()
 	}
 
+	if pg != nil {
+		go func() {
+			<-pg.exited // PostgreSQL died under FerretDB: exit too, so the parent sees it
+			stop()
+		}()
+	}
+
 	done := make(chan struct{})
 	go func() {
 		_ = f.Run(ctx)
@@ -105,18 +140,20 @@ func main() {
 	}()
 
 	if err := waitForListener(socket, 10*time.Second); err != nil {
-		cleanup()
-		fail("FerretDB did not start listening on %s: %v", socket, err)
+		quit("FerretDB did not start listening on %s: %v", socket, err)
 	}
 	go (&gate{upstream: socket}).serve(public)
 	go func() {
 		<-ctx.Done()
 		public.Close()
 	}()
-	line, _ := json.Marshal(map[string]string{"uri": "mongodb://" + public.Addr().String() + "/"})
+	line, _ := json.Marshal(map[string]string{"uri": "mongodb://" + public.Addr().String() + "/", "backend": *backend})
 	fmt.Println(string(line))
 
 	<-done
+	if pg != nil {
+		pg.stop()
+	}
 }
 
 const socketName = "ferretdb.sock"
