@@ -13,7 +13,7 @@ import { mongoAuditStore } from '../src/storage/audit-store.js';
 import { mongoOperatorStore, mongoSessionStore } from '../src/storage/operator-store.js';
 
 const USAGE = `usage:
-  npm run user -- add <username> --role admin|agency|supervisor [--agency CODE] [--name "Full name"]
+  npm run user -- add <username> --role admin|agency|supervisor|dpo [--agency CODE] [--name "Full name"]
   npm run user -- reset <username>
   npm run user -- disable <username>
   npm run user -- enable <username>

@@ -2,6 +2,7 @@
 // written for people (`24h`, `10MB`) and carried inward as numbers (fields.ts).
 import { z } from 'zod';
 import { duplicatesSettings } from './duplicates.js';
+import { eventsSettings } from './events.js';
 import { retentionSettings } from './retention.js';
 import { code, cronExpression, duration, email, localizedText, size, slaCalendar, waTemplate } from './fields.js';
 
@@ -95,7 +96,7 @@ export const configSchema = z
        * Roles that see reporters' and followers' phone, email, address and channel account masked in the inbox
        * (list, detail, search, CSV, reporter panel); one click reveals a value, audited (issue 17 item 4).
        */
-      maskRoles: z.array(z.enum(['admin', 'agency', 'supervisor'])).default(['agency', 'supervisor']),
+      maskRoles: z.array(z.enum(['admin', 'agency', 'supervisor', 'dpo'])).default(['agency', 'supervisor']),
       /**
        * The reporter's contact in the notice mail to the agency: `full` (default: an agency that works by email must
        * call back for the field work), or `masked` like the inbox (the agency reveals it there, audited).
@@ -109,6 +110,8 @@ export const configSchema = z
       conversation: duration,
       outboxClaim: duration,
       job: duration,
+      /** A receiver only one instance may run (Telegram polling, the IMAP mailbox, WhatsApp Web); renewed every third. */
+      singleton: duration,
     }),
     shutdown: z.strictObject({
       /** SIGINT/SIGTERM: in-flight work gets this long to finish; only a signal after it forces an exit. */
@@ -122,12 +125,16 @@ export const configSchema = z
     }),
     /** Nearby duplicates offered in the conversation (duplicates.ts). */
     duplicates: duplicatesSettings,
+    /** Live updates between instances on one database (events.ts; README, "Live updates across instances"). */
+    events: eventsSettings,
     limits: z.strictObject({
       photoMaxBytes: size,
       photosPerTicket: z.number().int().min(0).max(50),
       descriptionMaxChars: z.number().int().min(100).max(100_000),
     }),
     channels: z.strictObject({
+      /** The web chat: messages one session may send per minute, counted across instances. */
+      webchat: z.strictObject({ rateLimit: z.number().int().min(1).max(10_000) }),
       telegram: z.strictObject({
         botToken: z.string().min(1).optional(),
         apiRoot: z.url(),

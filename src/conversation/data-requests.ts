@@ -8,8 +8,10 @@ export interface DataRequest {
   readonly channel: Channel;
   readonly channelUserId: string;
   readonly conversationKey: string;
-  readonly kind: 'erase';
-  readonly status: 'open';
+  /** A citizen's message asks for erasure; access and correction requests are the DPO's to record. */
+  readonly kind: 'erase' | 'access' | 'correct';
+  /** Closed by the data protection officer (src/storage/privacy-request-store.ts). */
+  readonly status: 'open' | 'closed';
   readonly createdAt: Date;
   /** Short, said to the person: "PD-7K3Q9M". */
   readonly reference: string;

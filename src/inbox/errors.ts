@@ -51,6 +51,10 @@ export const API_ERRORS = {
   idempotency_key_reused: { status: 422, error: 'bad_request', message: 'This Idempotency-Key was used for another request.' },
   locked: { status: 423, error: 'locked', message: 'The account is locked for a while after too many failed attempts.' },
   rate_limited: { status: 429, error: 'rate_limited', message: 'Too many login attempts; try again in a minute.' },
+  query_invalid: { status: 400, error: 'bad_request', message: 'Search for a phone number, an email address or a channel account (at least 3 characters).' },
+  person_not_found: { status: 404, error: 'not_found', message: 'Nothing is stored about this person.' },
+  request_not_found: { status: 404, error: 'not_found', message: 'No data request has this reference.' },
+  request_closed: { status: 409, error: 'conflict', message: 'The data request is closed already.' },
   bad_request: { status: 400, error: 'bad_request', message: 'The request could not be read.' },
   internal: { status: 500, error: 'internal', message: 'Something went wrong.' },
 } as const satisfies Record<string, ErrorKind>;

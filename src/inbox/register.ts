@@ -8,12 +8,14 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { type Bus, localBus } from '../bus/bus.js';
 import type { Config } from '../config/schema.js';
 import type { ConversationRouter } from '../conversation/router.js';
 import type { Logger } from '../observability/logger.js';
 import { mongoAuditStore } from '../storage/audit-store.js';
 import { mongoInboxStore } from '../storage/inbox-store.js';
 import { mongoIdempotencyStore } from '../storage/idempotency-store.js';
+import { mongoRateWindows } from '../storage/rate-window-store.js';
 import { auditModel } from '../storage/models/audit.js';
 import { idempotencyModel } from '../storage/models/idempotency.js';
 import { operatorModel } from '../storage/models/operator.js';
@@ -34,6 +36,13 @@ import { adminRoutes } from './routes/admin.js';
 import { open311KeyRoutes } from './routes/open311-keys.js';
 import { retentionRoutes } from './routes/retention.js';
 import { dataRequestRoutes } from './routes/data-requests.js';
+import { privacyPeopleRoutes } from './routes/privacy-people.js';
+import { privacyRequestRoutes } from './routes/privacy-requests.js';
+import { mongoPersonDataStore } from '../storage/person-data-store.js';
+import { mongoPersonErasure } from '../storage/person-erasure.js';
+import { mongoPrivacyRequestStore } from '../storage/privacy-request-store.js';
+import { loadTexts } from '../conversation/texts.js';
+import { LOCALES_DIR } from '../conversation/setup.js';
 import { mongoRetention } from '../storage/retention-runs.js';
 import { mongoOpen311KeyStore } from '../storage/open311-key-store.js';
 import { macroRoutes } from './routes/macros.js';
@@ -44,7 +53,7 @@ import { eventRoutes } from './routes/events.js';
 import { intakeRoutes } from './routes/intake.js';
 import { ownerRoutes } from './routes/owners.js';
 import { presenceRoutes } from './routes/presence.js';
-import { Presence } from './presence.js';
+import { SharedPresence } from './shared-presence.js';
 import { photoRoutes } from './routes/photos.js';
 import { publicPhotoRoutes } from './routes/public-photos.js';
 import { mongoPublicStore } from '../storage/public-store.js';
@@ -66,6 +75,8 @@ export interface InboxDeps {
   readonly router: ConversationRouter;
   readonly logger: Logger;
   readonly clock?: () => Date;
+  /** Live updates and presence across instances (default: this process only). */
+  readonly bus?: Bus;
 }
 
 export interface Inbox {
@@ -101,7 +112,8 @@ export async function registerInbox(http: FastifyInstance, deps: InboxDeps): Pro
   const users: UserDeps = { operators, sessions, audit, agencies: config.agencies.map((a) => a.code), passwordCost: config.inbox.passwordCost, clock };
   if ((await bootstrapAdmin(users, config.admin)) === 'created') logger.info('the first inbox administrator was created from ADMIN_USERNAME');
 
-  const events = new InboxEvents();
+  const bus = deps.bus ?? localBus();
+  const events = new InboxEvents(bus);
   deps.tickets.onEvent((event) => {
     events.publish({ type: 'ticket', number: event.ticket.number, status: event.ticket.status, ...(event.ticket.agency ? { agency: event.ticket.agency } : {}), action: event.type === 'created' ? 'create' : event.action });
   });
@@ -129,6 +141,7 @@ export async function registerInbox(http: FastifyInstance, deps: InboxDeps): Pro
     reports: mongoReportStore(connection),
     canned: loadCannedResponses(config.inbox.cannedFile),
     clock,
+    rateWindows: mongoRateWindows(connection),
     idempotency: { store: mongoIdempotencyStore(connection), ttlMs: config.inbox.idempotencyTtl, clock },
     jobs: {},
   };
@@ -156,7 +169,7 @@ export async function registerInbox(http: FastifyInstance, deps: InboxDeps): Pro
     actionRoutes(app, ctx);
     macroRoutes(app, ctx, mongoLabelStore(connection));
     ownerRoutes(app, ctx);
-    presenceRoutes(app, ctx, new Presence());
+    presenceRoutes(app, ctx, new SharedPresence(bus, events));
     photoRoutes(app, ctx);
     publicPhotoRoutes(app, ctx, mongoPublicStore(connection));
     reportRoutes(app, ctx);
@@ -168,6 +181,9 @@ export async function registerInbox(http: FastifyInstance, deps: InboxDeps): Pro
     open311KeyRoutes(app, ctx, mongoOpen311KeyStore(connection));
     retentionRoutes(app, ctx, mongoRetention(connection, storage.attachments));
     dataRequestRoutes(app, ctx, storage.dataRequests);
+    const privacyRequests = mongoPrivacyRequestStore(connection);
+    privacyRequestRoutes(app, ctx, privacyRequests);
+    privacyPeopleRoutes(app, ctx, { people: mongoPersonDataStore(connection, privacyRequests), erasure: mongoPersonErasure(connection, storage.attachments, privacyRequests), requests: privacyRequests, texts: loadTexts(LOCALES_DIR) });
   });
   await registerUi(http, logger);
 

@@ -42,7 +42,7 @@ export function splitPhotos(attachments: readonly AttachmentRef[] | undefined): 
 }
 
 /** A follower as statistics see them: when and how they joined, on which channel; nothing that names them. */
-function anonymousFollower(follower: Follower): Follower {
+export function anonymousFollower(follower: Follower): Follower {
   return { channel: follower.channel, at: follower.at, via: follower.via, ...(follower.fromTicket === undefined ? {} : { fromTicket: follower.fromTicket }) };
 }
 

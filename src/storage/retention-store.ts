@@ -60,6 +60,18 @@ export async function removeUnreferenced(connection: Connection, attachments: Pi
   return removed;
 }
 
+/** The nearby index (embedded database) lists the exact pin: the ticket leaves it (an anonymised ticket is offered to nobody). */
+export async function leaveNearbyIndex(connection: Connection, ticket: Pick<TicketDoc, '_id' | 'location' | 'createdAt'>): Promise<void> {
+  const { latitude, longitude } = ticket.location ?? {};
+  if (latitude === undefined || longitude === undefined) return;
+  const cells = geoCellModel(connection);
+  for (const id of cellsOf({ latitude, longitude }, ticket.createdAt)) {
+    // By the exact entry (FerretDB's $pull matches values, not conditions); a cell written meanwhile keeps its other entries.
+    const entries = (await cells.findById(id).lean())?.tickets.filter((e) => e.number === ticket._id) ?? [];
+    if (entries.length > 0) await cells.updateOne({ _id: id }, { $pullAll: { tickets: entries } });
+  }
+}
+
 export interface TicketRetention {
   /** Anonymises tickets finished before `cutoff`, until `until` or `limit` tickets. */
   anonymiseFinished(cutoff: Date, now: Date, until: Date, limit: number): Promise<TicketRetentionCounts>;
@@ -88,16 +100,7 @@ export function mongoTicketRetention(connection: Connection, attachments: Pick<A
       messageCount = (await messages.deleteMany(thread)).deletedCount;
       // The mail thread of the ticket: the citizen's own subject line.
       await emailThreadModel(connection).deleteOne({ _id: `ticket:${ticket._id}` });
-      // The nearby index (embedded database) lists the exact pin: the ticket leaves it (a finished ticket is offered to nobody).
-      const { latitude, longitude } = ticket.location ?? {};
-      if (latitude !== undefined && longitude !== undefined) {
-        const cells = geoCellModel(connection);
-        for (const id of cellsOf({ latitude, longitude }, ticket.createdAt)) {
-          // By the exact entry (FerretDB's $pull matches values, not conditions); a cell written meanwhile keeps its other entries.
-          const entries = (await cells.findById(id).lean())?.tickets.filter((e) => e.number === ticket._id) ?? [];
-          if (entries.length > 0) await cells.updateOne({ _id: id }, { $pullAll: { tickets: entries } });
-        }
-      }
+      await leaveNearbyIndex(connection, ticket);
     }
     else messageCount = (await messages.updateMany(withFiles, { $unset: { photos: 1, voice: 1 } })).modifiedCount;
     const photos = await removeUnreferenced(connection, attachments, ticket._id, [...plan.deletePhotos, ...threadFiles]);

@@ -3,8 +3,11 @@
 import type { Ticket } from '../../tickets/model.js';
 import type { TransitionAction } from '../../tickets/transitions.js';
 
-/** Central operator (Admin Pusat), agency operator (Admin Perangkat Daerah), supervisor; the `operators` collection stores one per operator. */
-export const OPERATOR_ROLES = ['admin', 'agency', 'supervisor'] as const;
+/**
+ * Central operator (Admin Pusat), agency operator (Admin Perangkat Daerah), supervisor, and the data protection
+ * officer (Pejabat Pelindungan Data Pribadi, UU PDP 27/2022); the `operators` collection stores one per operator.
+ */
+export const OPERATOR_ROLES = ['admin', 'agency', 'supervisor', 'dpo'] as const;
 export type OperatorRole = (typeof OPERATOR_ROLES)[number];
 
 export interface Operator {
@@ -15,15 +18,19 @@ export interface Operator {
 }
 
 /**
+ * `personalData`: find a person across tickets, export, correct and erase their data, close their requests (the DPO).
  * `own`: take a ticket ("Ambil") or hand it to a colleague. `merge`: merge two tickets about the same problem and
  * split a follower out again; an agency operator only between tickets of its own agency (it sees no others).
  */
-export type Permission = 'read' | 'reply' | 'note' | 'assign' | 'own' | 'create' | 'reports' | 'operators' | 'config' | 'audit' | 'merge';
+export type Permission = 'read' | 'reply' | 'note' | 'assign' | 'own' | 'create' | 'reports' | 'operators' | 'config' | 'audit' | 'merge' | 'personalData';
 
 const PERMISSIONS: Readonly<Record<OperatorRole, readonly Permission[]>> = {
   admin: ['read', 'reply', 'note', 'assign', 'own', 'create', 'reports', 'operators', 'config', 'audit', 'merge'],
   agency: ['read', 'reply', 'note', 'own', 'reports', 'merge'],
   supervisor: ['read', 'reports'],
+  // Least privilege: only the DPO finds, exports, corrects and erases a person (`personalData`, not even admin). They
+  // read tickets and the audit trail to answer a citizen and to check who saw their data, and change no ticket.
+  dpo: ['read', 'audit', 'personalData'],
 };
 
 /** Transitions an operator may ask for; the rest belong to the reporter and the jobs. */
@@ -31,6 +38,7 @@ const TRANSITIONS_BY_ROLE: Readonly<Record<OperatorRole, readonly TransitionActi
   admin: ['route', 'forward', 'reject', 'respond', 'submitResult', 'validate', 'returnToAgency', 'reopen'],
   agency: ['respond', 'submitResult'],
   supervisor: [],
+  dpo: [],
 };
 
 export const can = (operator: Operator, permission: Permission): boolean => PERMISSIONS[operator.role].includes(permission);
