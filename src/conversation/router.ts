@@ -93,11 +93,14 @@ export class ConversationRouter {
       this.slots.run(async () => {
         const started = performance.now();
         const recorded = await this.deps.inbound.record(message, key, this.clock());
-        if (recorded.duplicate) {
+        // A redelivery of a message still unprocessed: the instance that recorded it died (no restart will
+        // recover it there), or still works on it; processing it as a recovery waits for that one's lease.
+        const orphan = recorded.duplicate && (await this.deps.inbound.isPending(recorded.id));
+        if (recorded.duplicate && !orphan) {
           this.deps.logger.info({ channel: message.channel }, 'duplicate inbound message ignored');
           return recorded;
         }
-        const setAside = await this.process({ id: recorded.id, conversationKey: key, message });
+        const setAside = await this.process({ id: recorded.id, conversationKey: key, message }, orphan);
         this.deps.onProcessed?.(performance.now() - started);
         return { ...recorded, ...(setAside === undefined ? {} : { setAside }) };
       }),

@@ -52,6 +52,23 @@ describe('reliability', () => {
     expect(await messageModel(db.connection).findOne({ messageId: 'crash-1' }).lean()).toMatchObject({ status: 'processed' });
   });
 
+  it('processes at once a redelivery of a message an instance recorded and died on (no restart there, no 60 s wait for the sweep)', async () => {
+    const rig = await createRig(db);
+    const p = rig.person();
+    await p.say('halo');
+    // Instance A writes the inbound log and is killed; the platform delivers again, to instance B.
+    const message = { channel: 'webchat' as const, channelUserId: p.id, messageId: 'killed-1', at: new Date(), text: '1' };
+    await rig.storage.inbound.record(message, conversationKey('webchat', p.id), new Date());
+    const otherInstance = await createRig(db);
+    expect((await otherInstance.router.handle(message)).duplicate).toBe(true);
+    expect(texts(await p.replies())).toContain('nama lengkap');
+    expect(await messageModel(db.connection).findOne({ messageId: 'killed-1' }).lean()).toMatchObject({ status: 'processed' });
+    // A third delivery finds it processed: nothing more is said.
+    await otherInstance.router.handle(message);
+    expect(await p.replies()).toEqual([]);
+    expect(await rig.router.recover()).toBe(0);
+  });
+
   it('leaves alone a message old by its sender\'s clock that was only just recorded (a catch-up, an old email)', async () => {
     const rig = await createRig(db);
     const p = rig.person();

@@ -59,6 +59,14 @@ export class FakeBotApi {
   floodControl = false;
   readonly intoFloodWindow: FloodViolation[] = [];
   private flood: { openedAt: number; until: number } | undefined;
+  /**
+   * As on the real Bot API, a getUpdates that arrives while another is still waiting ends the
+   * waiting one with 409 Conflict ("terminated by other getUpdates request"): two instances
+   * polling one token. Counted in `conflicts`.
+   */
+  exclusivePolling = false;
+  conflicts = 0;
+  private polling: { conflict: boolean; closed: boolean } | undefined;
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => { void this.route(req, res); });
@@ -157,9 +165,30 @@ export class FakeBotApi {
       this.reply(res, fault.status, fault.body);
       return;
     }
-    const [status, body] = this.answer(method, params, await (method === 'getUpdates' ? this.getUpdates(params) : Promise.resolve([])));
+    const poll = method === 'getUpdates' && this.exclusivePolling ? this.startPoll(res) : undefined;
+    const updates = await (method === 'getUpdates' ? this.getUpdates(params) : Promise.resolve([]));
+    if (poll && this.polling === poll) this.polling = undefined;
+    if (poll?.conflict) {
+      this.reply(res, 409, { ok: false, error_code: 409, description: 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running' });
+      return;
+    }
+    const [status, body] = this.answer(method, params, updates);
     if (fault?.kind === 'slow') await sleep(fault.ms);
     this.reply(res, status, body);
+  }
+
+  /** A getUpdates begins: one still waiting on an open connection is ended with 409. */
+  private startPoll(res: ServerResponse): { conflict: boolean; closed: boolean } {
+    const previous = this.polling;
+    if (previous && !previous.closed) {
+      previous.conflict = true;
+      this.conflicts++;
+      this.wake();
+    }
+    const poll = { conflict: false, closed: false };
+    res.once('close', () => { poll.closed = true; });
+    this.polling = poll;
+    return poll;
   }
 
   private answer(method: string, params: Record<string, unknown>, updates: unknown[]): [number, unknown] {
