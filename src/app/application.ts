@@ -4,6 +4,7 @@
 // registers with the lifecycle what undoes it.
 import type { FastifyInstance } from 'fastify';
 import type { Connection } from 'mongoose';
+import { SharedBus } from '../bus/shared-bus.js';
 import type { Config } from '../config/schema.js';
 import type { ConversationRouter } from '../conversation/router.js';
 import { setUpConversation } from '../conversation/setup.js';
@@ -23,6 +24,7 @@ import { createMetrics } from '../observability/metrics.js';
 import type { OutboxDispatcher } from '../outbox/dispatcher.js';
 import { type Scheduler, startScheduler } from '../scheduler/scheduler.js';
 import { connectDatabase } from '../storage/connect.js';
+import { mongoEventLog } from '../storage/event-log.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../storage/embedded-db.js';
 import { mongoJobLeases } from '../storage/lease-store.js';
 import { mongoSessionStore } from '../storage/operator-store.js';
@@ -70,6 +72,9 @@ export async function startApplication(config: Config, logger: Logger): Promise<
     lifecycle.on('close', 'database connection', () => connection.close());
     const storage = openStorage(connection, config);
     await storage.ensureIndexes();
+    const bus = await startSharedBus(connection, config, logger);
+    // Reading stops with the intake; publishing goes on while messages drain (the others' operators still hear of them).
+    lifecycle.on('intake', 'live updates from other instances', () => bus.stop());
     // Pinned tickets from before nearby duplicates get their place, so a citizen can be offered them (README, "Same problem, many reporters").
     if (config.duplicates.enabled) {
       const placed = await backfillNearby(connection, new Date(Date.now() - config.duplicates.within));
@@ -95,8 +100,8 @@ export async function startApplication(config: Config, logger: Logger): Promise<
     const health = new HealthRegistry();
     const http = createHttpServer({ logger, metrics, health, connection, databaseKind, ...(databaseBackend ? { databaseBackend } : {}) });
     // The web chat's entry comes first: its multipart settings are the ones the inbox finds registered.
-    const channels = await wireChannels({ config, connection, storage, router, outbox, mailer, http, health, logger }, lifecycle);
-    const inbox = await registerInbox(http, { config, storage, tickets, router, logger });
+    const channels = await wireChannels({ config, connection, storage, router, outbox, mailer, http, health, logger, bus }, lifecycle);
+    const inbox = await registerInbox(http, { config, storage, tickets, router, logger, bus });
     // Status pages, public photos and the map: no login, no personal data.
     registerPublicPages(http, { config, tickets, store: mongoPublicStore(connection), attachments: storage.attachments, texts: loadTexts(LOCALES_DIR) });
     // Open event streams would hold the HTTP server open: they end first.
@@ -139,6 +144,15 @@ export async function startApplication(config: Config, logger: Logger): Promise<
     await stop();
     throw error;
   }
+}
+
+/** The bus every instance on this database shares (README, "Live updates across instances"), reading from now on. */
+async function startSharedBus(connection: Connection, config: Config, logger: Logger): Promise<SharedBus> {
+  const log = mongoEventLog(connection);
+  await log.ensureIndexes(config.events.keep);
+  const bus = new SharedBus({ log, pollMs: config.events.pollInterval, keepMs: config.events.keep, logger });
+  await bus.start();
+  return bus;
 }
 
 /**

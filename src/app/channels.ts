@@ -11,6 +11,7 @@ import { webchatRoutes } from '../channels/webchat/routes.js';
 import { registerWhatsAppCloud } from '../channels/whatsapp-cloud/channel.js';
 import { WhatsAppWebChannel } from '../channels/whatsapp-web/channel.js';
 import { createWhatsAppWebClient, printQr, registerQrPage } from '../channels/whatsapp-web/setup.js';
+import type { Bus } from '../bus/bus.js';
 import type { Config } from '../config/schema.js';
 import type { ConversationRouter } from '../conversation/router.js';
 import type { Mailer } from '../notifications/mailer.js';
@@ -34,6 +35,8 @@ export interface ChannelContext {
   readonly http: FastifyInstance;
   readonly health: HealthRegistry;
   readonly logger: Logger;
+  /** Signals between the instances on this database (a reply queued on one wakes a long poll on another). */
+  readonly bus: Bus;
 }
 
 /** The inbox's check that lets administrators through (a browser without a session goes to its login). */
@@ -63,8 +66,8 @@ export const CHANNELS: readonly ChannelEntry[] = [
   {
     // Always on: `npm start` with no settings at all offers the whole flow in a browser.
     name: 'webchat',
-    async wire({ config, storage, router, outbox, http, health }) {
-      const webchat = await webchatRoutes(http, { router, outbox, outboxStore: storage.outbox, attachments: storage.attachments, history: mongoConversationHistory(storage.connection), photoMaxBytes: config.limits.photoMaxBytes });
+    async wire({ config, storage, router, outbox, http, health, bus }) {
+      const webchat = await webchatRoutes(http, { router, outbox, bus, outboxStore: storage.outbox, attachments: storage.attachments, history: mongoConversationHistory(storage.connection), photoMaxBytes: config.limits.photoMaxBytes });
       health.set('webchat', 'up');
       // Open long polls would hold the HTTP server open: they end at once.
       return { stop: () => { webchat.endLongPolls(); } };

@@ -1,6 +1,12 @@
 // Live updates for the inbox's event stream: a ticket changed, or a message
-// joined its thread. Streams end when the service stops. In memory, per instance: an operator connected to
-// another instance learns of the change on their next reload (see README).
+// joined its thread. Streams end when the service stops. Published on the bus
+// (topic `inbox`), so an operator connected to any instance hears of it
+// (README, "Live updates across instances").
+import { z } from 'zod';
+import { type Bus, localBus } from '../bus/bus.js';
+
+export const INBOX_TOPIC = 'inbox';
+
 export interface InboxEvent {
   readonly type: 'ticket' | 'message' | 'reply' | 'presence';
   readonly number: string;
@@ -16,10 +22,29 @@ export interface InboxEvent {
 
 export type InboxEventListener = (event: InboxEvent) => void;
 
+// What another instance published is checked like any input: a malformed event reaches no stream.
+const inboxEvent = z.object({
+  type: z.enum(['ticket', 'message', 'reply', 'presence']),
+  number: z.string(),
+  agency: z.string().optional(),
+  status: z.string().optional(),
+  action: z.string().optional(),
+  operator: z.string().optional(),
+  name: z.string().optional(),
+  state: z.string().optional(),
+});
+
 export class InboxEvents {
   private readonly listeners = new Set<InboxEventListener>();
   private readonly closers = new Set<() => void>();
   private closed = false;
+
+  constructor(private readonly bus: Bus = localBus()) {
+    bus.subscribe(INBOX_TOPIC, (payload) => {
+      const event = inboxEvent.safeParse(payload);
+      if (event.success) this.deliver(event.data);
+    });
+  }
 
   /** Each stream registers how to end itself; `close()` (shutdown) ends them all, and later ones at once. */
   onClose(end: () => void): () => void {
@@ -42,7 +67,15 @@ export class InboxEvents {
     return () => { this.listeners.delete(listener); };
   }
 
+  /** To every instance's streams (this one's at once). */
   publish(event: InboxEvent): void {
+    const payload: Record<string, string> = {};
+    for (const [key, value] of Object.entries(event)) if (typeof value === 'string') payload[key] = value;
+    this.bus.publish(INBOX_TOPIC, payload);
+  }
+
+  /** To this instance's streams only (presence: each instance tells its own operators what changed in its view). */
+  deliver(event: InboxEvent): void {
     for (const listener of this.listeners) {
       try {
         listener(event);

@@ -1,6 +1,6 @@
 // Presence (issue 15 item 1): who has a ticket open or is typing a reply. Kept in
-// memory per instance, each mark expiring after `ttlMs` unless renewed (the
-// ticket view renews every 10 s); cross-instance presence is issue 18.
+// memory by each instance, each mark expiring after `ttlMs` unless renewed (the
+// ticket view renews every 10 s); every instance hears every mark (shared-presence.ts).
 export type PresenceState = 'viewing' | 'typing' | 'left';
 
 interface Mark { readonly name: string; readonly state: Exclude<PresenceState, 'left'>; readonly until: number }

@@ -7,6 +7,7 @@ import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { type Bus, localBus } from '../../bus/bus.js';
 import { conversationKey, type PhotoInput } from '../../conversation/messages.js';
 import { type ConversationRouter, RouterStoppedError } from '../../conversation/router.js';
 import type { OutboxDispatcher } from '../../outbox/dispatcher.js';
@@ -20,6 +21,7 @@ import { MESSAGE_ID_PATTERN, normaliseWebchatPost, SESSION_ID_PATTERN, type Webc
 import { RateLimit } from '../rate-limit.js';
 import { webchatSender } from './sender.js';
 import { Waiters } from './waiters.js';
+import { waitKey, wakeAcrossInstances } from './wake.js';
 
 export const PUBLIC_DIR = fileURLToPath(new URL('../../../src/channels/webchat/public/', import.meta.url));
 
@@ -32,9 +34,12 @@ export interface WebchatDeps {
   readonly photoMaxBytes: number;
   /** Messages per session per minute. */
   readonly rateLimit?: number;
+  /** Where a reply queued by any instance wakes the long polls (default: this process only). */
+  readonly bus?: Bus;
 }
 
 const MAX_WAIT_S = 25;
+/** A long poll reads again this often even unwoken: the safety net for a signal lost between instances (wake.ts). */
 const RECHECK_MS = 5_000;
 /** Messages a reloaded page gets back: enough for a report and its follow-up, bounded for the query. */
 const HISTORY_LIMIT = 100;
@@ -98,7 +103,7 @@ export interface Webchat {
 export async function webchatRoutes(app: FastifyInstance, deps: WebchatDeps): Promise<Webchat> {
   deps.outbox.register(webchatSender);
   const waiters = new Waiters();
-  deps.outbox.onEnqueued((key) => { waiters.notify(key); });
+  wakeAcrossInstances(deps.bus ?? localBus(), deps.outbox, waiters);
   const limit = new RateLimit(deps.rateLimit ?? 60, 60_000);
   // The history is the one read that is not by key: a page asks once when it opens, not in a loop.
   const historyLimit = new RateLimit(20, 60_000);
@@ -144,7 +149,7 @@ export async function webchatRoutes(app: FastifyInstance, deps: WebchatDeps): Pr
     const deadline = Date.now() + wait * 1_000;
     let records = await deps.outboxStore.after(key, after, 50);
     while (records.length === 0 && Date.now() < deadline && !waiters.isClosed) {
-      await waiters.wait(key, Math.min(RECHECK_MS, deadline - Date.now()));
+      await waiters.wait(waitKey(key), Math.min(RECHECK_MS, deadline - Date.now()));
       records = await deps.outboxStore.after(key, after, 50);
     }
     return { messages: records.map((r) => botMessage(sessionId, r.seq, r.message)) };

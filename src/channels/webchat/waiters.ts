@@ -1,6 +1,6 @@
 // Long-poll waiters: a GET for new messages waits until its conversation has
-// some (told by the outbox in this process) or a timer fires (messages
-// written by another instance are found on the next check).
+// some (told by the outbox of any instance, through the bus: wake.ts) or a
+// timer fires (the safety net for a lost signal).
 export class Waiters {
   private readonly waiting = new Map<string, Set<() => void>>();
   private closed = false;
