@@ -2,6 +2,7 @@
 // how it is wired. Adding a channel is adding an entry. The application wires
 // every entry before the HTTP server listens (sender, routes), starts them
 // after it listens, and stops each at the lifecycle's intake stage.
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Connection } from 'mongoose';
@@ -20,6 +21,7 @@ import type { Logger } from '../observability/logger.js';
 import type { OutboxDispatcher } from '../outbox/dispatcher.js';
 import { mongoEmailStore } from '../storage/email-store.js';
 import { mongoJobLeases } from '../storage/lease-store.js';
+import { mongoRateWindows } from '../storage/rate-window-store.js';
 import { mongoConversationHistory } from '../storage/message-store.js';
 import type { Storage } from '../storage/storage.js';
 
@@ -59,15 +61,19 @@ export interface ChannelEntry {
   wire(ctx: ChannelContext): Promise<WiredChannel | undefined> | WiredChannel | undefined;
 }
 
-/** Who holds a session or mailbox lease: this process. */
-const owner = () => `${hostname()}:${String(process.pid)}`;
+/**
+ * Who holds a receiver's lease: this process. The random part tells apart two containers that restart as
+ * pid 1 on one host name, and a restarted process from the one it replaces.
+ */
+const OWNER = `${hostname()}:${String(process.pid)}:${randomBytes(3).toString('hex')}`;
+const owner = () => OWNER;
 
 export const CHANNELS: readonly ChannelEntry[] = [
   {
     // Always on: `npm start` with no settings at all offers the whole flow in a browser.
     name: 'webchat',
-    async wire({ config, storage, router, outbox, http, health, bus }) {
-      const webchat = await webchatRoutes(http, { router, outbox, bus, outboxStore: storage.outbox, attachments: storage.attachments, history: mongoConversationHistory(storage.connection), photoMaxBytes: config.limits.photoMaxBytes });
+    async wire({ config, storage, router, outbox, http, health, logger, bus }) {
+      const webchat = await webchatRoutes(http, { rateWindows: mongoRateWindows(storage.connection), logger, router, outbox, bus, outboxStore: storage.outbox, attachments: storage.attachments, history: mongoConversationHistory(storage.connection), photoMaxBytes: config.limits.photoMaxBytes, rateLimit: config.channels.webchat.rateLimit });
       health.set('webchat', 'up');
       // Open long polls would hold the HTTP server open: they end at once.
       return { stop: () => { webchat.endLongPolls(); } };
@@ -78,7 +84,8 @@ export const CHANNELS: readonly ChannelEntry[] = [
     wire({ config, storage, router, outbox, http, health, logger }) {
       const { botToken } = config.channels.telegram;
       if (!botToken) return undefined;
-      const telegram = new TelegramChannel({ config: { ...config.channels.telegram, botToken }, photoMaxBytes: config.limits.photoMaxBytes, router, outbox, attachments: storage.attachments, health, logger });
+      const lease = { leases: mongoJobLeases(storage.connection), owner: owner(), ttlMs: config.leases.singleton };
+      const telegram = new TelegramChannel({ config: { ...config.channels.telegram, botToken }, photoMaxBytes: config.limits.photoMaxBytes, router, outbox, attachments: storage.attachments, health, logger, lease });
       telegram.registerRoutes(http);
       return { start: () => { telegram.start(); }, stop: () => telegram.stop() };
     },
@@ -98,7 +105,7 @@ export const CHANNELS: readonly ChannelEntry[] = [
     async wire({ config, connection, storage, router, outbox, health, logger }) {
       if (!config.channels.whatsappWeb.enabled) return undefined;
       const { client, media } = await createWhatsAppWebClient(config, connection);
-      const whatsappWeb = new WhatsAppWebChannel({ client, media, router, outbox, attachments: storage.attachments, health, logger, leases: mongoJobLeases(connection), owner: owner(), onQr: (qr) => { void printQr(qr); } });
+      const whatsappWeb = new WhatsAppWebChannel({ client, media, router, outbox, attachments: storage.attachments, health, logger, leases: mongoJobLeases(connection), owner: owner(), leaseMs: config.leases.singleton, onQr: (qr) => { void printQr(qr); } });
       return {
         start: () => { whatsappWeb.start(); },
         stop: () => whatsappWeb.stop(),
@@ -122,12 +129,14 @@ export const CHANNELS: readonly ChannelEntry[] = [
         store: mongoEmailStore(connection),
         leases: mongoJobLeases(connection),
         owner: owner(),
+        leaseMs: config.leases.singleton,
         router,
         outbox,
         attachments: storage.attachments,
         agencies: config.agencies,
         allowedFileTypes,
         rateLimit: { messages: rateLimit.messages, perMs: rateLimit.per },
+        rateWindows: mongoRateWindows(connection),
         cityName: config.city.name,
         health,
         logger,

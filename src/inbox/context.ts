@@ -14,6 +14,7 @@ import type { IdempotencyDeps } from './idempotency.js';
 import type { Authenticator } from './auth/authenticator.js';
 import type { CannedResponse } from './canned.js';
 import type { InboxEvents } from './events.js';
+import type { RateWindows } from '../limits/rate-windows.js';
 
 export interface InboxContext {
   readonly config: Config;
@@ -28,6 +29,8 @@ export interface InboxContext {
   readonly reports: ReportStore;
   readonly canned: readonly CannedResponse[];
   readonly clock: () => Date;
+  /** Counts shared by every instance (the login throttle per address). */
+  readonly rateWindows: RateWindows;
   /** Idempotency keys of actions (routes add `idempotent(ctx.idempotency)` after their guard). */
   readonly idempotency: IdempotencyDeps;
   /** The scheduler, once started (after the inbox): "generate the report now" runs a job under its lease. */

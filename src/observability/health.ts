@@ -8,12 +8,14 @@ export interface ComponentState {
   readonly since: string;
   readonly detail?: Readonly<Record<string, unknown>>;
   readonly lastError?: string;
+  /** A receiver one instance runs (Telegram polling, IMAP, WhatsApp Web): whether this one does; a standby is healthy. */
+  readonly receiving?: boolean;
 }
 
 export class HealthRegistry {
   private readonly components = new Map<string, ComponentState>();
 
-  set(name: string, status: ComponentStatus, extra: { detail?: Record<string, unknown>; lastError?: string } = {}): void {
+  set(name: string, status: ComponentStatus, extra: { detail?: Record<string, unknown>; lastError?: string; receiving?: boolean } = {}): void {
     const previous = this.components.get(name);
     const since = previous?.status === status ? previous.since : new Date().toISOString();
     this.components.set(name, { status, since, ...extra });

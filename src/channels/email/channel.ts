@@ -14,6 +14,7 @@ import type { JobLeases } from '../../scheduler/lease.js';
 import type { AttachmentStore } from '../../storage/attachments.js';
 import type { EmailStore } from '../../storage/email-store.js';
 import { storeDocument, storePhoto } from '../photo-intake.js';
+import type { RateWindows } from '../../limits/rate-windows.js';
 import { RateLimit } from '../rate-limit.js';
 import { ignoreReason } from './classify.js';
 import { type Handled, type MailboxSettings, MailboxWatcher } from './mailbox.js';
@@ -27,12 +28,16 @@ export interface EmailChannelDeps {
   readonly store: EmailStore;
   readonly leases: JobLeases;
   readonly owner: string;
+  /** The mailbox lease's time to live (`leases.singleton`). */
+  readonly leaseMs?: number;
   readonly router: ConversationRouter;
   readonly outbox: OutboxDispatcher;
   readonly attachments: AttachmentStore;
   readonly agencies: readonly AgencyConfig[];
   readonly allowedFileTypes: readonly string[];
   readonly rateLimit: { readonly messages: number; readonly perMs: number };
+  /** Counts shared by every instance (the limit per sender). */
+  readonly rateWindows?: RateWindows;
   readonly cityName: string;
   readonly health: HealthRegistry;
   readonly logger: Logger;
@@ -52,7 +57,7 @@ export class EmailChannel {
   constructor(private readonly deps: EmailChannelDeps) {
     this.domain = mailDomain(deps.mailer.from);
     this.ownAddresses = [...new Set([mailAddress(deps.mailer.from), deps.mailbox.user.toLowerCase()])];
-    this.limit = new RateLimit(deps.rateLimit.messages, deps.rateLimit.perMs);
+    this.limit = new RateLimit({ name: 'email', limit: deps.rateLimit.messages, windowMs: deps.rateLimit.perMs, ...(deps.rateWindows ? { shared: deps.rateWindows } : {}), logger: deps.logger });
     for (const agency of deps.agencies) {
       this.agencyOf.set(agency.contacts.email.toLowerCase(), agency.code);
       for (const supervisor of agency.supervisors) if (supervisor.email) this.agencyOf.set(supervisor.email.toLowerCase(), agency.code);
@@ -64,9 +69,10 @@ export class EmailChannel {
       store: deps.store,
       leases: deps.leases,
       owner: deps.owner,
+      ...(deps.leaseMs === undefined ? {} : { leaseMs: deps.leaseMs }),
       handler: this,
       logger: deps.logger,
-      onState: (state, detail) => { deps.health.set('email', state === 'standby' ? 'up' : state, { detail: { mailbox: deps.mailbox.mailbox, role: state === 'standby' ? 'standby' : 'reader' }, ...(detail ? { lastError: detail } : {}) }); },
+      onState: (state, detail) => { deps.health.set('email', state === 'standby' ? 'up' : state, { detail: { mailbox: deps.mailbox.mailbox, role: state === 'standby' ? 'standby' : 'reader' }, receiving: state !== 'standby', ...(detail && state !== 'standby' ? { lastError: detail } : {}) }); },
     });
   }
 
@@ -120,7 +126,7 @@ export class EmailChannel {
       return handled.setAside === undefined ? 'stored' : 'for_a_person';
     }
 
-    if (!this.limit.allow(from)) {
+    if (!(await this.limit.allow(from))) {
       this.deps.logger.warn({ from, messageId: mail.messageId }, 'sender over the email rate limit; mail set aside unanswered');
       return 'ignored';
     }

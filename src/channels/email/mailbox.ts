@@ -4,10 +4,12 @@
 // neither loses nor repeats mail. Auto-IDLE waits 15 s after the last
 // command, so IDLE is started explicitly after each batch; a poll timer and
 // a reconnect with backoff cover IDLE connections that die silently. Only
-// the instance holding the mailbox lease reads it.
+// the instance holding the mailbox lease reads it (scheduler/singleton.ts):
+// one that loses it stops after the mail in hand.
 import { ImapFlow } from 'imapflow';
 import type { Logger } from '../../observability/logger.js';
 import type { JobLeases } from '../../scheduler/lease.js';
+import { Singleton } from '../../scheduler/singleton.js';
 import type { EmailStore, MailboxCursor } from '../../storage/email-store.js';
 import { sleep } from '../sleep.js';
 
@@ -43,12 +45,14 @@ export interface MailboxDeps {
   readonly store: EmailStore;
   readonly leases: JobLeases;
   readonly owner: string;
+  /** The mailbox lease's time to live (`leases.singleton`); renewed every third of it. */
+  readonly leaseMs?: number;
   readonly handler: MailHandler;
   readonly logger: Logger;
   readonly onState?: (state: 'up' | 'down' | 'standby', detail?: string) => void;
 }
 
-const MIN_LEASE_MS = 60_000;
+const DEFAULT_LEASE_MS = 30_000;
 const BACKOFF_MIN_MS = 1_000;
 const BACKOFF_MAX_MS = 60_000;
 const STOP_GRACE_MS = 5_000;
@@ -57,32 +61,59 @@ const PURGE_EVERY_MS = 3_600_000;
 
 export class MailboxWatcher {
   private stopping = false;
+  /** The current holding of the mailbox lease: aborts when it is lost. */
+  private held: AbortSignal | undefined;
+  private readonly singleton: Singleton;
   private client: ImapFlow | undefined;
   private wake: (() => void) | undefined;
-  private loop: Promise<void> | undefined;
+  private started = false;
   private readonly key: string;
   private lastPurge = 0;
 
   constructor(private readonly deps: MailboxDeps) {
     const { user, host, mailbox } = deps.settings;
     this.key = `${user}@${host}/${mailbox}`;
+    this.singleton = new Singleton({
+      leases: deps.leases,
+      name: `email:${this.key}`,
+      owner: deps.owner,
+      ttlMs: deps.leaseMs ?? DEFAULT_LEASE_MS,
+      logger: deps.logger,
+      onRole: (receiving) => { if (!receiving && !this.stopping) deps.onState?.('standby', 'another instance reads the mailbox'); },
+    });
+  }
+
+  /** Whether this instance holds the mailbox lease and reads it. */
+  get receiving(): boolean {
+    return this.singleton.receiving;
   }
 
   start(): void {
-    this.loop ??= this.run();
+    if (this.started) return;
+    this.started = true;
+    this.singleton.start(async (held) => {
+      this.held = held;
+      const wake = () => { this.wake?.(); };
+      held.addEventListener('abort', wake, { once: true });
+      try {
+        await this.run();
+      } finally {
+        held.removeEventListener('abort', wake);
+      }
+    });
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake?.();
     // The mail in hand is finished (stored, flagged, cursor saved) and the session
-    // logs out by itself; only a session stuck in a command is cut short.
+    // logs out by itself; only a session stuck in a command is cut short. The lease is handed back then.
+    const stopped = this.singleton.stop();
     let timer: NodeJS.Timeout | undefined;
     const stuck = new Promise<'stuck'>((resolve) => { timer = setTimeout(() => { resolve('stuck'); }, STOP_GRACE_MS); });
-    if ((await Promise.race([this.loop, stuck])) === 'stuck') await this.client?.logout().catch(() => undefined);
+    if ((await Promise.race([stopped, stuck])) === 'stuck') await this.client?.logout().catch(() => undefined);
     clearTimeout(timer);
-    await this.loop;
-    await this.deps.leases.release(this.leaseName, this.deps.owner).catch(() => undefined);
+    await stopped;
   }
 
   /** Look for new mail now (tests, an operator's "check mail"). */
@@ -90,33 +121,20 @@ export class MailboxWatcher {
     this.wake?.();
   }
 
-  /** Read through a getter: `stop()` flips it while an await is pending. */
-  private get stopped(): boolean {
-    return this.stopping;
+  /** A method: `stop()` or a lost lease flips it while an await is pending, which the compiler cannot see. */
+  private stopped(): boolean {
+    return this.stopping || this.held?.aborted === true;
   }
 
-  /** Renewed after every wait, so it outlives one wait with room to spare. */
-  private get leaseMs(): number {
-    return Math.max(MIN_LEASE_MS, this.deps.settings.pollIntervalMs * 3);
-  }
-
-  private get leaseName(): string {
-    return `email:${this.key}`;
-  }
-
+  /** Sessions while this instance holds the lease, reconnecting with backoff. */
   private async run(): Promise<void> {
     let backoff = BACKOFF_MIN_MS;
-    while (!this.stopping) {
-      if (!(await this.deps.leases.take(this.leaseName, this.deps.owner, this.leaseMs).catch(() => false))) {
-        this.deps.onState?.('standby', 'another instance reads the mailbox');
-        await this.pause(this.leaseMs / 3);
-        continue;
-      }
+    while (!this.stopped()) {
       try {
         await this.session();
         backoff = BACKOFF_MIN_MS;
       } catch (error) {
-        if (this.stopped) break;
+        if (this.stopped()) break;
         this.deps.onState?.('down', error instanceof Error ? error.message : String(error));
         this.deps.logger.warn({ err: error, retryInMs: backoff }, 'IMAP connection failed; reconnecting');
         await this.pause(backoff);
@@ -146,10 +164,9 @@ export class MailboxWatcher {
       const opened = await client.mailboxOpen(settings.mailbox);
       this.deps.onState?.('up');
       let cursor = await this.startingCursor(client, Number(opened.uidValidity));
-      while (!this.stopping && client.usable) {
+      while (!this.stopped() && client.usable) {
         cursor = await this.fetchNew(client, cursor);
         await this.purgeOld(client);
-        if (!(await this.deps.leases.take(this.leaseName, this.deps.owner, this.leaseMs))) return; // taken over
         await this.waitForMail(client);
       }
     } finally {
@@ -186,7 +203,7 @@ export class MailboxWatcher {
       .sort((a, b) => a.uid - b.uid);
     let current = cursor;
     for (const message of candidates) {
-      if (this.stopping) break;
+      if (this.stopped()) break;
       let handled: Handled;
       if ((message.size ?? 0) > maxMessageBytes) {
         const from = message.envelope?.from?.[0]?.address;
@@ -227,7 +244,7 @@ export class MailboxWatcher {
   }
 
   private waitForMail(client: ImapFlow): Promise<void> {
-    if (this.stopped) return Promise.resolve();
+    if (this.stopped()) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -247,7 +264,7 @@ export class MailboxWatcher {
 
   /** Waits, or less if the watcher is stopped or poked meanwhile. */
   private async pause(ms: number): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped()) return;
     const woken = new AbortController();
     this.wake = () => { woken.abort(); };
     await sleep(ms, woken.signal);

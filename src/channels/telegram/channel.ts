@@ -2,7 +2,10 @@
 // An update is confirmed to Telegram (the offset moves past it) only after it
 // is in the inbound log, so a crash or restart loses nothing, and the log's
 // dedupe makes a redelivered update harmless. Updates of one chat are handled
-// in order; different chats concurrently.
+// in order; different chats concurrently. Long polling runs on one instance
+// at a time, under a lease (Telegram answers 409 to a second getUpdates);
+// the others stand by and take over when the holder dies or stops. Sending
+// and the webhook work on every instance.
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Telegraf } from 'telegraf';
@@ -13,6 +16,8 @@ import type { ConversationRouter } from '../../conversation/router.js';
 import type { HealthRegistry } from '../../observability/health.js';
 import type { Logger } from '../../observability/logger.js';
 import type { OutboxDispatcher } from '../../outbox/dispatcher.js';
+import { Singleton } from '../../scheduler/singleton.js';
+import type { JobLeases } from '../../scheduler/lease.js';
 import type { AttachmentStore } from '../../storage/attachments.js';
 import { storePhoto, storeVoice } from '../photo-intake.js';
 import { sleep } from '../sleep.js';
@@ -27,6 +32,8 @@ export interface TelegramChannelDeps {
   readonly attachments: AttachmentStore;
   readonly health: HealthRegistry;
   readonly logger: Logger;
+  /** Polling under a lease, so one instance polls (the service always gives one; a test alone may not). */
+  readonly lease?: { readonly leases: JobLeases; readonly owner: string; readonly ttlMs: number };
 }
 
 const ALLOWED_UPDATES = ['message', 'edited_message'] as const;
@@ -39,6 +46,9 @@ const BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024;
 export class TelegramChannel {
   readonly bot: Telegraf;
   private readonly abort = new AbortController();
+  /** The current holding of the polling lease; aborts when it is lost or the channel stops. */
+  private active: AbortSignal = this.abort.signal;
+  private readonly singleton: Singleton | undefined;
   private offset = 0;
   private loop: Promise<void> | undefined;
   private username = '';
@@ -47,12 +57,22 @@ export class TelegramChannel {
   constructor(private readonly deps: TelegramChannelDeps) {
     this.bot = new Telegraf(deps.config.botToken, { telegram: { apiRoot: deps.config.apiRoot } });
     deps.outbox.register(telegramSender(this.bot.telegram, deps.attachments));
+    const { lease } = deps;
+    // The lease is per bot: instances of two cities' bots on one database do not exclude each other.
+    this.singleton = lease && this.mode === 'polling'
+      ? new Singleton({ ...lease, name: `telegram:${deps.config.botToken.split(':')[0] ?? ''}`, logger: deps.logger, onRole: () => { this.state(this.status); } })
+      : undefined;
     this.state('starting');
   }
 
   /** A method, so the compiler does not assume the answer cannot change inside a loop. */
   private stopped(): boolean {
-    return this.abort.signal.aborted;
+    return this.active.aborted;
+  }
+
+  /** Whether this instance reads the bot's updates: always with a webhook, while it holds the lease when polling. */
+  get receiving(): boolean {
+    return this.singleton ? this.singleton.receiving : this.loop !== undefined;
   }
 
   get mode(): 'webhook' | 'polling' {
@@ -81,6 +101,14 @@ export class TelegramChannel {
 
   /** Connects in the background; a Bot API that is down at start is retried without holding up the other channels. */
   start(): void {
+    if (this.singleton) {
+      this.loop = Promise.resolve();
+      this.singleton.start(async (held) => {
+        this.active = AbortSignal.any([this.abort.signal, held]);
+        await this.run();
+      });
+      return;
+    }
     this.loop = this.run();
   }
 
@@ -114,6 +142,7 @@ export class TelegramChannel {
   async stop(): Promise<void> {
     this.abort.abort();
     await this.loop;
+    await this.singleton?.stop();
     this.state('disabled');
   }
 
@@ -123,7 +152,7 @@ export class TelegramChannel {
       let updates: Update[];
       try {
         // Asking from `offset` confirms every update before it, all of them already in the inbound log.
-        updates = await this.bot.telegram.callApi('getUpdates', { offset: this.offset, timeout: POLL_TIMEOUT_S, allowed_updates: [...ALLOWED_UPDATES] }, { signal: this.abort.signal as never });
+        updates = await this.bot.telegram.callApi('getUpdates', { offset: this.offset, timeout: POLL_TIMEOUT_S, allowed_updates: [...ALLOWED_UPDATES] }, { signal: this.active as never });
         failures = 0;
         this.state('up');
       } catch (error) {
@@ -228,13 +257,19 @@ export class TelegramChannel {
 
   /** Waits, or less if the channel stops meanwhile. */
   private pause(ms: number): Promise<void> {
-    return sleep(ms, this.abort.signal);
+    return sleep(ms, this.active);
   }
 
+  private status: 'starting' | 'up' | 'down' | 'disabled' = 'starting';
+
   private state(status: 'starting' | 'up' | 'down' | 'disabled', error?: unknown): void {
-    this.deps.health.set('telegram', status, {
-      detail: { mode: this.mode, ...(this.username ? { username: this.username } : {}), ...(this.lastUpdateAt ? { lastUpdateAt: this.lastUpdateAt } : {}) },
-      ...(error === undefined ? {} : { lastError: this.redact(error) }),
+    this.status = status;
+    // A standby instance is healthy: it sends, and takes over the polling when the holder goes.
+    const standby = this.singleton !== undefined && !this.singleton.receiving && status !== 'disabled';
+    this.deps.health.set('telegram', standby ? 'up' : status, {
+      detail: { mode: this.mode, ...(this.singleton ? { role: standby ? 'standby' : 'poller' } : {}), ...(this.username ? { username: this.username } : {}), ...(this.lastUpdateAt ? { lastUpdateAt: this.lastUpdateAt } : {}) },
+      receiving: status !== 'disabled' && this.receiving,
+      ...(error === undefined || standby ? {} : { lastError: this.redact(error) }),
     });
   }
 

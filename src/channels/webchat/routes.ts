@@ -9,6 +9,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { type Bus, localBus } from '../../bus/bus.js';
 import { conversationKey, type PhotoInput } from '../../conversation/messages.js';
+import type { RateWindows } from '../../limits/rate-windows.js';
+import type { Logger } from '../../observability/logger.js';
 import { type ConversationRouter, RouterStoppedError } from '../../conversation/router.js';
 import type { OutboxDispatcher } from '../../outbox/dispatcher.js';
 import type { OutboxStore } from '../../outbox/store.js';
@@ -34,6 +36,9 @@ export interface WebchatDeps {
   readonly photoMaxBytes: number;
   /** Messages per session per minute. */
   readonly rateLimit?: number;
+  /** Counts shared by every instance, so the limit holds behind a load balancer. */
+  readonly rateWindows?: RateWindows;
+  readonly logger?: Logger;
   /** Where a reply queued by any instance wakes the long polls (default: this process only). */
   readonly bus?: Bus;
 }
@@ -104,9 +109,10 @@ export async function webchatRoutes(app: FastifyInstance, deps: WebchatDeps): Pr
   deps.outbox.register(webchatSender);
   const waiters = new Waiters();
   wakeAcrossInstances(deps.bus ?? localBus(), deps.outbox, waiters);
-  const limit = new RateLimit(deps.rateLimit ?? 60, 60_000);
+  const shared = { ...(deps.rateWindows ? { shared: deps.rateWindows } : {}), ...(deps.logger ? { logger: deps.logger } : {}) };
+  const limit = new RateLimit({ name: 'webchat', limit: deps.rateLimit ?? 60, windowMs: 60_000, ...shared });
   // The history is the one read that is not by key: a page asks once when it opens, not in a loop.
-  const historyLimit = new RateLimit(20, 60_000);
+  const historyLimit = new RateLimit({ name: 'webchat-history', limit: 20, windowMs: 60_000, ...shared });
 
   await app.register(fastifyMultipart, { limits: { fileSize: deps.photoMaxBytes + 1, files: 1, fields: 4, fieldSize: 200 } });
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/webchat/', index: false });
@@ -132,7 +138,7 @@ export async function webchatRoutes(app: FastifyInstance, deps: WebchatDeps): Pr
       }
       post = parsed.data;
     }
-    if (!limit.allow(post.sessionId)) return tooMany(reply);
+    if (!(await limit.allow(post.sessionId))) return tooMany(reply);
     try {
       const { duplicate } = await deps.router.handle(normaliseWebchatPost(post, at, photo));
       return await reply.code(202).send({ accepted: true, duplicate });
@@ -160,7 +166,7 @@ export async function webchatRoutes(app: FastifyInstance, deps: WebchatDeps): Pr
   // the long poll goes on from.
   app.get('/api/webchat/history', { schema: { querystring: sessionQuery } }, async (request, reply) => {
     const { sessionId } = request.query as { sessionId: string };
-    if (!historyLimit.allow(sessionId)) return tooMany(reply);
+    if (!(await historyLimit.allow(sessionId))) return tooMany(reply);
     const docs = await deps.history.recent(conversationKey('webchat', sessionId), HISTORY_LIMIT);
     const messages = docs.map((doc) =>
       doc.direction === 'out'

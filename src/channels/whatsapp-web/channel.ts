@@ -5,7 +5,9 @@
 // already seen. A chat's messages reach the router in the order they came:
 // a photo being downloaded is not overtaken by the text sent after it, and
 // what arrives during a catch-up waits behind the unread messages.
-// One instance holds the session at a time (a MongoDB lease).
+// One instance holds the session at a time (a lease, scheduler/singleton.ts):
+// one that loses the lease closes the session at once; another takes over
+// when the holder dies or stops.
 import type { ChannelCapabilities, PhotoInput } from '../../conversation/messages.js';
 import { KeyedQueue } from '../../conversation/keyed-queue.js';
 import type { ConversationRouter } from '../../conversation/router.js';
@@ -14,6 +16,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { OutboxDispatcher } from '../../outbox/dispatcher.js';
 import { DeliveryError, type ChannelSender, photoToSend } from '../../outbox/sender.js';
 import type { JobLeases } from '../../scheduler/lease.js';
+import { Singleton } from '../../scheduler/singleton.js';
 import type { AttachmentStore } from '../../storage/attachments.js';
 import { storePhoto, storeVoice } from '../photo-intake.js';
 import { sleep } from '../sleep.js';
@@ -57,20 +60,24 @@ export interface WhatsAppWebDeps {
   readonly logger: Logger;
   readonly leases: JobLeases;
   readonly owner: string;
+  /** The session lease's time to live (`leases.singleton`); renewed every third of it. */
+  readonly leaseMs?: number;
   /** At most one message per this interval, to look like a person and not get the number banned. */
   readonly sendIntervalMs?: number;
   readonly onQr?: (qr: string) => void;
 }
 
 const LEASE = 'whatsapp-web-session';
-const LEASE_MS = 60_000;
+const DEFAULT_LEASE_MS = 30_000;
 
 export class WhatsAppWebChannel {
   private qrCode: string | undefined;
   private stopped = false;
   /** Ends the waits (lease, reconnection back-off) when the channel stops. */
   private readonly stopping = new AbortController();
-  private renewal: NodeJS.Timeout | undefined;
+  private readonly singleton: Singleton;
+  /** The current holding of the session lease: aborts when it is lost or the channel stops. */
+  private held: AbortSignal | undefined;
   private lastSend = Promise.resolve();
   private started: Promise<void> | undefined;
   private catchingUp: Promise<number> = Promise.resolve(0);
@@ -82,6 +89,17 @@ export class WhatsAppWebChannel {
   constructor(private readonly deps: WhatsAppWebDeps) {
     deps.outbox.register(this.sender());
     deps.health.set('whatsapp', 'starting');
+    this.singleton = new Singleton({ leases: deps.leases, name: LEASE, owner: deps.owner, ttlMs: deps.leaseMs ?? DEFAULT_LEASE_MS, logger: deps.logger });
+  }
+
+  /** Whether this instance holds the session and receives. */
+  get receiving(): boolean {
+    return this.singleton.receiving;
+  }
+
+  /** Connected under the lease: not stopping and the lease held. */
+  private get holding(): boolean {
+    return !this.stopped && this.held?.aborted === false;
   }
 
   /** The QR code to scan, while the session waits for one. */
@@ -90,33 +108,33 @@ export class WhatsAppWebChannel {
   }
 
   start(): void {
-    this.started = this.run();
+    if (this.started) return;
+    this.listen();
+    this.started = Promise.resolve();
+    this.deps.health.set('whatsapp', 'up', { detail: { role: 'standby', reason: 'another instance holds the session' }, receiving: false });
+    this.singleton.start((held) => this.hold(held));
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.stopping.abort();
-    clearInterval(this.renewal);
-    await this.started;
-    await this.deps.client.destroy().catch(() => undefined);
-    await this.deps.leases.release(LEASE, this.deps.owner).catch(() => undefined);
-    this.deps.health.set('whatsapp', 'disabled');
+    await this.singleton.stop();
+    this.deps.health.set('whatsapp', 'disabled', { receiving: false });
   }
 
-  private async run(): Promise<void> {
-    // Wait for the session lease: another instance may hold the WhatsApp session.
-    while (!this.stopped && !(await this.deps.leases.take(LEASE, this.deps.owner, LEASE_MS))) {
-      this.deps.health.set('whatsapp', 'disabled', { detail: { reason: 'another instance holds the session' } });
-      await this.pause(LEASE_MS / 3);
-    }
-    if (this.stopped) return;
-    this.renewal = setInterval(() => {
-      void this.deps.leases.take(LEASE, this.deps.owner, LEASE_MS).then((held) => {
-        if (!held) this.deps.logger.error('WhatsApp session lease lost to another instance');
-      });
-    }, LEASE_MS / 3);
-    this.listen();
+  /** The session while this instance holds the lease; closed at once when the lease is lost. */
+  private async hold(held: AbortSignal): Promise<void> {
+    this.held = held;
     await this.connect();
+    await new Promise<void>((resolve) => {
+      if (held.aborted) resolve();
+      else held.addEventListener('abort', () => { resolve(); }, { once: true });
+    });
+    await this.deps.client.destroy().catch(() => undefined);
+    if (!this.stopped) {
+      this.deps.logger.warn('WhatsApp: this instance no longer holds the session lease; session closed');
+      this.deps.health.set('whatsapp', 'up', { detail: { role: 'standby', reason: 'another instance holds the session' }, receiving: false });
+    }
   }
 
   private listen(): void {
@@ -136,14 +154,14 @@ export class WhatsAppWebChannel {
       logger.error({ reason }, 'WhatsApp: authentication failed; a new QR scan is needed');
     });
     client.on('ready', () => {
-      health.set('whatsapp', 'up', { detail: { connectedAt: new Date().toISOString() } });
+      health.set('whatsapp', 'up', { detail: { role: 'session', connectedAt: new Date().toISOString() }, receiving: true });
       logger.info('WhatsApp: ready');
       void this.catchUp().catch((error: unknown) => { logger.error({ err: error }, 'WhatsApp: catching up failed; unread messages will be read again on reconnect'); });
     });
     client.on('disconnected', (reason) => {
       health.set('whatsapp', 'down', { lastError: `disconnected: ${reason}` });
       logger.warn({ reason }, 'WhatsApp: disconnected; reconnecting');
-      if (!this.stopped) void this.reconnect();
+      if (this.holding) void this.reconnect();
     });
     client.on('message', (message) => {
       // Read after the unread messages a catch-up in progress is about to queue.
@@ -154,7 +172,7 @@ export class WhatsAppWebChannel {
   }
 
   private async connect(): Promise<void> {
-    for (let attempt = 1; !this.stopped; attempt++) {
+    for (let attempt = 1; this.holding; attempt++) {
       try {
         await this.deps.client.initialize();
         return;
@@ -236,7 +254,7 @@ export class WhatsAppWebChannel {
 
   /** Waits, or less if the channel stops meanwhile. */
   private pause(ms: number): Promise<void> {
-    return sleep(ms, this.stopping.signal);
+    return sleep(ms, this.held ?? this.stopping.signal);
   }
 
   private async fetchMedia(raw: WebMessage, voice: boolean): Promise<PhotoInput> {

@@ -1,22 +1,23 @@
-// Failed logins per address in a fixed window: past the limit, every login
-// from there waits for the window to end. Only failures count, so a call
-// centre behind one address can still log in together at eight o'clock.
+// Failed logins per address over the last window, counted in the shared
+// database so N instances allow the limit once, not N times
+// (limits/rate-windows.ts): past the limit, every login from there waits.
+// Only failures count, so a call centre behind one address can still log in
+// together at eight o'clock. Unlike the citizens' limits it fails CLOSED: an
+// error reaches the login route, which then refuses (a login needs the
+// database anyway, and a guessing attacker must not get an unthrottled
+// window out of a database hiccup).
+import type { RateWindows } from '../../limits/rate-windows.js';
+
+const LIMIT = 'login-address';
+
 export class LoginThrottle {
-  private readonly windows = new Map<string, { start: number; failures: number }>();
+  constructor(private readonly windows: RateWindows, private readonly limit: number, private readonly windowMs: number) {}
 
-  constructor(private readonly limit: number, private readonly windowMs: number) {}
-
-  blocked(key: string, now = Date.now()): boolean {
-    const window = this.windows.get(key);
-    return window !== undefined && now - window.start < this.windowMs && window.failures >= this.limit;
+  async blocked(key: string, at = new Date()): Promise<boolean> {
+    return (await this.windows.peek(LIMIT, key, this.windowMs, at)) >= this.limit;
   }
 
-  fail(key: string, now = Date.now()): void {
-    if (this.windows.size > 10_000) {
-      for (const [k, w] of this.windows) if (now - w.start >= this.windowMs) this.windows.delete(k);
-    }
-    const window = this.windows.get(key);
-    if (!window || now - window.start >= this.windowMs) this.windows.set(key, { start: now, failures: 1 });
-    else window.failures++;
+  async fail(key: string, at = new Date()): Promise<void> {
+    await this.windows.hit(LIMIT, key, this.windowMs, at);
   }
 }

@@ -11,7 +11,7 @@ import type { InboxApp, InboxContext } from '../context.js';
 import { refuse } from '../errors.js';
 import { masksFor } from '../masking.js';
 
-const PERMISSIONS: readonly Permission[] = ['read', 'reply', 'note', 'assign', 'own', 'create', 'reports', 'operators', 'config', 'audit', 'merge'];
+const PERMISSIONS: readonly Permission[] = ['read', 'reply', 'note', 'assign', 'own', 'create', 'reports', 'operators', 'config', 'audit', 'merge', 'personalData'];
 
 const loginBody = z.strictObject({
   username: z.string().trim().toLowerCase().min(1).max(64),
@@ -28,18 +28,18 @@ export function whoAmI(operator: Operator, config: InboxContext['config']) {
 }
 
 export function authRoutes(app: InboxApp, ctx: InboxContext): void {
-  const perAddress = new LoginThrottle(ctx.config.inbox.loginRateLimit, 60_000);
+  const perAddress = new LoginThrottle(ctx.rateWindows, ctx.config.inbox.loginRateLimit, 60_000);
   const secure = (request: FastifyRequest) => ctx.config.inbox.secureCookies === 'always' || request.protocol === 'https';
 
   app.post('/api/auth/login', { schema: { tags: ['auth'], summary: 'Log in (cookie session, or a bearer token with "bearer": true)', body: loginBody } }, async (request, reply) => {
     const { username, password, bearer } = request.body;
-    if (perAddress.blocked(request.ip)) {
+    if (await perAddress.blocked(request.ip)) {
       return refuse(reply.header('retry-after', '60'), 'rate_limited');
     }
     const result = await ctx.authenticator.login(username, password, bearer === true ? 'bearer' : 'cookie');
     const at = ctx.clock();
     if (!result.ok) {
-      perAddress.fail(request.ip);
+      await perAddress.fail(request.ip);
       await ctx.audit.record({ at, actor: `login:${username}`, action: result.reason === 'locked' ? 'login_locked' : 'login_failed', ip: request.ip });
       return refuse(reply, result.reason === 'locked' ? 'locked' : 'invalid_credentials');
     }

@@ -201,9 +201,10 @@ describe('whatsapp-web.js adapter', () => {
     a.channel.start();
     await until('a connected', () => a.client.initializations === 1);
     b.channel.start();
-    await until('b waiting', () => b.health.snapshot().whatsapp?.status === 'disabled');
+    await until('b waiting', () => b.health.snapshot().whatsapp?.receiving === false);
     expect(b.client.initializations).toBe(0);
-    expect(b.health.snapshot().whatsapp).toMatchObject({ status: 'disabled', detail: { reason: 'another instance holds the session' } });
+    // A standby is healthy: it sends nothing itself and takes over when the holder goes.
+    expect(b.health.snapshot().whatsapp).toMatchObject({ status: 'up', receiving: false, detail: { role: 'standby', reason: 'another instance holds the session' } });
     // The waiting instance stops at once, not after its next try for the lease (within the app's 10 s shutdown limit).
     const stopping = Date.now();
     await Promise.all([a.channel.stop(), b.channel.stop()]);
