@@ -15,7 +15,7 @@ export interface Backend {
   readonly port: number;
 }
 
-/** The config: what a city's load balancer in front of Aduan needs (see docker/haproxy.cfg for the deployed one). */
+/** The config: what a city's load balancer in front of Aduan needs (deploy/haproxy.cfg is the deployed one). */
 export function haproxyConfig(port: number, backends: readonly Backend[]): string {
   return [
     'global',
