@@ -123,6 +123,12 @@ const AUDIT: Readonly<Record<string, Pair>> = {
   read_personal_data: ['Membaca data pribadi warga dari {n} tiket ({fields})', "Read citizens' personal data from {n} tickets ({fields})"],
   reveal_personal_data: ['Membuka {field} {person} yang disamarkan', "Revealed the {person}'s masked {field}"],
   data_request: ['Warga meminta penghapusan data pribadinya lewat {channel} (nomor {reference})', 'A citizen asked for their personal data to be deleted via {channel} (reference {reference})'],
+  privacy_search: ['Mencari data pribadi menurut {kind} ({found} orang ditemukan)', 'Searched personal data by {kind} ({found} people found)'],
+  privacy_view: ['Melihat data pribadi satu orang ({ref})', "Viewed one person's personal data ({ref})"],
+  privacy_export: ['Mengunduh arsip data pribadi satu orang ({ref}): {tickets} tiket, {messages} pesan, {photos} foto', "Downloaded one person's personal data archive ({ref}): {tickets} tickets, {messages} messages, {photos} photos"],
+  privacy_correct: ['Memperbaiki {fields} satu orang ({ref}) di {tickets} tiket', "Corrected one person's {fields} ({ref}) on {tickets} tickets"],
+  privacy_erase: ['Menghapus data pribadi satu orang ({ref}; foto {decision}): {tickets} tiket, {messages} pesan, {photos} foto, {conversations} percakapan', "Erased one person's personal data ({ref}; photos {decision}): {tickets} tickets, {messages} messages, {photos} photos, {conversations} conversations"],
+  privacy_request_close: ['Menutup permintaan data pribadi {reference}: {outcome}', 'Closed the personal data request {reference}: {outcome}'],
   pdp_accessed: ['Menyusun daftar data pribadi yang dibaca akun {user} (npm run pdp)', 'Listed the personal data read by the account {user} (npm run pdp)'],
 };
 
@@ -130,6 +136,13 @@ const AUDIT: Readonly<Record<string, Pair>> = {
 const PERSONAL_FIELD_WORDS: Readonly<Record<string, Pair>> = {
   name: ['nama', 'name'], phone: ['telepon', 'phone'], email: ['email', 'email'], address: ['alamat', 'address'], channelUserId: ['akun kanal', 'channel account'],
 };
+/** How the DPO searched (never the value), what an erasure did with photos, how a data request ended. */
+const PRIVACY_WORDS: Readonly<Record<string, Pair>> = {
+  phone: ['nomor telepon', 'phone number'], email: ['email', 'email'], account: ['akun kanal', 'channel account'],
+  remove: ['dihapus', 'removed'], keep: ['disimpan', 'kept'],
+  erased: ['dihapus', 'erased'], exported: ['diekspor', 'exported'], corrected: ['diperbaiki', 'corrected'], refused: ['ditolak', 'refused'],
+};
+const privacyWord = (code: string): string => say(PRIVACY_WORDS[code] ?? [code, code]);
 const fieldWords = (fields: unknown): string => (Array.isArray(fields) ? fields : [fields]).map((f) => (typeof f === 'string' ? say(PERSONAL_FIELD_WORDS[f] ?? [f, f]) : '')).filter(Boolean).join(', ');
 
 /** One audit entry as a sentence ("Menambah operator Rina (Operator DISHUB) sebagai Operator OPD"). */
@@ -158,6 +171,14 @@ export function auditLine(entry: AuditEntry, people: People, meta: Pick<Meta, 'a
     labels: text('labels'),
     keyLabel: text('label'),
     reference: text('reference'),
+    kind: privacyWord(text('kind')),
+    decision: privacyWord(text('decision')),
+    outcome: privacyWord(text('outcome')),
+    ref: text('person').replace(/^person:/, ''),
+    tickets: text('tickets') || '0',
+    messages: text('messages') || '0',
+    photos: text('photos') || '0',
+    conversations: text('conversations') || '0',
     into: text('into'),
     moved: text('moved') || '0',
     notified: typeof d.notified === 'number' ? String(d.notified) : '0',

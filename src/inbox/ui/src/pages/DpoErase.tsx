@@ -8,23 +8,24 @@ import { type DataRequest, type Erased, personPath, type PrivacyPerson } from '.
 import { DPO_TEXTS as T } from './dpo-texts.js';
 
 /**
- * "Hapus data pribadi": the photos decision, the reason and the request it answers, then a danger dialog that says
+ * "Hapus data pribadi": the photos decision and the reason (the person's open requests close with it), then a danger dialog that says
  * what happens and wants HAPUS typed. One Idempotency-Key per intent: a double click erases once; the person view
  * shows the server's counts (zeros when it was erased before).
  */
 export function DpoErase({ person, requests, onErased }: { person: PrivacyPerson; requests: readonly DataRequest[]; onErased: (erased: Erased) => void }) {
   const open = requests.filter((r) => r.status === 'open');
   const [photos, setPhotos] = useState<'remove' | 'keep'>('remove');
-  const [linked, setLinked] = useState(open.find((r) => r.kind === 'erase')?.reference ?? '');
   const [ask, setAsk] = useState<Confirmation | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const keys = useActionKeys();
+  // The server closes every open request of the person with the erasure, telling the citizen before their data goes.
+  const refs = open.map((r) => r.reference).join(', ');
 
   const erase = async (note: string) => {
     setBusy(true);
     try {
-      const body = { photos, note, ...(linked ? { request: linked } : {}) };
+      const body = { photos, note };
       const erased = await keys.run('erase', (key) => api<Erased>('POST', `${personPath(person.key)}/erase`, body, { idempotencyKey: key }));
       onErased(erased);
     } catch (e) {
@@ -38,7 +39,7 @@ export function DpoErase({ person, requests, onErased }: { person: PrivacyPerson
     if (!note) { setError(say(T.reasonRequired)); return; }
     setError(null);
     const who = person.name ?? person.phone ?? person.email ?? person.key;
-    const text = `${say(T.eraseAsk, { who, n: person.tickets, photos: say(photos === 'remove' ? T.photosRemove : T.photosKeep).toLowerCase() })}${linked ? ` ${say(T.eraseAskRequest, { ref: linked })}` : ''}`;
+    const text = `${say(T.eraseAsk, { who, n: person.tickets, photos: say(photos === 'remove' ? T.photosRemove : T.photosKeep).toLowerCase() })}${open.length > 0 ? ` ${say(T.eraseAskRequest, { ref: refs })}` : ''}`;
     setAsk({ text, confirm: say(T.erase), danger: true, typeWord: { word: say(T.word), label: say(T.typeWord) }, run: () => { void erase(note); } });
   };
   return (
@@ -52,14 +53,8 @@ export function DpoErase({ person, requests, onErased }: { person: PrivacyPerson
           <label class="check"><input type="radio" name="photos" value="keep" checked={photos === 'keep'} onChange={() => { setPhotos('keep'); }} />{say(T.photosKeep)}</label>
         </fieldset>
         <label>{say(T.reason)}<input name="note" maxLength={500} aria-required="true" placeholder={say(T.reasonHint)} autocomplete="off" /></label>
-        {open.length > 0 && (
-          <label>{say(T.linkedRequest)}
-            <select name="request" value={linked} onChange={(e) => { setLinked(e.currentTarget.value); }}>
-              <option value="">{say(T.linkedNone)}</option>
-              {open.map((r) => <option key={r.reference} value={r.reference}>{r.reference} · {say(T[`kind_${r.kind}`])}</option>)}
-            </select>
-          </label>
-        )}
+        {open.length > 0 && <p class="dpo-closes">{say(T.eraseAskRequest, { ref: refs })}</p>}
+        {busy && <p class="muted" role="status">{say(T.erasing)}</p>}
         {error && <p class="error" role="alert">{error}</p>}
         <button type="submit" class="danger" disabled={busy}>{say(T.eraseButton)}</button>
       </form>

@@ -45,7 +45,8 @@ export function DpoPerson({ personKey, meta }: { personKey: string; meta: Meta }
   useEffect(() => { setDetail(null); setGone(false); setMessage(null); load(); }, [personKey]);
   const onErased = (erased: Erased) => {
     const nothing = erased.tickets + erased.messages + erased.photos + erased.conversations === 0;
-    setMessage({ ok: true, text: nothing ? say(T.erasedNothing) : say(T.erased, { ...erased }) });
+    const late = erased.undelivered ? ` ${say(T.undelivered, { n: erased.undelivered })}` : '';
+    setMessage({ ok: true, text: `${nothing ? say(T.erasedNothing) : say(T.erased, { ...erased })}${late}` });
     load();
   };
   const onClosed = (text: string) => { setMessage({ ok: true, text }); load(); };

@@ -8,19 +8,20 @@ import { DPO_TEXTS as T } from './dpo-texts.js';
 
 /** One citizen's request: reference and kind, channel, account, when; closed ones with their outcome and note. */
 export function RequestItem({ request, showPerson, onClosed }: { request: DataRequest; showPerson: boolean; onClosed: (message: string) => void }) {
+  const showLink = showPerson && request.personKey !== '';
   return (
     <li class="dpo-request" data-reference={request.reference}>
       <p class="dpo-request-head"><b>{request.reference}</b> <span class={`dpo-kind k-${request.kind}`}>{say(T[`kind_${request.kind}`])}</span></p>
       <dl class="pairs">
         <dt>{say(T.channel)}</dt><dd>{label(request.channel)}</dd>
-        <dt>{say(T.account)}</dt><dd><code>{request.channelUserId}</code></dd>
+        <dt>{say(T.account)}</dt><dd>{request.channelUserId ? <code>{request.channelUserId}</code> : say(T.accountErased)}</dd>
         <dt>{say(T.received)}</dt><dd>{when(request.createdAt)}</dd>
         {request.status === 'closed' && request.outcome && <><dt>{say(T.outcome)}</dt><dd>{say(T[`outcome_${request.outcome}`])}{request.closedAt ? ` · ${when(request.closedAt)}` : ''}</dd></>}
         {request.note && <><dt>{say(T.note)}</dt><dd class="dpo-note">{request.note}</dd></>}
       </dl>
-      {(showPerson || request.status === 'open') && (
+      {(showLink || request.status === 'open') && (
         <div class="buttons">
-          {showPerson && <a class="button-link" href={personHash(request.personKey)}>{say(T.openPerson)}</a>}
+          {showLink && <a class="button-link" href={personHash(request.personKey)}>{say(T.openPerson)}</a>}
           {request.status === 'open' && <DpoCloseRequest request={request} onClosed={onClosed} />}
         </div>
       )}

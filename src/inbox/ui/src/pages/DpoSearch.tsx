@@ -56,7 +56,7 @@ export function DpoSearch() {
       </form>
       {error && <p class="error" role="alert">{error}</p>}
       {result && (
-        <div role="status" class="dpo-results">
+        <div role="status" class="dpo-results" data-q={result.q}>
           {result.people.length === 0 ? <p>{say(T.foundNone, { q: result.q })}</p> : (
             <>
               <p>{say(T.found, { n: result.people.length })}</p>

@@ -23,6 +23,7 @@ export interface DataRequest {
   status: 'open' | 'closed';
   channel: string;
   channelUserId: string;
+  /** Empty once the account was erased: there is no one to open. */
   personKey: string;
   createdAt: string;
   closedAt?: string;
@@ -39,7 +40,8 @@ export interface PersonDetail {
   counts: { messages: number; photos: number; audit: number };
 }
 
-export interface Erased { tickets: number; messages: number; photos: number; conversations: number }
+/** `undelivered`: goodbyes to the citizen (their requests closed) still queued when their account was erased. */
+export interface Erased { tickets: number; messages: number; photos: number; conversations: number; undelivered?: number }
 
 export const personPath = (key: string): string => `/api/privacy/people/${encodeURIComponent(key)}`;
 export const personHash = (key: string): string => `#/data-pribadi/${encodeURIComponent(key)}`;
