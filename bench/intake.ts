@@ -3,7 +3,7 @@
 // embedded FerretDB. Prints throughput, per-message latency, peak memory and
 // the number of tickets created (must equal N).
 //   npm run bench -- --reporters 10000
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,7 +26,25 @@ const dataDir = mkdtempSync(join(tmpdir(), 'aduan-bench-'));
 const embedded = process.env.MONGODB_URI ? undefined : await startEmbeddedDatabase({ dataDir, sync: 'normal' });
 const uri = process.env.MONGODB_URI ?? embedded?.uri ?? '';
 const dbName = `aduan_bench_${String(Date.now())}`;
-const connection = await mongoose.createConnection(uri, { dbName, maxPoolSize: 50, autoIndex: false }).asPromise();
+const connection = await mongoose.createConnection(uri, { dbName, maxPoolSize: 50, autoIndex: false, monitorCommands: true }).asPromise();
+// Counts the commands that change data (each one a turn of the embedded database's write gate) and the documents they carry.
+const WRITES: Record<string, string> = { insert: 'documents', update: 'updates', delete: 'deletes', findAndModify: '' };
+const writes = { commands: 0, documents: 0, byName: new Map<string, number>() };
+const reads = new Map<string, number>();
+let counting = false;
+connection.getClient().on('commandStarted', (event) => {
+  const field = WRITES[event.commandName];
+  if (!counting) return;
+  if (field === undefined) {
+    const name = `${event.commandName} ${String(event.command[event.commandName])}`;
+    reads.set(name, (reads.get(name) ?? 0) + 1);
+    return;
+  }
+  writes.commands++;
+  writes.documents += field ? ((event.command as Record<string, unknown[] | undefined>)[field]?.length ?? 1) : 1;
+  const name = `${event.commandName} ${String(event.command[event.commandName])}`;
+  writes.byName.set(name, (writes.byName.get(name) ?? 0) + 1);
+});
 const storage = openStorage(connection, config);
 await storage.ensureIndexes();
 const tickets = new TicketService(storage.tickets, config);
@@ -68,8 +86,10 @@ const latencies: number[] = [];
 let peakRss = 0;
 const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);
 
-console.log(`bench: ${String(reporters)} reporters × ${String(script(0).length)} messages, ${values.concurrency ?? String(config.conversation.maxConcurrent)} processed at once, against ${embedded ? 'embedded FerretDB (SQLite)' : 'MONGODB_URI'}`);
+console.log(`bench: ${String(reporters)} reporters × ${String(script(0).length)} messages, ${values.concurrency ?? String(config.conversation.maxConcurrent)} processed at once, against ${embedded ? `embedded FerretDB (${embedded.backend ?? 'sqlite'})` : 'MONGODB_URI'}`);
 const started = performance.now();
+counting = true;
+const cpuBefore = { node: process.cpuUsage(), db: embedded?.pid ? cpuOf(embedded.pid) : undefined };
 await Promise.all(
   Array.from({ length: reporters }, async (_, i) => {
     let n = 0;
@@ -81,6 +101,9 @@ await Promise.all(
   }),
 );
 await outbox.idle();
+counting = false;
+const nodeCpu = process.cpuUsage(cpuBefore.node);
+const dbCpu = embedded?.pid && cpuBefore.db !== undefined ? (cpuOf(embedded.pid) ?? 0) - cpuBefore.db : undefined;
 const seconds = (performance.now() - started) / 1_000;
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -97,6 +120,10 @@ console.log(`messages:        ${String(latencies.length)} in ${seconds.toFixed(1
 console.log(`throughput:      ${(latencies.length / seconds).toFixed(0)} msgs/s`);
 console.log(`processing (ms): ${percentiles(processing)}   (a message's own work, from its turn to its replies stored)`);
 console.log(`end to end (ms): ${percentiles(latencies)}   (including the wait behind ${String(reporters)} reporters sending at once)`);
+console.log(`writes/message:  ${(writes.commands / latencies.length).toFixed(2)} commands, ${(writes.documents / latencies.length).toFixed(2)} documents   (${[...writes.byName].sort((a, b) => b[1] - a[1]).map(([n, c]) => `${n} ${(c / latencies.length).toFixed(2)}`).join(', ')})`);
+console.log(`reads/message:   ${[...reads].sort((a, b) => b[1] - a[1]).map(([n, c]) => `${n} ${(c / latencies.length).toFixed(2)}`).join(', ')}`);
+// CPU time per message says what the work costs even when other work shares the machine (throughput does not).
+console.log(`CPU/message:     ${((nodeCpu.user + nodeCpu.system) / 1_000 / latencies.length).toFixed(2)} ms Node${dbCpu === undefined ? '' : `, ${(dbCpu / latencies.length).toFixed(2)} ms database process`}`);
 console.log(`peak RSS:        ${(peakRss / 1_048_576).toFixed(0)} MB (Node)${dbPeak ? `, ${dbPeak} (database process)` : ''}`);
 console.log(`replies sent:    ${String(delivered)}`);
 console.log(`tickets created: ${String(created)} (expected ${String(reporters)}) ${created === reporters ? 'OK' : 'MISMATCH'}`);
@@ -106,6 +133,32 @@ await connection.close();
 await embedded?.stop();
 rmSync(dataDir, { recursive: true, force: true });
 process.exitCode = created === reporters ? 0 : 1;
+
+/**
+ * CPU time so far in ms (user + system, from /proc; clock ticks are 1/100 s on Linux) of a process and
+ * every process below it: PostgreSQL's server processes are the FerretDB helper's children.
+ */
+function cpuOf(pid: number): number | undefined {
+  const stats = new Map<number, { parent: number; ms: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      stats.set(Number(entry), { parent: Number(fields[1]), ms: (Number(fields[11]) + Number(fields[12])) * 10 });
+    } catch {
+      // It ended meanwhile.
+    }
+  }
+  if (!stats.has(pid)) return undefined;
+  const inTree = (p: number): boolean => {
+    for (let at = p, hops = 0; at > 1 && hops < 20; hops++) {
+      if (at === pid) return true;
+      at = stats.get(at)?.parent ?? 0;
+    }
+    return false;
+  };
+  return [...stats].filter(([p]) => inTree(p)).reduce((sum, [, s]) => sum + s.ms, 0);
+}
 
 function peakOf(pid: number): string | undefined {
   try {

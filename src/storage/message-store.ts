@@ -5,12 +5,14 @@ import type { InboundLog, RecordedInbound } from '../conversation/ports.js';
 import type { OutboundRecord, OutboxStore } from '../outbox/store.js';
 import { isDuplicateKeyError } from './errors.js';
 import type { Channel } from '../tickets/model.js';
-import { inboundId, type MessageDoc, messageModel, outboundId, threadOrder } from './models/message.js';
+import { groupedWrites } from './grouped-writes.js';
+import { inboundId, type MessageDoc, type MessageModel, messageModel, outboundId, threadOrder } from './models/message.js';
 
 type PhotoRejection = Extract<PhotoInput, { rejected: unknown }>['rejected'];
 
 export function mongoInboundLog(connection: Connection): InboundLog {
   const messages = messageModel(connection);
+  const writes = groupedWrites(connection);
   return {
     async record(message, conversationKey, now) {
       const { photos, voice, ...rest } = message;
@@ -18,16 +20,20 @@ export function mongoInboundLog(connection: Connection): InboundLog {
       const rejections = photos?.flatMap((p) => ('rejected' in p ? [p.rejected] : []));
       const id = inboundId(message.channel, message.messageId);
       try {
-        await messages.create({
-          ...rest,
-          _id: id,
-          conversationKey,
-          direction: 'in',
-          receivedAt: now,
-          status: 'received',
-          ...(refs?.length ? { photos: refs } : {}),
-          ...(rejections?.length ? { photoRejections: rejections } : {}),
-          ...(voice && 'ref' in voice ? { voice: voice.ref } : {}),
+        await writes.messageInserts.write({
+          insertOne: {
+            document: await asStored(messages, {
+              ...rest,
+              _id: id,
+              conversationKey,
+              direction: 'in',
+              receivedAt: now,
+              status: 'received',
+              ...(refs?.length ? { photos: refs } : {}),
+              ...(rejections?.length ? { photoRejections: rejections } : {}),
+              ...(voice && 'ref' in voice ? { voice: voice.ref } : {}),
+            }),
+          },
         });
         return { id, duplicate: false };
       } catch (error) {
@@ -37,7 +43,7 @@ export function mongoInboundLog(connection: Connection): InboundLog {
     },
 
     async markProcessed(id, { session, ticketNumber }, now) {
-      await messages.updateOne({ _id: id }, { $set: { status: 'processed', processedAt: now, session, ...(ticketNumber ? { ticketNumber } : {}) } });
+      await writes.messageUpdates.write({ updateOne: { filter: { _id: id }, update: { $set: { status: 'processed', processedAt: now, session, ...(ticketNumber ? { ticketNumber } : {}) } } } });
     },
 
     async isPending(id) {
@@ -53,6 +59,13 @@ export function mongoInboundLog(connection: Connection): InboundLog {
       return docs.map(toRecordedInbound);
     },
   };
+}
+
+/** A new message as the schema stores it (defaults applied, validated), for a write that bypasses the model. */
+async function asStored(messages: MessageModel, fields: object): Promise<MessageDoc> {
+  const doc = new messages(fields);
+  await doc.validate();
+  return doc.toObject();
 }
 
 function toRecordedInbound(doc: MessageDoc): RecordedInbound {
@@ -83,6 +96,7 @@ const DELIVERY_PROGRESS = ['sent', 'delivered', 'read', 'failed'];
 
 export function mongoOutboxStore(connection: Connection): OutboxStore {
   const messages = messageModel(connection);
+  const writes = groupedWrites(connection);
   return {
     async enqueue(entries, now, delivery) {
       if (entries.length === 0) return [];
@@ -110,18 +124,13 @@ export function mongoOutboxStore(connection: Connection): OutboxStore {
             ? { status: 'pending' as const, nextAttemptAt: delivery.settleUntil, attempts: 0 } // waits to be replaced or sent
             : { status: 'sending' as const, claimedUntil: delivery.claimedUntil, attempts: 1 }),
       }));
-      try {
-        await messages.insertMany(docs, { ordered: false });
-        return docs.map((d) => toOutbound(d as MessageDoc));
-      } catch (error) {
-        // Reprocessing after a crash produces the same ids: those are stored already
-        // (and sent, or due to the sweep), so only the new ones are returned.
-        if (!isDuplicateKeyError(error)) throw error;
-        const indexes = (error as { writeErrors?: { index?: number }[] }).writeErrors?.map((e) => e.index);
-        if (!indexes || indexes.some((i) => i === undefined)) return [];
-        const existing = new Set(indexes);
-        return docs.filter((_d, i) => !existing.has(i)).map((d) => toOutbound(d as MessageDoc));
-      }
+      // One write per entry, grouped with other conversations' (write-batch.ts). Reprocessing after a crash
+      // produces the same ids: those are stored already (and sent, or due to the sweep), so only the new ones are returned.
+      const stored = await Promise.all(docs.map((d) => asStored(messages, d)));
+      const outcomes = await Promise.allSettled(stored.map((document) => writes.messageInserts.write({ insertOne: { document } })));
+      const refused = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected' && !isDuplicateKeyError(o.reason));
+      if (refused) throw refused.reason;
+      return docs.filter((_d, i) => outcomes[i]?.status === 'fulfilled').map((d) => toOutbound(d as MessageDoc));
     },
 
     async claim(id, until, now) {
@@ -136,7 +145,7 @@ export function mongoOutboxStore(connection: Connection): OutboxStore {
     },
 
     async markSent(id, now, providerMessageId) {
-      await messages.updateOne({ _id: id }, { $set: { status: 'sent', sentAt: now, ...(providerMessageId ? { providerMessageId } : {}) }, $unset: { claimedUntil: 1, nextAttemptAt: 1 } });
+      await writes.messageUpdates.write({ updateOne: { filter: { _id: id }, update: { $set: { status: 'sent', sentAt: now, ...(providerMessageId ? { providerMessageId } : {}) }, $unset: { claimedUntil: '', nextAttemptAt: '' } } } });
     },
 
     async reschedule(id, at, error, { claim, refund = false } = {}) {

@@ -1,0 +1,94 @@
+// Group commit: writes that arrive while the previous command of their kind is
+// on its way go together as ONE command, so the embedded database's write gate
+// (one mutating command at a time) takes a batch of 20 documents for about
+// the price of one. No timer: an idle batcher sends at the next turn of the
+// event loop (what arrived in the same turn goes along), a busy one collects
+// until its command comes back, so batches grow with the load and add no wait
+// when there is none.
+//
+// Each write stays what it was: one single-document insert, or one
+// single-document (conditional) update, atomic on its own; a batch is not a
+// transaction. Each caller's promise settles with its own write only, so a
+// caller awaits its write exactly as it awaited the command before (the crash
+// windows are the same). The command is ordered: the writes before a failed
+// one are done, the failed one is rejected with its own error (code 11000 for
+// a duplicate key), and the ones after it (which an ordered command leaves
+// undone; FerretDB 1.24 also stops an unordered update at the first error)
+// are sent again with the next command.
+import type { AnyBulkWriteOperation, Document } from 'mongodb';
+
+/** The collection method a batcher drives (a mongoose model's `collection`, or the driver's). */
+export interface BulkWritable<T extends Document> {
+  bulkWrite(operations: AnyBulkWriteOperation<T>[], options: { ordered: true; ignoreUndefined: true }): Promise<unknown>;
+}
+
+/** One write of a batch that the database refused (its code, e.g. 11000, as a driver error would carry it). */
+export class BatchedWriteError extends Error {
+  constructor(message: string, readonly code: number | undefined) {
+    super(message);
+    this.name = 'BatchedWriteError';
+  }
+}
+
+interface Queued<T extends Document> {
+  readonly operation: AnyBulkWriteOperation<T>;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** Writes of one kind (inserts, or updates) to one collection; each `write` settles with its own outcome. */
+export class WriteBatcher<T extends Document> {
+  private queued: Queued<T>[] = [];
+  private busy = false;
+  /** Commands sent and writes carried (the benchmark and the tests read them). */
+  readonly counts = { commands: 0, writes: 0 };
+
+  constructor(private readonly collection: BulkWritable<T>, private readonly maxBatch = 200) {}
+
+  write(operation: AnyBulkWriteOperation<T>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queued.push({ operation, resolve, reject });
+      if (!this.busy) {
+        this.busy = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queued.length > 0) {
+      const batch = this.queued.slice(0, this.maxBatch);
+      this.queued = this.queued.slice(batch.length);
+      this.counts.commands++;
+      this.counts.writes += batch.length;
+      try {
+        // ignoreUndefined: an absent optional field stays absent (as mongoose leaves it), not null.
+        await this.collection.bulkWrite(batch.map((q) => q.operation), { ordered: true, ignoreUndefined: true });
+        for (const q of batch) q.resolve();
+      } catch (error) {
+        const failed = failedWrite(error);
+        if (failed === undefined || failed.index >= batch.length) {
+          // The command as a whole failed (connection lost, server gone): nobody knows what it did, as for a single write.
+          for (const q of batch) q.reject(error);
+          continue;
+        }
+        for (const q of batch.slice(0, failed.index)) q.resolve();
+        batch[failed.index]?.reject(new BatchedWriteError(failed.message, failed.code));
+        this.queued = [...batch.slice(failed.index + 1), ...this.queued];
+      }
+    }
+    this.busy = false;
+  }
+}
+
+/** The first refused write of an ordered bulk write (the only one: an ordered command stops there). */
+function failedWrite(error: unknown): { index: number; code: number | undefined; message: string } | undefined {
+  const writeErrors = (error as { writeErrors?: unknown } | null)?.writeErrors;
+  const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+  const first = list
+    .map((w) => w as { index?: number; code?: number; errmsg?: string; message?: string })
+    .filter((w) => typeof w.index === 'number')
+    .sort((a, b) => (a.index ?? 0) - (b.index ?? 0))[0];
+  if (first?.index === undefined) return undefined;
+  return { index: first.index, code: first.code, message: first.errmsg ?? first.message ?? 'write refused' };
+}
