@@ -47,12 +47,15 @@ export function valuesOf(person: ResolvedPerson): string[] {
   return [...values];
 }
 
-const mentions = (text: string, values: readonly string[]): boolean => {
+/** Whether a text holds one of the values, also URL-encoded (a request's path) or spaced out (a phone as 0812-7777-3131). */
+export function mentions(text: string, values: readonly string[]): boolean {
   const lower = text.toLowerCase();
   let decoded = lower;
   try { decoded = decodeURIComponent(lower); } catch { /* not URL-encoded */ }
-  return values.some((v) => lower.includes(v.toLowerCase()) || decoded.includes(v.toLowerCase()));
-};
+  const compact = (t: string) => t.replace(/[\s().-]/g, '');
+  const texts = [lower, decoded, compact(decoded)];
+  return values.some((v) => texts.some((t) => t.includes(v.toLowerCase()) || t.includes(compact(v.toLowerCase()))));
+}
 
 export function mongoPersonErasure(connection: Connection, attachments: Pick<AttachmentStore, 'remove'>, requests: PrivacyRequestStore): PersonErasure {
   const tickets = ticketModel(connection);
@@ -83,10 +86,11 @@ export function mongoPersonErasure(connection: Connection, attachments: Pick<Att
   /** The collections where a value may sit in free text, not in a field of the person. */
   const forgetElsewhere = async (person: ResolvedPerson, values: readonly string[]): Promise<void> => {
     const numbers = person.reported.map((t) => t._id);
-    // Mail about their tickets (the agency's notice quotes the reporter), and mail to them.
+    // Mail about their tickets (the agency's notice quotes the reporter, maybe under a name corrected since), and mail
+    // to them. The ticket itself stays in the agency's inbox.
     const notices = noticeModel(connection);
-    const mail = await notices.find({ $or: [{ ticketNumber: { $in: numbers } }, { 'mail.to': { $in: person.match.emails } }] }).limit(SCAN_LIMIT).lean();
-    for (const n of mail) if (mentions(JSON.stringify(n), values)) await notices.deleteOne({ _id: n._id });
+    if (numbers.length > 0) await notices.deleteMany({ ticketNumber: { $in: numbers } });
+    if (person.match.emails.length > 0) await notices.deleteMany({ 'mail.to': { $in: person.match.emails } });
     // A stored answer of an inbox action (replayed to a double click) or its path may name them: it only loses its replay.
     const idempotency = idempotencyModel(connection);
     for (const doc of await idempotency.find().select({ request: 1, body: 1 }).limit(SCAN_LIMIT).lean()) {
