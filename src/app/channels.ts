@@ -102,10 +102,10 @@ export const CHANNELS: readonly ChannelEntry[] = [
   },
   {
     name: 'whatsapp web',
-    async wire({ config, connection, storage, router, outbox, health, logger }) {
+    async wire({ config, connection, storage, router, outbox, health, logger, bus }) {
       if (!config.channels.whatsappWeb.enabled) return undefined;
       const { client, media } = await createWhatsAppWebClient(config, connection);
-      const whatsappWeb = new WhatsAppWebChannel({ client, media, router, outbox, attachments: storage.attachments, health, logger, leases: mongoJobLeases(connection), owner: owner(), leaseMs: config.leases.singleton, onQr: (qr) => { void printQr(qr); } });
+      const whatsappWeb = new WhatsAppWebChannel({ client, media, router, outbox, attachments: storage.attachments, health, logger, leases: mongoJobLeases(connection), owner: owner(), leaseMs: config.leases.singleton, bus, onQr: (qr) => { void printQr(qr); } });
       return {
         start: () => { whatsappWeb.start(); },
         stop: () => whatsappWeb.stop(),

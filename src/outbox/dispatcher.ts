@@ -205,6 +205,11 @@ export class OutboxDispatcher {
     const alreadyClaimed = claim !== undefined;
     const sender = this.senders.get(record.channel);
     const now = this.clock().getTime();
+    if (sender?.elsewhere?.() === true) {
+      // Due at once, unclaimed and not counted as an attempt, for the instance that holds the channel's session.
+      if (claim) await this.store.reschedule(record.id, new Date(now), 'sent by the instance holding the session', { claim, refund: true });
+      return DONE;
+    }
     const held = !sender
       ? { at: now + this.baseBackoffMs, reason: 'no sender for the channel' }
       : await this.heldBack(record, now);

@@ -13,6 +13,11 @@ export interface ChannelSender {
    * fetches its messages (the web chat), so a stored message is delivered.
    */
   readonly delivery: 'push' | 'pull';
+  /**
+   * True while another instance must send this channel's messages (a WhatsApp Web session lives in one
+   * instance): the entry is left due for that one, which the sender makes sure hears of it.
+   */
+  elsewhere?(): boolean;
   /** `context`: the outbox entry's id (stable across retries) and the ticket the message is about. */
   send(channelUserId: string, message: OutboundMessage, context: SendContext): Promise<{ providerMessageId?: string }>;
 }

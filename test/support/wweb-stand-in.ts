@@ -10,6 +10,8 @@ export class StandInClient extends EventEmitter implements WebClient {
   readonly chats: StandInChat[] = [];
   linked = false;
   initializations = 0;
+  /** Times the session was closed (`destroy()`). */
+  destroyed = 0;
   private counter = 0;
 
   override on(event: string, listener: (...args: never[]) => void): this {
@@ -35,6 +37,7 @@ export class StandInClient extends EventEmitter implements WebClient {
   }
 
   destroy(): Promise<void> {
+    this.destroyed++;
     return Promise.resolve();
   }
 

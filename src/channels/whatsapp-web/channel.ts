@@ -7,20 +7,23 @@
 // what arrives during a catch-up waits behind the unread messages.
 // One instance holds the session at a time (a lease, scheduler/singleton.ts):
 // one that loses the lease closes the session at once; another takes over
-// when the holder dies or stops.
+// when the holder dies or stops. Only the holder can send: an instance
+// without the session leaves a reply due in the outbox and says so on the
+// bus, and the holder sends it (at once, or when its session is ready).
+import type { Bus } from '../../bus/bus.js';
 import type { ChannelCapabilities, PhotoInput } from '../../conversation/messages.js';
 import { KeyedQueue } from '../../conversation/keyed-queue.js';
 import type { ConversationRouter } from '../../conversation/router.js';
 import type { HealthRegistry } from '../../observability/health.js';
 import type { Logger } from '../../observability/logger.js';
 import type { OutboxDispatcher } from '../../outbox/dispatcher.js';
-import { DeliveryError, type ChannelSender, photoToSend } from '../../outbox/sender.js';
 import type { JobLeases } from '../../scheduler/lease.js';
 import { Singleton } from '../../scheduler/singleton.js';
 import type { AttachmentStore } from '../../storage/attachments.js';
 import { storePhoto, storeVoice } from '../photo-intake.js';
 import { sleep } from '../sleep.js';
 import { normaliseWebMessage, type WebMessageLike } from './normalise.js';
+import { WebSending } from './sending.js';
 
 /** The part of whatsapp-web.js's `Message` the adapter uses, media included. */
 export interface WebMessage extends WebMessageLike {
@@ -62,6 +65,8 @@ export interface WhatsAppWebDeps {
   readonly owner: string;
   /** The session lease's time to live (`leases.singleton`); renewed every third of it. */
   readonly leaseMs?: number;
+  /** How the instances without the session tell the holder that replies wait for it (default: none). */
+  readonly bus?: Bus;
   /** At most one message per this interval, to look like a person and not get the number banned. */
   readonly sendIntervalMs?: number;
   readonly onQr?: (qr: string) => void;
@@ -78,7 +83,9 @@ export class WhatsAppWebChannel {
   private readonly singleton: Singleton;
   /** The current holding of the session lease: aborts when it is lost or the channel stops. */
   private held: AbortSignal | undefined;
-  private lastSend = Promise.resolve();
+  /** Connected and ready under the lease: sends can go. */
+  private ready = false;
+  private readonly sending: WebSending;
   private started: Promise<void> | undefined;
   private catchingUp: Promise<number> = Promise.resolve(0);
   /** Per chat, until each message is handed to the router (whose own queue keeps that order). */
@@ -87,7 +94,8 @@ export class WhatsAppWebChannel {
   private unreadQueued: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: WhatsAppWebDeps) {
-    deps.outbox.register(this.sender());
+    this.sending = new WebSending({ ...deps, capabilities: WHATSAPP_WEB_CAPABILITIES, canSend: () => this.ready && this.receiving && !this.stopped, holding: () => this.receiving });
+    deps.outbox.register(this.sending.sender());
     deps.health.set('whatsapp', 'starting');
     this.singleton = new Singleton({ leases: deps.leases, name: LEASE, owner: deps.owner, ttlMs: deps.leaseMs ?? DEFAULT_LEASE_MS, logger: deps.logger });
   }
@@ -110,6 +118,7 @@ export class WhatsAppWebChannel {
   start(): void {
     if (this.started) return;
     this.listen();
+    this.sending.listen();
     this.started = Promise.resolve();
     this.deps.health.set('whatsapp', 'up', { detail: { role: 'standby', reason: 'another instance holds the session' }, receiving: false });
     this.singleton.start((held) => this.hold(held));
@@ -119,6 +128,7 @@ export class WhatsAppWebChannel {
     this.stopped = true;
     this.stopping.abort();
     await this.singleton.stop();
+    await this.sending.stop();
     this.deps.health.set('whatsapp', 'disabled', { receiving: false });
   }
 
@@ -130,6 +140,7 @@ export class WhatsAppWebChannel {
       if (held.aborted) resolve();
       else held.addEventListener('abort', () => { resolve(); }, { once: true });
     });
+    this.ready = false;
     await this.deps.client.destroy().catch(() => undefined);
     if (!this.stopped) {
       this.deps.logger.warn('WhatsApp: this instance no longer holds the session lease; session closed');
@@ -156,9 +167,12 @@ export class WhatsAppWebChannel {
     client.on('ready', () => {
       health.set('whatsapp', 'up', { detail: { role: 'session', connectedAt: new Date().toISOString() }, receiving: true });
       logger.info('WhatsApp: ready');
+      this.ready = true;
+      this.sending.sendDue(); // what instances without the session left for this one
       void this.catchUp().catch((error: unknown) => { logger.error({ err: error }, 'WhatsApp: catching up failed; unread messages will be read again on reconnect'); });
     });
     client.on('disconnected', (reason) => {
+      this.ready = false;
       health.set('whatsapp', 'down', { lastError: `disconnected: ${reason}` });
       logger.warn({ reason }, 'WhatsApp: disconnected; reconnecting');
       if (this.holding) void this.reconnect();
@@ -263,33 +277,5 @@ export class WhatsAppWebChannel {
     if (!media) return { rejected: 'download_failed' };
     const file = { bytes: Buffer.from(media.data, 'base64'), ...(media.filename ? { filename: media.filename } : {}), source: 'whatsapp' };
     return voice ? storeVoice(this.deps.attachments, { ...file, contentType: media.mimetype }) : storePhoto(this.deps.attachments, file);
-  }
-
-  private sender(): ChannelSender {
-    const interval = this.deps.sendIntervalMs ?? 1_000;
-    const paced = <T>(send: () => Promise<T>): Promise<T> => {
-      const result = this.lastSend.then(send);
-      this.lastSend = result.then(() => sleep(interval), () => sleep(interval));
-      return result;
-    };
-    return {
-      channel: 'whatsapp',
-      capabilities: WHATSAPP_WEB_CAPABILITIES,
-      delivery: 'push',
-      send: (chatId, message) =>
-        paced(async () => {
-          try {
-            let id = '';
-            if (message.photo) {
-              const { ref, bytes } = await photoToSend(this.deps.attachments, message.photo);
-              id = (await this.deps.client.sendMessage(chatId, this.deps.media(ref.contentType, bytes.toString('base64'), ref.filename ?? 'foto.jpg'))).id._serialized;
-            }
-            if (message.text !== '') id = (await this.deps.client.sendMessage(chatId, message.text)).id._serialized;
-            return { providerMessageId: id };
-          } catch (error) {
-            throw error instanceof DeliveryError ? error : new DeliveryError(error instanceof Error ? error.message : String(error), false);
-          }
-        }),
-    };
   }
 }
