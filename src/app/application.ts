@@ -94,6 +94,8 @@ export async function startApplication(config: Config, logger: Logger): Promise<
     // Messages being processed finish first; then the sends they queued.
     lifecycle.on('drain', 'conversations', () => router.drain());
     lifecycle.on('drain', 'outbox', () => outbox.stop());
+    // What they changed reaches the other instances' operators before the database closes.
+    lifecycle.on('drain', 'live updates to other instances', () => bus.flushed());
 
     const mailer = smtpMailer(config.channels.email);
     if (mailer) lifecycle.on('close', 'mailer', () => { mailer.close(); });

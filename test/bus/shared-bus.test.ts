@@ -94,6 +94,22 @@ describe('the bus shared by instances', () => {
     await until('the event is pruned', async () => (await events().findOne({ _id: eventId(published) } as never)) === null, 5_000);
   });
 
+  it('prunes each range once when instances prune together, by _id', async () => {
+    const a = await instance({ pollMs: 60_000 });
+    for (let i = 0; i < 450; i++) a.publish('prune', { i });
+    await a.flushed();
+    const log = mongoEventLog(db.connection);
+    const top = await log.latest();
+    await Promise.all([log.prune(top), log.prune(top), mongoEventLog(db.connection).prune(top)]);
+    expect(await events().countDocuments({})).toBe(0);
+    expect(await db.connection.collection('counters').findOne({ _id: 'events' } as never)).toMatchObject({ seq: top, pruned: top });
+    // Nothing left to claim: a later prune up to the same number does nothing.
+    await log.prune(top);
+    a.publish('prune', { i: 450 });
+    await a.flushed();
+    expect(await events().countDocuments({})).toBe(1);
+  });
+
   it('costs a poll O(new events): reads by _id equality, not a scan, with 10,000 events stored', async () => {
     const b = await instance({ pollMs: 60_000 });
     const a = await instance({ pollMs: 60_000 });
