@@ -7,7 +7,8 @@
 // Its address is logged and recorded in DATA_DIR/embedded-db.json while it
 // runs, so the command-line tools can reach the service's database.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Logger } from '../observability/logger.js';
@@ -54,6 +55,16 @@ export async function startEmbeddedDatabase({ dataDir, logger, listen = '127.0.0
   const db = announce(dataDir, await startMongoMemoryServer(join(dataDir, 'mongodb')));
   logger?.info({ kind: db.kind, dataDir: join(dataDir, 'mongodb'), address: db.uri, file: embeddedDatabaseFile(dataDir) }, 'embedded database started: mongod from mongodb-memory-server');
   return db;
+}
+
+/**
+ * A fresh DATA_DIR under the system's temporary directory for tests and benchmarks.
+ * mkdtemp makes it 0700; 0711 lets PostgreSQL's own account (run as root) pass through to its cluster.
+ */
+export function temporaryDataDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  chmodSync(dir, 0o711);
+  return dir;
 }
 
 // Records where the database listens, for `npm run user`/`npm run job`, until it stops cleanly.

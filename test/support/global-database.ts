@@ -3,12 +3,10 @@
 // `go build` on first use) on PostgreSQL where it is installed, else SQLite
 // (EMBEDDED_DB_BACKEND=sqlite forces SQLite). Each test file then works in its
 // own database; the cluster's initdb runs once per run.
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 import { embeddedBackendFromEnv } from '../../src/storage/embedded-backend.js';
-import { startEmbeddedDatabase } from '../../src/storage/embedded-db.js';
+import { startEmbeddedDatabase, temporaryDataDir } from '../../src/storage/embedded-db.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,8 +20,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('mongoUri', given);
     return () => Promise.resolve();
   }
-  const dataDir = mkdtempSync(join(tmpdir(), 'aduan-test-db-'));
-  chmodSync(dataDir, 0o711); // run as root, PostgreSQL runs as `postgres`, which must pass through
+  const dataDir = temporaryDataDir('aduan-test-db-');
   const started = performance.now();
   const db = await startEmbeddedDatabase({ dataDir, sync: 'normal', backend: embeddedBackendFromEnv() });
   if (db.kind !== 'ferretdb') throw new Error(`tests need FerretDB or MONGODB_URI, got ${db.kind}`);
