@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Connection } from 'mongoose';
 import { SharedBus } from '../bus/shared-bus.js';
+import { sharePauses } from '../outbox/shared-pauses.js';
 import type { Config } from '../config/schema.js';
 import type { ConversationRouter } from '../conversation/router.js';
 import { setUpConversation } from '../conversation/setup.js';
@@ -89,6 +90,8 @@ export async function startApplication(config: Config, logger: Logger): Promise<
     });
 
     const { router, outbox } = setUpConversation(config, storage, tickets, logger, { onProcessed: (ms) => { metrics.messageProcessing.observe(ms / 1_000); } });
+    // A platform's pause on the whole bot (a 429) holds the sends of every instance (README, "Shared limits").
+    sharePauses(bus, outbox);
     // The reporter hears each milestone of their ticket at once; the milestones job sends what a crash left unsent.
     keepReportersInformed({ tickets, router, config, logger });
     // Messages being processed finish first; then the sends they queued.

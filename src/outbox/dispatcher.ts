@@ -45,6 +45,7 @@ const SETTLED_MEMORY = 10_000;
 export class OutboxDispatcher {
   private readonly senders = new Map<Channel, ChannelSender>();
   private readonly listeners: OutboxListener[] = [];
+  private readonly pauseListeners: ((channel: Channel, until: number) => void)[] = [];
   private readonly maxAttempts: number;
   private readonly claimMs: number;
   private readonly baseBackoffMs: number;
@@ -80,6 +81,16 @@ export class OutboxDispatcher {
 
   sender(channel: Channel): ChannelSender | undefined {
     return this.senders.get(channel);
+  }
+
+  /** Told when a platform paused a whole channel (a limit on the bot, not on one chat): the other instances must wait too. */
+  onChannelPaused(listener: (channel: Channel, until: number) => void): void {
+    this.pauseListeners.push(listener);
+  }
+
+  /** A channel's pause learned by another instance: this one's sends of the channel wait for it as well. */
+  pauseChannel(channel: Channel, until: number): void {
+    this.pauses.pause('channel', channel, '', until);
   }
 
   /** Called with a conversation key whenever it has new outbound messages (the web chat's long poll). */
@@ -260,7 +271,10 @@ export class OutboxDispatcher {
     const now = this.clock().getTime();
     const limited = error instanceof DeliveryError ? error : undefined;
     const delay = limited?.retryAfterMs ?? this.backoff(record.attempts);
-    if (limited?.pause !== undefined && limited.retryAfterMs !== undefined) this.pauses.pause(limited.pause, record.channel, record.channelUserId, now + delay);
+    if (limited?.pause !== undefined && limited.retryAfterMs !== undefined) {
+      this.pauses.pause(limited.pause, record.channel, record.channelUserId, now + delay);
+      if (limited.pause === 'channel') for (const listener of this.pauseListeners) listener(record.channel, now + delay);
+    }
     if (record.claimedUntil) await this.store.reschedule(record.id, new Date(now + delay + this.holdMs), reason, { claim: record.claimedUntil });
     this.logger.info({ channel: record.channel, attempts: record.attempts, retryInMs: delay, reason }, 'outbound message will be retried');
     return { kind: 'wait', at: now + delay, reason };
