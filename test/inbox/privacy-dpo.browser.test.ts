@@ -143,15 +143,20 @@ describe('the data protection officer\'s page', () => {
     const correct = page.locator('section.dpo-action', { has: page.getByRole('heading', { name: 'Perbaiki identitas' }) });
     expect(await correct.getByLabel('Nama').inputValue()).toBe('Rina Marlina');
     await correct.getByLabel('Nama').fill('Rina Marlina Sari');
+    await correct.getByLabel('Telepon').fill('0813-7777-2222');
     await correct.getByRole('button', { name: 'Simpan perbaikan' }).click();
     await expect.poll(() => correct.getByRole('alert').textContent()).toBe('Tulis alasannya dulu.');
     await correct.getByLabel('Alasan').fill('Warga meminta lewat web chat; nama sesuai KTP');
-    await correct.getByRole('button', { name: 'Simpan perbaikan' }).click();
+    await correct.getByRole('button', { name: 'Simpan perbaikan' }).dblclick();
     await expect.poll(() => correct.getByRole('status').textContent()).toBe('Tersimpan: 1 tiket diperbarui.');
     await expect.poll(() => page.locator('.dpo-person h1').textContent()).toBe('Rina Marlina Sari');
+    // The page was named by the old phone: it follows the new one.
+    expect(decodeURIComponent(await page.evaluate<string>('location.hash'))).toBe('#/data-pribadi/phone:081377772222');
+    await expect.poll(() => page.locator('.dpo-person .pairs').first().innerText()).toContain('+6281377772222');
     await page.screenshot({ path: screenshotPath('inbox-dpo-person-desktop'), fullPage: true });
     await page.getByRole('link', { name: number }).click();
     await expect.poll(() => page.locator('article.ticket').innerText()).toContain('Rina Marlina Sari');
+    expect(await page.locator('article.ticket').innerText()).toContain('+6281377772222');
 
     // The erasure: a danger dialog says what happens; nothing happens until HAPUS is typed; a double click acts once.
     await page.goBack();
@@ -178,6 +183,7 @@ describe('the data protection officer\'s page', () => {
     await told;
 
     await page.getByRole('link', { name: '← Permintaan dan pencarian' }).click();
+    expect(await search(page, '081377772222')).toContain('Tidak ada data tersimpan');
     expect(await search(page, '081255551234')).toContain('Tidak ada data tersimpan');
     const done = page.locator('details.dpo-closed');
     await done.locator('summary').click();
@@ -187,7 +193,10 @@ describe('the data protection officer\'s page', () => {
     await page.goto(`${app.url}/inbox/#/audit`);
     const erased = page.locator('td.detail[data-action="privacy_erase"]');
     await expect.poll(() => erased.first().textContent()).toMatch(/^Menghapus data pribadi satu orang \(\w+; foto dihapus\): 1 tiket, \d+ pesan, 1 foto, \d+ percakapan$/);
-    expect(await page.locator('td.detail[data-action="privacy_correct"]').first().textContent()).toMatch(/^Memperbaiki nama satu orang \(\w+\) di 1 tiket$/);
+    // Each double click acted once.
+    expect(await erased.count()).toBe(1);
+    expect(await page.locator('td.detail[data-action="privacy_correct"]').count()).toBe(1);
+    expect(await page.locator('td.detail[data-action="privacy_correct"]').first().textContent()).toMatch(/^Memperbaiki nama, telepon satu orang \(\w+\) di 1 tiket$/);
     expect(await page.locator('td.detail[data-action="privacy_search"]').first().textContent()).toBe('Mencari data pribadi menurut nomor telepon (0 orang ditemukan)');
     expect(await page.locator('table.audit').innerText()).not.toMatch(/5555|Rina/);
     await page.context().close();

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { api } from '../api.js';
+import { api, ApiError } from '../api.js';
+import { useBusy } from '../busy.js';
 import { errorText } from '../errors.js';
 import { label, say, t } from '../i18n.js';
 import { useActionKeys } from '../keys.js';
@@ -13,10 +14,10 @@ const LIKELY: Readonly<Record<RequestKind, RequestOutcome>> = { erase: 'erased',
  * "Tutup permintaan": the outcome and a note; the server tells the citizen on their channel (a refusal carries the
  * note as written, so it is required then). A double click closes once (one Idempotency-Key per intent).
  */
-export function DpoCloseRequest({ request, onClosed }: { request: DataRequest; onClosed: (message: string) => void }) {
+export function DpoCloseRequest({ request, onClosed }: { request: DataRequest; onClosed: (message: string, ok: boolean) => void }) {
   const [open, setOpen] = useState(false);
   const [outcome, setOutcome] = useState<RequestOutcome>(LIKELY[request.kind]);
-  const [busy, setBusy] = useState(false);
+  const { busy, once } = useBusy();
   const [error, setError] = useState<string | null>(null);
   const keys = useActionKeys();
   if (!open) return <button type="button" class="secondary" aria-label={say(T.closeTitle, { ref: request.reference })} onClick={() => { setOpen(true); }}>{say(T.close)}</button>;
@@ -24,19 +25,20 @@ export function DpoCloseRequest({ request, onClosed }: { request: DataRequest; o
   const submit = async (form: HTMLFormElement) => {
     const note = (form.elements.namedItem('note') as HTMLTextAreaElement).value.trim();
     if (outcome === 'refused' && !note) { setError(say(T.closeNoteRequired)); return; }
-    setBusy(true);
-    try {
-      await keys.run(`close-${request.reference}`, (key) => api('POST', `/api/privacy/requests/${encodeURIComponent(request.reference)}/close`, { outcome, note }, { idempotencyKey: key }));
-      onClosed(say(T.closed, { ref: request.reference, outcome: say(T[`outcome_${outcome}`]), channel: label(request.channel) }));
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
+    await once(async () => {
+      try {
+        await keys.run(`close-${request.reference}`, (key) => api('POST', `/api/privacy/requests/${encodeURIComponent(request.reference)}/close`, { outcome, note }, { idempotencyKey: key }));
+        onClosed(say(T.closed, { ref: request.reference, outcome: say(T[`outcome_${outcome}`]), channel: label(request.channel) }), true);
+      } catch (e) {
+        // Closed by a colleague meanwhile: the list is reloaded with the sentence saying so.
+        if (e instanceof ApiError && e.code === 'request_closed') onClosed(errorText(e), false);
+        else setError(errorText(e));
+      }
+    });
   };
   const id = `close-${request.reference}`;
   return (
-    <form class="dpo-close" aria-labelledby={`${id}-title`} onSubmit={(e) => { e.preventDefault(); if (!busy) void submit(e.currentTarget); }}>
+    <form class="dpo-close" aria-labelledby={`${id}-title`} onSubmit={(e) => { e.preventDefault(); void submit(e.currentTarget); }}>
       <h3 id={`${id}-title`}>{say(T.closeTitle, { ref: request.reference })}</h3>
       <label>{say(T.outcome)}
         <select name="outcome" value={outcome} onChange={(e) => { setOutcome(e.currentTarget.value as RequestOutcome); setError(null); }}>

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
+import { useBusy } from '../busy.js';
 import { errorText } from '../errors.js';
 import { say } from '../i18n.js';
 import { useActionKeys } from '../keys.js';
@@ -16,24 +17,20 @@ export function DpoErase({ person, requests, onErased }: { person: PrivacyPerson
   const open = requests.filter((r) => r.status === 'open');
   const [photos, setPhotos] = useState<'remove' | 'keep'>('remove');
   const [ask, setAsk] = useState<Confirmation | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, once } = useBusy();
   const [error, setError] = useState<string | null>(null);
   const keys = useActionKeys();
   // The server closes every open request of the person with the erasure, telling the citizen before their data goes.
   const refs = open.map((r) => r.reference).join(', ');
 
-  const erase = async (note: string) => {
-    setBusy(true);
+  const erase = (note: string) => once(async () => {
     try {
-      const body = { photos, note };
-      const erased = await keys.run('erase', (key) => api<Erased>('POST', `${personPath(person.key)}/erase`, body, { idempotencyKey: key }));
+      const erased = await keys.run('erase', (key) => api<Erased>('POST', `${personPath(person.key)}/erase`, { photos, note }, { idempotencyKey: key }));
       onErased(erased);
     } catch (e) {
       setError(errorText(e));
-    } finally {
-      setBusy(false);
     }
-  };
+  });
   const confirm = (form: HTMLFormElement) => {
     const note = (form.elements.namedItem('note') as HTMLInputElement).value.trim();
     if (!note) { setError(say(T.reasonRequired)); return; }

@@ -7,7 +7,7 @@ import { DpoErase } from './DpoErase.js';
 import { DpoExport } from './DpoExport.js';
 import { RequestItem } from './DpoRequests.js';
 import { PersonSummary } from './DpoSearch.js';
-import { type Erased, type PersonDetail, type PersonTicket, personPath } from './dpo-api.js';
+import { type Erased, type PersonDetail, type PersonTicket, personHash, personPath } from './dpo-api.js';
 import { DPO_TEXTS as T } from './dpo-texts.js';
 
 function TicketRows({ tickets, meta }: { tickets: readonly PersonTicket[]; meta: Meta }) {
@@ -42,14 +42,23 @@ export function DpoPerson({ personKey, meta }: { personKey: string; meta: Meta }
       if (e instanceof ApiError && e.code === 'person_not_found') { setDetail(null); setGone(true); } else setMessage({ ok: false, text: `${say(T.loadFailed)} ${errorText(e)}` });
     });
   };
-  useEffect(() => { setDetail(null); setGone(false); setMessage(null); load(); }, [personKey]);
+  // The view stays while another key loads: a correction that follows the new phone keeps its forms and message.
+  useEffect(() => { setMessage(null); load(); }, [personKey]);
   const onErased = (erased: Erased) => {
     const nothing = erased.tickets + erased.messages + erased.photos + erased.conversations === 0;
     const late = erased.undelivered ? ` ${say(T.undelivered, { n: erased.undelivered })}` : '';
     setMessage({ ok: true, text: `${nothing ? say(T.erasedNothing) : say(T.erased, { ...erased })}${late}` });
     load();
   };
-  const onClosed = (text: string) => { setMessage({ ok: true, text }); load(); };
+  const onClosed = (text: string, ok: boolean) => { setMessage({ ok, text }); load(); };
+  // A corrected phone or email that named this page names the person no more: follow it to the new value (the
+  // server normalises the key's phone as it does a search).
+  const onCorrected = (changed: Readonly<Record<string, string>>) => {
+    const kind = personKey.slice(0, personKey.indexOf(':'));
+    const value = kind === 'phone' ? changed.phone?.replace(/[\s().-]/g, '') : kind === 'email' ? changed.email?.toLowerCase() : undefined;
+    if (value) location.replace(personHash(`${kind}:${value}`));
+    else load();
+  };
 
   const person = detail?.person;
   return (
@@ -86,7 +95,7 @@ export function DpoPerson({ personKey, meta }: { personKey: string; meta: Meta }
           </section>
           <div class="dpo-grid dpo-actions">
             <DpoExport personKey={person.key} />
-            <DpoCorrect person={person} onDone={load} />
+            <DpoCorrect person={person} onDone={onCorrected} />
             <DpoErase key={person.key} person={person} requests={detail.requests} onErased={onErased} />
           </div>
         </>

@@ -7,7 +7,7 @@ import { type DataRequest, personHash } from './dpo-api.js';
 import { DPO_TEXTS as T } from './dpo-texts.js';
 
 /** One citizen's request: reference and kind, channel, account, when; closed ones with their outcome and note. */
-export function RequestItem({ request, showPerson, onClosed }: { request: DataRequest; showPerson: boolean; onClosed: (message: string) => void }) {
+export function RequestItem({ request, showPerson, onClosed }: { request: DataRequest; showPerson: boolean; onClosed: (message: string, ok: boolean) => void }) {
   const showLink = showPerson && request.personKey !== '';
   return (
     <li class="dpo-request" data-reference={request.reference}>
@@ -40,7 +40,7 @@ export function DpoRequests() {
     void api<{ requests: DataRequest[] }>('GET', '/api/privacy/requests?status=closed').then((r) => { setClosed(r.requests); }, fail);
   };
   useEffect(load, []);
-  const onClosed = (text: string) => { setMessage({ ok: true, text }); load(); };
+  const onClosed = (text: string, ok: boolean) => { setMessage({ ok, text }); load(); };
   return (
     <section class="card dpo-requests" aria-labelledby="dpo-requests-title" data-testid="dpo-requests">
       <h2 id="dpo-requests-title">{say(T.requests)}</h2>

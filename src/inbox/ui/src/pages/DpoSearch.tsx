@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
+import { useBusy } from '../busy.js';
 import { errorText } from '../errors.js';
 import { label, say, when } from '../i18n.js';
 import { personHash, type PrivacyPerson } from './dpo-api.js';
@@ -26,27 +27,26 @@ export function PersonSummary({ person }: { person: PrivacyPerson }) {
 export function DpoSearch() {
   const [q, setQ] = useState(last?.q ?? '');
   const [result, setResult] = useState(last);
-  const [busy, setBusy] = useState(false);
+  const { busy, once } = useBusy();
   const [error, setError] = useState<string | null>(null);
   const search = async () => {
     const query = q.trim();
     if (!query) return;
-    setBusy(true);
     setError(null);
-    try {
-      const { people } = await api<{ people: PrivacyPerson[] }>('GET', `/api/privacy/people?q=${encodeURIComponent(query)}`);
-      last = { q: query, people };
-      setResult(last);
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
+    await once(async () => {
+      try {
+        const { people } = await api<{ people: PrivacyPerson[] }>('GET', `/api/privacy/people?q=${encodeURIComponent(query)}`);
+        last = { q: query, people };
+        setResult(last);
+      } catch (e) {
+        setError(errorText(e));
+      }
+    });
   };
   return (
     <section class="card dpo-search" aria-labelledby="dpo-search-title">
       <h2 id="dpo-search-title">{say(T.search)}</h2>
-      <form role="search" class="dpo-search-form" onSubmit={(e) => { e.preventDefault(); if (!busy) void search(); }}>
+      <form role="search" class="dpo-search-form" onSubmit={(e) => { e.preventDefault(); void search(); }}>
         <label for="dpo-q">{say(T.searchLabel)}</label>
         <div class="row">
           <input id="dpo-q" name="q" type="search" value={q} required maxLength={200} autocomplete="off" aria-describedby="dpo-q-hint" onInput={(e) => { setQ(e.currentTarget.value); }} />

@@ -82,7 +82,7 @@ export const DPO_TEXTS = {
   correct: ['Perbaiki identitas', 'Correct the identity'],
   correctHint: ['Nama, telepon, email, dan alamat diperbarui di data orang ini dan di setiap tiket yang ia laporkan; riwayat tiket mencatatnya.', 'Name, phone, email and address are updated on this person and on every ticket they reported; the tickets\' history records it.'],
   reason: ['Alasan', 'Reason'],
-  reasonHint: ['Misalnya: permintaan warga lewat WhatsApp', "For example: the citizen's request on WhatsApp"],
+  reasonHint: ['Misalnya: atas permintaan warga', "For example: at the citizen's request"],
   save: ['Simpan perbaikan', 'Save the correction'],
   nothingChanged: ['Belum ada yang diubah.', 'Nothing has been changed.'],
   corrected: ['Tersimpan: {n} tiket diperbarui.', 'Saved: {n} tickets updated.'],
