@@ -39,7 +39,9 @@ export function haproxyConfig(port: number, backends: readonly Backend[]): strin
     '  option httpchk GET /healthz',
     '  http-check expect status 200',
     '  http-response set-header x-served-by %[srv_name]',
-    '  default-server inter 500ms fall 2 rise 2',
+    // A check every 500 ms; a slow answer (a loaded machine) is not a dead instance: 2 s to answer, 3 misses.
+    '  timeout check 2s',
+    '  default-server inter 500ms fall 3 rise 2',
     ...backends.map((b) => `  server ${b.name} 127.0.0.1:${String(b.port)} check`),
     '',
   ].join('\n');
@@ -81,6 +83,10 @@ export class HaproxyProcess {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }
+  }
+
+  get pid(): number {
+    return this.child.pid ?? 0;
   }
 
   async stop(): Promise<void> {
