@@ -7,6 +7,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApplication } from '../../src/app/application.js';
 import { auditModel } from '../../src/storage/models/audit.js';
+import { conversationModel } from '../../src/storage/models/conversation.js';
 import { noticeModel } from '../../src/storage/models/notice.js';
 import { ticketModel } from '../../src/storage/models/ticket.js';
 import type { Follower } from '../../src/tickets/model.js';
@@ -183,6 +184,9 @@ describe('the data protection officer', () => {
       expect(t?.history.at(-1), number).toMatchObject({ action: 'reporter_correct', actor: 'operator:ppid', note: 'Sesuai KTP' });
       expect(t?.history.filter((h) => h.action === 'reporter_correct'), number).toHaveLength(1);
     }
+    // Her next report on Telegram would reuse the corrected name: the conversation's profile was corrected too.
+    const conversation = await conversationModel(db.connection).findById(`telegram:${String(RINA_TG)}`).lean();
+    expect(conversation?.state?.profile).toMatchObject({ name: 'Rina Kusumawati Dewi', phone: RINA.phone });
     const jokos = await ticketModel(db.connection).findById(fixture.joko).lean();
     expect(jokos?.reporter.name).toBe(JOKO.name);
     expect(jokos?.followers?.[0]?.name).toBe('Rina Kusumawati Dewi');
