@@ -1,4 +1,4 @@
-// The DPO's copy of everything stored about one person (UU PDP 27/2022 art. 7 and 13: access and copy), as one .zip
+// The DPO's copy of everything stored about one person (UU PDP 27/2022 art. 7: access and a copy), as one .zip
 // a city PC opens without extra software: JSON files a person can read in a text editor, and the photos they sent.
 // Pure: the route gathers the documents and the photo bytes (src/inbox/routes/privacy-people.ts).
 import { strToU8, zipSync, type Zippable } from 'fflate';
