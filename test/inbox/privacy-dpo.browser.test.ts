@@ -131,8 +131,10 @@ describe('the data protection officer\'s page', () => {
 
   it('on a desktop: downloads the archive, corrects the name, erases behind HAPUS; the search then finds nobody', async () => {
     const page = await openInbox(browser, app.url, 1366, 900, DPO);
-    await page.goto(`${app.url}/inbox/#/data-pribadi/${encodeURIComponent('phone:+6281255551234')}`);
+    expect(await search(page, '6281255551234')).toContain('1 orang ditemukan');
+    await page.getByRole('link', { name: 'Rina Marlina' }).click();
     await page.locator('table.dpo-tickets').waitFor();
+    expect(decodeURIComponent(await page.evaluate<string>('location.hash'))).toBe('#/data-pribadi/phone:+6281255551234');
 
     // The archive: a real download the browser names after the server's Content-Disposition.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Unduh arsip (ZIP)' }).click()]);
@@ -183,6 +185,9 @@ describe('the data protection officer\'s page', () => {
     await told;
 
     await page.getByRole('link', { name: '← Permintaan dan pencarian' }).click();
+    // The results from before the erasure are not shown again.
+    await page.getByLabel('Nomor HP, email, atau ID akun').waitFor();
+    expect(await page.locator('.dpo-results').count()).toBe(0);
     expect(await search(page, '081377772222')).toContain('Tidak ada data tersimpan');
     expect(await search(page, '081255551234')).toContain('Tidak ada data tersimpan');
     const done = page.locator('details.dpo-closed');

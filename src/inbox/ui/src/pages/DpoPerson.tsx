@@ -6,7 +6,7 @@ import { DpoCorrect } from './DpoCorrect.js';
 import { DpoErase } from './DpoErase.js';
 import { DpoExport } from './DpoExport.js';
 import { RequestItem } from './DpoRequests.js';
-import { PersonSummary } from './DpoSearch.js';
+import { forgetSearch, PersonSummary } from './DpoSearch.js';
 import { type Erased, type PersonDetail, type PersonTicket, personHash, personPath } from './dpo-api.js';
 import { DPO_TEXTS as T } from './dpo-texts.js';
 
@@ -45,6 +45,7 @@ export function DpoPerson({ personKey, meta }: { personKey: string; meta: Meta }
   // The view stays while another key loads: a correction that follows the new phone keeps its forms and message.
   useEffect(() => { setMessage(null); load(); }, [personKey]);
   const onErased = (erased: Erased) => {
+    forgetSearch();
     const nothing = erased.tickets + erased.messages + erased.photos + erased.conversations === 0;
     const late = erased.undelivered ? ` ${say(T.undelivered, { n: erased.undelivered })}` : '';
     setMessage({ ok: true, text: `${nothing ? say(T.erasedNothing) : say(T.erased, { ...erased })}${late}` });
@@ -54,6 +55,7 @@ export function DpoPerson({ personKey, meta }: { personKey: string; meta: Meta }
   // A corrected phone or email that named this page names the person no more: follow it to the new value (the
   // server normalises the key's phone as it does a search).
   const onCorrected = (changed: Readonly<Record<string, string>>) => {
+    forgetSearch();
     const kind = personKey.slice(0, personKey.indexOf(':'));
     const value = kind === 'phone' ? changed.phone?.replace(/[\s().-]/g, '') : kind === 'email' ? changed.email?.toLowerCase() : undefined;
     if (value) location.replace(personHash(`${kind}:${value}`));

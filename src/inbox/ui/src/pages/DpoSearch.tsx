@@ -9,6 +9,9 @@ import { DPO_TEXTS as T } from './dpo-texts.js';
 /** The last search, kept in memory only (never in the URL or the browser's storage), so "back" finds it again. */
 let last: { q: string; people: PrivacyPerson[] } | null = null;
 
+/** After a correction or an erasure the last results are stale: the DPO searches again rather than read them. */
+export const forgetSearch = (): void => { last = null; };
+
 /** The name, phone, email and accounts of one person found, and how much is stored: a card that opens the person. */
 export function PersonSummary({ person }: { person: PrivacyPerson }) {
   return (
