@@ -59,6 +59,7 @@ export class SharedBus implements Bus {
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
   private stopped = false;
+  private readonly failing = new Set<'read' | 'write'>();
   /** [when, counter then]: what was published before a mark older than `keepMs` is pruned. */
   private readonly marks: { at: number; seq: number }[] = [];
   private readonly clock: () => number;
@@ -71,7 +72,7 @@ export class SharedBus implements Bus {
     this.topics.deliver(topic, payload);
     // Still appended after stop(): what the draining messages change must reach the other instances' operators.
     this.queue.push({ topic, payload });
-    this.appending ??= this.flush();
+    this.kick();
   }
 
   subscribe(topic: string, listener: SignalListener): () => void {
@@ -123,7 +124,10 @@ export class SharedBus implements Bus {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.polling = this.poll()
-        .catch((error: unknown) => { this.options.logger?.warn({ err: error }, 'reading live updates from other instances failed; trying again'); })
+        .then(() => {
+          if (this.failing.has('read')) this.options.logger?.info('reading live updates from other instances again');
+          this.failing.delete('read');
+        }, (error: unknown) => { this.failed('read', error, 'reading live updates from other instances failed; trying again every poll'); })
         .finally(() => {
           this.polling = undefined;
           this.schedule((this.reader?.missing.size ?? 0) > 0 ? Math.min(GAP_RECHECK_MS, this.options.pollMs) : this.options.pollMs);
@@ -134,20 +138,32 @@ export class SharedBus implements Bus {
   }
 
   /** One write at a time; what is published meanwhile goes in the next one (batching costs no waiting). */
-  private async flush(): Promise<void> {
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.options.maxPerAppend ?? 200);
-        try {
-          await this.options.log.append(this.instance, batch, new Date(this.clock()));
-        } catch (error) {
-          // A signal is a hint: the others find the change on their next reload or recheck. Not retried, not fatal.
-          this.options.logger?.warn({ err: error, events: batch.length }, 'live updates could not be shared with other instances');
-        }
-      }
-    } finally {
+  private kick(): void {
+    if (this.appending) return;
+    // Cleared only once the writing is over, whether the log answered at once or failed before any await.
+    this.appending = this.flush().finally(() => {
       this.appending = undefined;
+      if (this.queue.length > 0) this.kick();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.options.maxPerAppend ?? 200);
+      try {
+        await this.options.log.append(this.instance, batch, new Date(this.clock()));
+        this.failing.delete('write');
+      } catch (error) {
+        // A signal is a hint: the others find the change on their next reload or recheck. Not retried, not fatal.
+        this.failed('write', error, 'live updates could not be shared with other instances');
+      }
     }
+  }
+
+  /** Says so once per outage (a database away for a minute would otherwise log four lines a second). */
+  private failed(what: 'read' | 'write', error: unknown, message: string): void {
+    if (!this.failing.has(what)) this.options.logger?.warn({ err: error }, message);
+    this.failing.add(what);
   }
 
   private async prune(now: number, latest: number): Promise<void> {
