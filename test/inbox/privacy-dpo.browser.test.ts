@@ -99,6 +99,9 @@ describe('the data protection officer\'s page', () => {
     expect(text).toContain('Hapus data');
     expect(text).toContain('Web chat');
     expect(text).toContain(rina.sessionId);
+    // Due within 3×24 hours of asking, not past it yet.
+    expect(text).toContain('Dijawab paling lambat');
+    expect(text).not.toContain('lewat 3×24 jam');
     expect(await requests.locator(`li[data-reference="${budiRequest}"]`).count()).toBe(1);
     // Oldest first.
     const order = await Promise.all((await requests.locator(':scope > ul li').all()).map((item) => item.getAttribute('data-reference')));

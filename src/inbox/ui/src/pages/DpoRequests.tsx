@@ -6,6 +6,9 @@ import { DpoCloseRequest } from './DpoCloseRequest.js';
 import { type DataRequest, personHash } from './dpo-api.js';
 import { DPO_TEXTS as T } from './dpo-texts.js';
 
+/** UU PDP 27/2022 gives the controller 3×24 hours to act on a data subject's request: the DPO sees when it falls due. */
+const ANSWER_WITHIN_MS = 72 * 3_600_000;
+
 /** One citizen's request: reference and kind, channel, account, when; closed ones with their outcome and note. */
 export function RequestItem({ request, showPerson, onClosed }: { request: DataRequest; showPerson: boolean; onClosed: (message: string, ok: boolean) => void }) {
   const showLink = showPerson && request.personKey !== '';
@@ -16,6 +19,7 @@ export function RequestItem({ request, showPerson, onClosed }: { request: DataRe
         <dt>{say(T.channel)}</dt><dd>{label(request.channel)}</dd>
         <dt>{say(T.account)}</dt><dd>{request.channelUserId ? <code>{request.channelUserId}</code> : say(T.accountErased)}</dd>
         <dt>{say(T.received)}</dt><dd>{when(request.createdAt)}</dd>
+        {request.status === 'open' && <Due createdAt={request.createdAt} />}
         {request.status === 'closed' && request.outcome && <><dt>{say(T.outcome)}</dt><dd>{say(T[`outcome_${request.outcome}`])}{request.closedAt ? ` · ${when(request.closedAt)}` : ''}</dd></>}
         {request.note && <><dt>{say(T.note)}</dt><dd class="dpo-note">{request.note}</dd></>}
       </dl>
@@ -27,6 +31,11 @@ export function RequestItem({ request, showPerson, onClosed }: { request: DataRe
       )}
     </li>
   );
+}
+
+function Due({ createdAt }: { createdAt: string }) {
+  const due = new Date(new Date(createdAt).getTime() + ANSWER_WITHIN_MS);
+  return <><dt>{say(T.dueBy)}</dt><dd>{when(due.toISOString())}{due.getTime() < Date.now() && <span class="badge overdue">{say(T.overdue)}</span>}</dd></>;
 }
 
 /** The DPO's queue: open requests oldest first, then the finished ones (newest first) folded away. */
