@@ -90,7 +90,7 @@ export const DPO_TEXTS = {
   corrected: ['Tersimpan: {n} tiket diperbarui.', 'Saved; tickets updated: {n}.'],
   // Erase
   erase: ['Hapus data pribadi', 'Erase the personal data'],
-  eraseHint: ['Nama, kontak, dan alamat dihapus dari setiap tiketnya, teks pesannya diganti tanda, percakapannya dikosongkan. Tiket tetap ada untuk statistik tanpa data pribadi. Tidak dapat dibatalkan.', 'Name, contact and address are removed from each of their tickets, their message texts replaced by a marker, their conversations emptied. The tickets stay for statistics without personal data. This cannot be undone.'],
+  eraseHint: ['Nama, kontak, dan alamat dihapus dari setiap tiketnya; pesan dan percakapannya dihapus. Tiket tetap ada untuk statistik tanpa data pribadi. Tidak dapat dibatalkan: unduh arsipnya dulu bila warga memintanya.', 'Name, contact and address are removed from each of their tickets; their messages and conversations are deleted. The tickets stay for statistics without personal data. This cannot be undone: download the archive first if the citizen asked for it.'],
   photosChoice: ['Foto yang ia kirim', 'The photos they sent'],
   photosRemove: ['Hapus foto', 'Remove the photos'],
   photosKeep: ['Simpan foto (tanpa data pribadi)', 'Keep the photos (without personal data)'],
