@@ -1,12 +1,13 @@
 // Incident aid (UU PDP 27/2022 art. 46: notice within 3×24 hours, issue 17 item 5):
 // whose personal data one operator account read or revealed in a time window,
 // per person, from the audit trail (`read_personal_data`, `view_reporter`,
-// `reveal_personal_data`, `lookup_caller`) and the tickets those entries name. `npm run pdp -- accessed`.
+// `reveal_personal_data`, `lookup_caller`, and the DPO's `privacy_view` and `privacy_export` of a person, whose
+// entries name the tickets that person reported) and the tickets those entries name. `npm run pdp -- accessed`.
 import type { AuditEntry, AuditStore } from '../storage/audit-store.js';
 import type { Follower, Ticket } from '../tickets/model.js';
 import { opaqueFollowerKey } from '../tickets/followers.js';
 
-export const ACCESS_ACTIONS = ['read_personal_data', 'view_reporter', 'reveal_personal_data', 'lookup_caller'] as const;
+export const ACCESS_ACTIONS = ['read_personal_data', 'view_reporter', 'reveal_personal_data', 'lookup_caller', 'privacy_view', 'privacy_export'] as const;
 
 /** At most this many audit entries are read for one report; more is said, not silently cut. */
 export const ENTRY_LIMIT = 100_000;

@@ -6,6 +6,8 @@
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApplication } from '../../src/app/application.js';
+import { accessedBy } from '../../src/inbox/accessed.js';
+import { mongoAuditStore } from '../../src/storage/audit-store.js';
 import { auditModel } from '../../src/storage/models/audit.js';
 import { conversationModel } from '../../src/storage/models/conversation.js';
 import { noticeModel } from '../../src/storage/models/notice.js';
@@ -166,6 +168,11 @@ describe('the data protection officer', () => {
     const whole = Object.entries(files).filter(([name]) => !name.startsWith('photos/')).map(([, bytes]) => strFromU8(bytes)).join('\n');
     expect(whole).not.toMatch(/Joko|81355550000|7799001|Di depan rumah Joko/);
     expect(await auditModel(db.connection).countDocuments({ action: 'privacy_export' })).toBe(1);
+    // Incident aid: whose data the DPO's account saw is hers alone (`npm run pdp -- accessed`), never Joko's.
+    const seen = await accessedBy({ audit: mongoAuditStore(db.connection), ticket: (n) => app.tickets.get(n).catch(() => null) }, 'ppid', new Date(Date.now() - 3_600_000), new Date(Date.now() + 60_000));
+    // (listed once per way she reached the city: Telegram, the web chat, the counter)
+    expect(new Set(seen.people.map((p) => p.name))).toEqual(new Set([RINA.name]));
+    expect(seen.people.flatMap((p) => p.tickets).sort()).toEqual([fixture.tg1, fixture.tg2, fixture.web, fixture.walkIn].sort());
   });
 
   it('corrects her name on every ticket she reported, with a history entry and an audit entry without values', async () => {

@@ -91,7 +91,8 @@ export function privacyPeopleRoutes(app: InboxApp, ctx: InboxContext, deps: Priv
   app.get('/api/privacy/people/:key', { schema: { tags: ['privacy'], summary: 'What is stored about one person: their tickets, requests and counts', params: keyParams }, preHandler: guard }, async (request, reply) => {
     const person = await resolveKey(request.params.key);
     if (!person) return refuse(reply, 'person_not_found');
-    await audit(operatorOf(request).username, 'privacy_view', { person: personRef(person.key) }, request.ip);
+    // The tickets they reported, by number: `npm run pdp -- accessed` names whose data the account saw (accessed.ts).
+    await audit(operatorOf(request).username, 'privacy_view', { person: personRef(person.key), tickets: person.reported.map((t) => t.number) }, request.ip);
     return reply.header('cache-control', 'no-store').send({ person: personView(person), tickets: ticketRows(person), requests: person.requests.map(requestView), counts: await deps.people.counts(person) });
   });
 
@@ -116,7 +117,7 @@ export function privacyPeopleRoutes(app: InboxApp, ctx: InboxContext, deps: Priv
       photos,
       at: now,
     });
-    await audit(operatorOf(request).username, 'privacy_export', { person: personRef(person.key), tickets: person.reported.length + person.followed.length, messages: messages.length, photos: photos.length }, request.ip);
+    await audit(operatorOf(request).username, 'privacy_export', { person: personRef(person.key), tickets: person.reported.map((t) => t.number), messages: messages.length, photos: photos.length }, request.ip);
     const day = now.toISOString().slice(0, 10).replaceAll('-', '');
     return reply
       .header('cache-control', 'no-store')
