@@ -1,8 +1,9 @@
 // Rate windows in the shared database, so a limit holds across instances:
 // a hit is ONE upsert `$inc` on the window's `_id` (the embedded FerretDB
 // pushes down only `_id` look-ups) plus a read by `_id` of the window before
-// it. Ended windows go by a TTL index on MongoDB, and by a sweep at most once
-// a minute per instance (FerretDB has no TTL index).
+// it, once per key and window (an ended window is remembered). Ended windows
+// go by a TTL index on MongoDB, and by a sweep at most once a minute per
+// instance (FerretDB has no TTL index).
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { estimate, type RateWindows, windowOf } from '../limits/rate-windows.js';
@@ -12,6 +13,8 @@ import { rateWindowModel } from './models/rate-window.js';
 
 const SECRET_ID = '~secret';
 const SWEEP_EVERY_MS = 60_000;
+/** Counts of ended windows this instance remembers (a session's next hits need no read of its previous window). */
+const ENDED_MEMORY = 10_000;
 
 export function mongoRateWindows(connection: Connection): RateWindows {
   const windows = rateWindowModel(connection);
@@ -43,6 +46,16 @@ export function mongoRateWindows(connection: Connection): RateWindows {
     void windows.deleteMany({ expiresAt: { $lte: now } }).catch(() => undefined);
   };
   const count = async (id: string) => (await windows.findById(id, { n: 1 }).lean())?.n ?? 0;
+  // An ended window no longer changes (but for a hit racing its end, which is negligible): read it once.
+  const ended = new Map<string, number>();
+  const endedCount = async (id: string) => {
+    const known = ended.get(id);
+    if (known !== undefined) return known;
+    const n = await count(id);
+    if (ended.size >= ENDED_MEMORY) ended.delete(ended.keys().next().value ?? '');
+    ended.set(id, n);
+    return n;
+  };
 
   const increment = async (id: string, expiresAt: Date, retried = false): Promise<number> => {
     try {
@@ -59,14 +72,14 @@ export function mongoRateWindows(connection: Connection): RateWindows {
     async hit(limit, key, windowMs, at) {
       const { start, previous, elapsed } = windowOf(windowMs, at);
       const [currentId, previousId] = await Promise.all([idOf(limit, key, start), idOf(limit, key, previous)]);
-      const [current, before] = await Promise.all([increment(currentId, new Date(start + 2 * windowMs)), count(previousId)]);
+      const [current, before] = await Promise.all([increment(currentId, new Date(start + 2 * windowMs)), endedCount(previousId)]);
       sweep(at);
       return estimate(current, before, elapsed);
     },
     async peek(limit, key, windowMs, at) {
       const { start, previous, elapsed } = windowOf(windowMs, at);
       const [currentId, previousId] = await Promise.all([idOf(limit, key, start), idOf(limit, key, previous)]);
-      const [current, before] = await Promise.all([count(currentId), count(previousId)]);
+      const [current, before] = await Promise.all([count(currentId), endedCount(previousId)]);
       return estimate(current, before, elapsed);
     },
   };
