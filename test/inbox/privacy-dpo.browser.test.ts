@@ -100,7 +100,7 @@ describe('the data protection officer\'s page', () => {
     expect(text).toContain('Web chat');
     expect(text).toContain(rina.sessionId);
     // Due within 3×24 hours of asking, not past it yet.
-    expect(text).toContain('Dijawab paling lambat');
+    expect(text).toContain('Batas jawab');
     expect(text).not.toContain('lewat 3×24 jam');
     expect(await requests.locator(`li[data-reference="${budiRequest}"]`).count()).toBe(1);
     // Oldest first.
@@ -128,7 +128,6 @@ describe('the data protection officer\'s page', () => {
     expect(await page.locator(`.dpo-person li[data-reference="${rinaRequest}"]`).count()).toBe(1);
     expect(await serious(page)).toEqual([]);
     expect(await scrollWidth(page)).toBeLessThanOrEqual(360);
-    await page.screenshot({ path: screenshotPath('inbox-dpo-person-phone'), fullPage: true });
     await page.context().close();
   });
 
@@ -221,7 +220,6 @@ describe('the data protection officer\'s page', () => {
     await item.getByLabel('Catatan untuk warga').fill(reason);
     expect(await item.innerText()).toContain('Warga akan diberi tahu lewat Web chat, dalam bahasanya.');
     expect(await serious(page)).toEqual([]);
-    await page.screenshot({ path: screenshotPath('inbox-dpo-close-phone'), fullPage: true });
     await item.getByRole('button', { name: 'Tutup permintaan' }).click();
     await expect.poll(() => page.getByTestId('dpo-requests').getByRole('status').textContent()).toBe(`Permintaan ${budiRequest} ditutup (Ditolak); warga diberi tahu lewat Web chat.`);
     expect(await page.getByTestId('dpo-requests').locator(':scope > ul').count()).toBe(0);

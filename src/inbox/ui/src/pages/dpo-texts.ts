@@ -18,7 +18,7 @@ export const DPO_TEXTS = {
   account: ['Akun warga', "Citizen's account"],
   received: ['Diterima', 'Received'],
   closedAt: ['Selesai', 'Done on'],
-  dueBy: ['Dijawab paling lambat', 'Answer by'],
+  dueBy: ['Batas jawab', 'Answer by'],
   overdue: ['lewat 3×24 jam', 'past 3×24 hours'],
   outcome: ['Hasil', 'Outcome'],
   note: ['Catatan', 'Note'],
