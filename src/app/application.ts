@@ -4,6 +4,7 @@
 // registers with the lifecycle what undoes it.
 import type { FastifyInstance } from 'fastify';
 import type { Connection } from 'mongoose';
+import { type Bus, localBus } from '../bus/bus.js';
 import { SharedBus } from '../bus/shared-bus.js';
 import { sharePauses } from '../outbox/shared-pauses.js';
 import type { Config } from '../config/schema.js';
@@ -151,8 +152,13 @@ export async function startApplication(config: Config, logger: Logger): Promise<
   }
 }
 
-/** The bus every instance on this database shares (README, "Live updates across instances"), reading from now on. */
-async function startSharedBus(connection: Connection, config: Config, logger: Logger): Promise<SharedBus> {
+/**
+ * The bus every instance on this database shares (README, "Live updates across instances"), reading from now on.
+ * The embedded database serves this process alone (a second one on its directory is refused, and it listens on
+ * loopback only): there the bus stays in the process, and costs the database nothing.
+ */
+async function startSharedBus(connection: Connection, config: Config, logger: Logger): Promise<Bus & Pick<SharedBus, 'stop' | 'flushed'>> {
+  if (config.database.uri === undefined) return { ...localBus(), stop: () => Promise.resolve(), flushed: () => Promise.resolve() };
   const log = mongoEventLog(connection);
   await log.ensureIndexes(config.events.keep);
   const bus = new SharedBus({ log, pollMs: config.events.pollInterval, keepMs: config.events.keep, logger });
