@@ -243,7 +243,8 @@ describe('chaos', () => {
     writeFileSync(
       configFile,
       [
-        'leases: { conversation: 3s, outboxClaim: 3s, job: 3s }',
+        // singleton: the Telegram poller's lease; a killed process's blocks the restarted one this long.
+        'leases: { conversation: 3s, outboxClaim: 3s, job: 3s, singleton: 3s }',
         'outbox: { retryBase: 300ms, retryMax: 5s, maxAttempts: 30 }',
         `sla: { firstResponse: ${String(FIRST_RESPONSE_S)}s, firstResponseReminderRatio: 0.75 }`,
         'schedules:',
