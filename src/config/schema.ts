@@ -111,7 +111,7 @@ export const configSchema = z
       outboxClaim: duration,
       job: duration,
       /** A receiver only one instance may run (Telegram polling, the IMAP mailbox, WhatsApp Web); renewed every third. */
-      singleton: duration,
+      singleton: duration.refine((ms) => ms >= 1_000, 'expected at least 1s, e.g. 30s'),
     }),
     shutdown: z.strictObject({
       /** SIGINT/SIGTERM: in-flight work gets this long to finish; only a signal after it forces an exit. */
