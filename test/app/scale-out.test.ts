@@ -83,7 +83,9 @@ describe('scale-out', () => {
       configFile,
       [
         // A receiver's lease (Telegram polling) of 3 s: another instance takes over within 4 s of a kill.
-        'leases: { conversation: 3s, outboxClaim: 3s, job: 3s, singleton: 3s }',
+        // A turn's lease of 10 s: a loaded machine can take longer than 3 s over one, and a lease
+        // expiring under a live turn answers 500 (what this test counts as a failure).
+        'leases: { conversation: 10s, outboxClaim: 3s, job: 3s, singleton: 3s }',
         'outbox: { retryBase: 300ms, retryMax: 3s, maxAttempts: 30 }',
         `sla: { firstResponse: ${String(FIRST_RESPONSE_S)}s, firstResponseReminderRatio: 0.5 }`,
         'schedules:',
@@ -236,8 +238,26 @@ describe('scale-out', () => {
     const conversationsS = (Date.now() - conversationsStarted) / 1_000;
     const takeoverMs = (pollTimes.find((t) => t > killedAt + 50) ?? Number.NaN) - killedAt;
 
-    // --- settle: the agency notices, reminders and escalations come due
+    // --- an operator answers every report through the balancer: the reply reaches the citizen on their
+    // channel from whichever instance took it, and a web chat long poll on another instance wakes for it
     const tickets = await ticketModel(db.connection).find({}).lean();
+    const operatorReplies = await Promise.all(
+      citizens.map(async (c) => {
+        const number = tickets.find((t) => t.channel === c.channel && t.reporter.channelUserId === (c.web ? c.web.sessionId : c.id))?.number;
+        if (!number) return { c, number, ok: false, ms: Number.NaN, cross: false };
+        const text = `Petugas kami akan memeriksa laporan ${number} besok pagi.`;
+        const polling = c.web?.poll(20, deadline);
+        await sleep(50);
+        const posted = await operator.post(`/api/tickets/${number}/replies`, { text });
+        const postedAt = Date.now();
+        if (posted.status !== 202) return { c, number, ok: false, ms: Number.NaN, cross: false };
+        const woke = await polling;
+        while (!received(c).some((r) => r.text.includes(text)) && Date.now() < deadline + 10_000) await sleep(40);
+        const arrived = received(c).find((r) => r.text.includes(text));
+        return { c, number, ok: arrived !== undefined, ms: (arrived?.at ?? Number.NaN) - postedAt, cross: woke !== undefined && woke.on !== servedBy(posted) };
+      }),
+    );
+    await sleep(1_000); // the last `reply` events reach the stream
     const mailsOf = () => {
       const counts = new Map<string, { copies: number; ids: Set<string> }>();
       for (const mail of smtp.mails) {
@@ -279,6 +299,8 @@ describe('scale-out', () => {
     for (const m of await outbox.find({ direction: 'in' }, { conversationKey: 1 }).lean()) recorded.set(m.conversationKey, (recorded.get(m.conversationKey) ?? 0) + 1);
     const inboundProblems = citizens.filter((c) => recorded.get(`${c.channel}:${idOf(c)}`) !== c.sent).map((c) => `${c.channel}:${idOf(c)} sent ${String(c.sent)}, recorded ${String(recorded.get(`${c.channel}:${idOf(c)}`) ?? 0)}`);
     const created = new Set(stream.heard.filter((e) => e.type === 'ticket' && e.action === 'create').map((e) => e.number));
+    const repliedHeard = new Set(stream.heard.filter((e) => e.type === 'reply').map((e) => e.number));
+    const replyProblemsOperator = operatorReplies.filter((r) => !r.ok || !repliedHeard.has(r.number)).map((r) => `${r.c.channel}:${idOf(r.c)} ${r.number ?? 'no ticket'}: ${r.ok ? 'reply event not heard' : "the operator's reply did not arrive"}`);
     const unheard = tickets.filter((t) => !created.has(t.number)).map((t) => t.number);
     const fromOthers = citizens.filter((c) => c.createdOn !== undefined && c.createdOn !== stream.on).length;
     const mails = mailsOf();
@@ -302,6 +324,8 @@ describe('scale-out', () => {
       tickets: tickets.length,
       ticketsOpenedOnOtherInstancesThanTheStream: fromOthers,
       streamOn: stream.on,
+      operatorReplySlowestMs: Math.max(...operatorReplies.map((r) => r.ms)),
+      operatorRepliesWokeAnotherInstance: operatorReplies.filter((r) => r.cross).length,
       webchatCrossInstanceWakes: crossWakes.length,
       slowestCrossWakeMs,
       sendsInFlightAtKill: sendsInFlight,
@@ -312,7 +336,7 @@ describe('scale-out', () => {
       conversationsS,
       wallS: (Date.now() - t0) / 1_000,
     };
-    const slowWakes = crossWakes.filter((w) => w.afterPostMs > 1_500).map((w) => `long poll on ${w.pollOn} woke ${String(w.afterPostMs)} ms after the post on ${w.postOn} at ${since(w.postedAt)}`);
+    const slowWakes = crossWakes.filter((w) => w.afterPostMs > 1_000).map((w) => `long poll on ${w.pollOn} woke ${String(w.afterPostMs)} ms after the post on ${w.postOn} at ${since(w.postedAt)}`);
     report(`scale-out figures: ${JSON.stringify(summary)}\n${slowWakes.join('\n')}\nlogs in ${logDir}`);
     const stuck = citizens.flatMap((c) => (c.stuck ? [`${c.stuck}; received: ${received(c).map((r) => `${since(r.at)} ${JSON.stringify(r.text.slice(0, 50))}`).join(' | ')}`] : []));
 
@@ -324,9 +348,14 @@ describe('scale-out', () => {
     expect.soft(repeats, 'a reply repeats only if its send was in flight at the kill').toBeLessThanOrEqual(sendsInFlight);
     expect.soft(inboundProblems, 'every message recorded once').toEqual([]);
     expect.soft(unheard, "the operator's stream heard of every ticket, wherever it was opened").toEqual([]);
+    expect.soft(replyProblemsOperator, "every citizen got the operator's reply, and the stream heard of it").toEqual([]);
+    expect.soft(Math.max(...operatorReplies.map((r) => r.ms)), "an operator's reply reaches the citizen within 5 s").toBeLessThan(5_000);
     expect.soft(fromOthers, 'tickets were opened on instances other than the stream’s').toBeGreaterThan(0);
     expect.soft(crossWakes.length, 'long polls woke for replies stored by another instance').toBeGreaterThan(0);
-    expect.soft(slowestCrossWakeMs, 'a long poll wakes within 1.5 s for a reply stored by another instance').toBeLessThanOrEqual(1_500);
+    // Within 1 s on a quiet machine (README, "Live updates across instances"); without the shared wake a
+    // long poll finds its reply only at its 5 s re-read.
+    expect.soft(slowestCrossWakeMs, 'a long poll wakes within 3 s for a reply stored by another instance').toBeLessThanOrEqual(3_000);
+    expect.soft(figures.reasons['500'] ?? 0, 'no request failed inside the service (500)').toBe(0);
     expect.soft(mailProblems, 'each agency notice, SLA reminder and escalation once').toEqual([]);
     expect.soft(mailCopies, 'a mail repeats only if it was in flight at the kill').toBeLessThanOrEqual(mailsInFlight);
     expect.soft(api.conflicts, 'one instance polls Telegram at a time').toBe(0);

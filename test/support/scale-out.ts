@@ -35,26 +35,27 @@ export function reportScript(channel: Channel, index: number): Step[] {
 }
 
 /** Which instance answered a request through the load balancer (HAProxy's `x-served-by`). */
-export const servedBy = (response: Response): string => response.headers.get('x-served-by') ?? '?';
+export const servedBy = (response: { readonly headers: Headers }): string => response.headers.get('x-served-by') ?? '?';
 
 export interface LbFigures {
-  /** Requests answered 502/503/504 by the balancer, or cut off, then sent again. */
+  /** Requests answered 5xx or 429, or cut off, then sent again. */
   retried: number;
   /** Why, by status ("cut" for a connection cut). */
   readonly reasons: Record<string, number>;
 }
 
 /**
- * Sends a request until it gets an answer that is not the balancer's 502/503 (its instance died
- * under it) and not a cut connection. Only for requests safe to repeat: a web chat post carries its
- * messageId, a webhook its wamid.
+ * Sends a request until it gets an answer that is not a 5xx (the balancer's 502/503 when its
+ * instance died under it, or the service's own) or a 429, and not a cut connection. Only for requests
+ * safe to repeat: a web chat post carries its messageId, a webhook its wamid.
  */
 export async function untilAnswered(figures: LbFigures, request: () => Promise<Response>, deadline: number): Promise<Response> {
   for (;;) {
     let reason = 'cut';
     try {
       const response = await request();
-      if (response.status !== 502 && response.status !== 503 && response.status !== 504) return response;
+      // As the web chat page does: a 5xx or a 429 is sent again (same messageId), anything else is an answer.
+      if (response.status < 500 && response.status !== 429) return response;
       reason = String(response.status);
       await response.arrayBuffer();
     } catch {
