@@ -58,7 +58,9 @@ export class HaproxyProcess {
     // -db: foreground, no daemon; -W is not needed without reloads.
     this.child = spawn('haproxy', ['-f', configFile, '-db'], { stdio: ['ignore', 'pipe', 'pipe'] });
     for (const stream of [this.child.stdout, this.child.stderr]) stream?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
-    this.exited = new Promise((resolve) => this.child.once('exit', () => { resolve(); }));
+    // Not installed: say how to get it instead of failing on an unhandled spawn error.
+    this.child.once('error', (error) => this.output.push(`${error.message}: HAProxy comes from Debian, apt-get install haproxy (.ci/run does)\n`));
+    this.exited = new Promise((resolve) => this.child.once('close', () => { resolve(); }));
   }
 
   static async start(backends: readonly Backend[]): Promise<HaproxyProcess> {
@@ -79,7 +81,7 @@ export class HaproxyProcess {
         await (await fetch(`${this.url}/healthz`, { signal: AbortSignal.timeout(1_000) })).arrayBuffer();
         return;
       } catch {
-        if (this.child.exitCode !== null || Date.now() > deadline) throw new Error(`haproxy did not start:\n${this.output.join('')}`);
+        if (this.child.exitCode !== null || this.child.pid === undefined || Date.now() > deadline) throw new Error(`haproxy did not start:\n${this.output.join('')}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }
@@ -90,6 +92,7 @@ export class HaproxyProcess {
   }
 
   async stop(): Promise<void> {
+    if (this.child.pid === undefined) return;
     if (this.child.exitCode === null) this.child.kill('SIGTERM');
     await this.exited;
   }
