@@ -14,6 +14,7 @@ import { SharedPresence } from '../../src/inbox/shared-presence.js';
 import { mongoEventLog } from '../../src/storage/event-log.js';
 import { useTestDatabase } from '../support/database.js';
 import { ADMIN, addOperators, OperatorSession, startInboxApp } from '../support/inbox.js';
+import { listenToEvents } from '../support/event-stream.js';
 import { until } from '../support/until.js';
 import { WebchatCitizen } from '../support/webchat.js';
 
@@ -22,36 +23,6 @@ let a: RunningApplication;
 let b: RunningApplication;
 let adminA: OperatorSession;
 let adminB: OperatorSession;
-
-interface Heard { readonly type: string; readonly data: Record<string, string>; readonly at: number }
-
-/** An operator's event stream on one instance; every event with when it arrived. */
-async function listen(url: string, session: OperatorSession) {
-  const controller = new AbortController();
-  const heard: Heard[] = [];
-  let buffer = '';
-  let open = false;
-  const response = await fetch(`${url}/api/events`, { headers: { cookie: session.cookie ?? '' }, signal: controller.signal });
-  const reader = response.body?.getReader();
-  const decoder = new TextDecoder();
-  void (async () => {
-    for (;;) {
-      const chunk = await reader?.read().catch(() => undefined);
-      if (!chunk || chunk.done) return;
-      buffer += decoder.decode(chunk.value as Uint8Array);
-      const blocks = buffer.split('\n\n');
-      buffer = blocks.pop() ?? '';
-      for (const block of blocks) {
-        if (block.startsWith('retry')) open = true;
-        const type = /^event: (\w+)/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (type && data) heard.push({ type, data: JSON.parse(data) as Record<string, string>, at: Date.now() });
-      }
-    }
-  })();
-  await until('the stream to open', () => open);
-  return { heard, close: () => { controller.abort(); } };
-}
 
 const LATE = 2_500;
 
@@ -71,13 +42,13 @@ beforeAll(async () => {
 afterAll(async () => { await Promise.all([a.stop(), b.stop()]); });
 
 describe('two instances on one database', () => {
-  it("wakes a citizen's long poll on B within a second of a reply sent through A, and B's operator hears the citizen's answer recorded by A", async () => {
+  it("wakes a citizen's long poll on B at once (not at its 5 s recheck) when a reply is sent through A, and B's operator hears the citizen's answer recorded by A", async () => {
     const citizenOnA = new WebchatCitizen(a.url);
     const number = await citizenOnA.report({ name: 'Dewi Lestari', phone: '081299990000', address: 'Jl. Anggrek 7', category: 'Drainase / banjir', description: 'Selokan meluap setiap hujan' });
     // B has heard of the report by now: the streams below start with the reply.
     await sleep(700);
-    const onB = await listen(b.url, adminB);
-    const onA = await listen(a.url, adminA);
+    const onB = await listenToEvents(b.url, adminB);
+    const onA = await listenToEvents(a.url, adminA);
 
     // The same browser's next long poll lands on B (no sticky sessions).
     const citizenOnB = new WebchatCitizen(b.url, citizenOnA.sessionId);
@@ -117,7 +88,7 @@ describe('two instances on one database', () => {
     const budiOnA = await OperatorSession.login(a.url, 'dpupr.budi', 'password-dpupr-1');
     const sintaOnB = await OperatorSession.login(b.url, 'dpupr.sinta', 'password-sinta-1');
     const sariOnB = await OperatorSession.login(b.url, 'dlh.sari', 'password-dlh-01');
-    const [sintaHears, sariHears] = [await listen(b.url, sintaOnB), await listen(b.url, sariOnB)];
+    const [sintaHears, sariHears] = [await listenToEvents(b.url, sintaOnB), await listenToEvents(b.url, sariOnB)];
     expect((await budiOnA.post(`/api/tickets/${number}/presence`, { state: 'viewing' })).status).toBe(200);
     const marked = Date.now();
     const budiOnTicket = () => sintaHears.heard.filter((e) => e.type === 'presence' && e.data.operator === 'dpupr.budi');
@@ -135,9 +106,9 @@ describe('two instances on one database', () => {
     sariHears.close();
   });
 
-  it('delivers 50 inbox events from A to a stream on B within a second each (latency measured)', async () => {
+  it('delivers 50 inbox events from A to a stream on B, most within a second even under the suite load (latency printed)', async () => {
     const number = (await adminA.post<{ number: string }>('/api/tickets', { channel: 'phone', reporter: { name: 'Bu Ani' }, category: 'sampah', description: 'Sampah menumpuk di Jl. Melati' })).body.number;
-    const onB = await listen(b.url, adminB);
+    const onB = await listenToEvents(b.url, adminB);
     const latencies: number[] = [];
     for (let i = 0; i < 50; i++) {
       const before = onB.heard.length;

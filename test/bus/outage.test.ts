@@ -45,7 +45,8 @@ describe('the bus while the database is away', () => {
     const { lines, logger } = recordingLogger();
     const [a, b] = [new SharedBus({ log, pollMs: 20, keepMs: 60_000, logger }), new SharedBus({ log, pollMs: 20, keepMs: 60_000, logger })];
     await Promise.all([a.start(), b.start()]);
-    const [onA, onB]: SignalPayload[][] = [[], []];
+    const onA: SignalPayload[] = [];
+    const onB: SignalPayload[] = [];
     a.subscribe('inbox', (p) => onA.push(p));
     b.subscribe('inbox', (p) => onB.push(p));
 
