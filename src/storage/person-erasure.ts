@@ -126,7 +126,7 @@ export function mongoPersonErasure(connection: Connection, attachments: Pick<Att
         if (!done) continue;
         counts.tickets++;
         files.push(...done.deletePhotos);
-        if (photos === 'keep') kept.push(...t.attachments.map((a) => a.fileId));
+        if (photos === 'keep') kept.push(...t.attachments.map((a) => a.fileId), ...followerFiles(t, person.match));
         await emailThreadModel(connection).deleteOne({ _id: `ticket:${t._id}` });
         await leaveNearbyIndex(connection, t);
       }
@@ -135,9 +135,12 @@ export function mongoPersonErasure(connection: Connection, attachments: Pick<Att
         if (!done) continue;
         counts.tickets++;
         files.push(...done.deletePhotos);
+        if (photos === 'keep') kept.push(...followerFiles(t, person.match));
       }
-      if (photos === 'remove') counts.photos += await removeUnreferenced(connection, attachments, undefined, files);
-      else await unnameFiles(kept);
+      // With `keep` the plans delete nothing: what goes is what no ticket shows any more (a photo sent in a report
+      // left half-way, whose message went above); the photos kept lose their names.
+      counts.photos += await removeUnreferenced(connection, attachments, undefined, files);
+      if (photos === 'keep') await unnameFiles(kept);
       // Their conversations (state: name, address, answers), merges and mail threads.
       for (const conv of person.conversations) counts.conversations += (await conversationModel(connection).deleteOne({ _id: conv._id })).deletedCount;
       for (const p of person.people) await personModel(connection).deleteOne({ _id: p._id });
@@ -167,6 +170,9 @@ export function mongoPersonErasure(connection: Connection, attachments: Pick<Att
     },
   };
 }
+
+/** The photos of their follower entries on a ticket. */
+const followerFiles = (t: TicketDoc, match: PersonMatch): string[] => (t.followers ?? []).filter((f) => isPerson(f, match)).flatMap((f) => (f.attachments ?? []).map((a) => a.fileId));
 
 /** Their follower entries with the corrected fields (others untouched); nothing when they follow nothing here. */
 function followersCorrected(followers: readonly Follower[] | undefined, match: PersonMatch, set: Record<string, unknown>): Record<string, unknown> {

@@ -256,4 +256,17 @@ describe('the data protection officer', () => {
     expect(audit).toHaveLength(2);
     expect(audit[0]?.detail).toMatchObject({ tickets: 5, photos: 2, decision: 'remove', requests: [fixture.reference] });
   });
+
+  it('keeps the photos of a person erased with "keep": the files stay on the ticket, without the names they were sent with', async () => {
+    const ref = await app.storage.attachments.saveImage({ bytes: fakeJpeg(2_800, 77), filename: 'rumah-sari-jl-melati.jpg', source: 'telegram' });
+    const number = (await app.tickets.create({ channel: 'telegram', reporter: { name: 'Sari Wulandari', channelUserId: '7733001' }, category: 'jalan_rusak', description: 'Jalan amblas dekat rumah Sari', attachments: [ref] }, 'reporter')).number;
+    const erased = await dpo.post<{ tickets: number; photos: number }>(`${path('telegram:7733001')}/erase`, { photos: 'keep', note: 'Foto menunjukkan jalan, bukan orang' });
+    expect(erased.body).toMatchObject({ tickets: 1, photos: 0 });
+    const ticket = await ticketModel(db.connection).findById(number).lean();
+    expect(ticket?.attachments).toEqual([{ fileId: ref.fileId, sha256: ref.sha256, contentType: ref.contentType, size: ref.size }]);
+    expect(ticket?.reporter).toEqual({});
+    expect((await app.storage.attachments.read(ref.fileId))?.bytes.length).toBe(ref.size);
+    const files = JSON.stringify(await db.connection.db?.collection('attachments.files').find().toArray());
+    expect(files).not.toContain('rumah-sari');
+  });
 });
