@@ -22,6 +22,7 @@ import type { OutboxDispatcher } from '../outbox/dispatcher.js';
 import { mongoEmailStore } from '../storage/email-store.js';
 import { mongoJobLeases } from '../storage/lease-store.js';
 import { mongoRateWindows } from '../storage/rate-window-store.js';
+import { mongoSharedQr } from '../storage/whatsapp-qr-store.js';
 import { mongoConversationHistory } from '../storage/message-store.js';
 import type { Storage } from '../storage/storage.js';
 
@@ -105,7 +106,7 @@ export const CHANNELS: readonly ChannelEntry[] = [
     async wire({ config, connection, storage, router, outbox, health, logger, bus }) {
       if (!config.channels.whatsappWeb.enabled) return undefined;
       const { client, media } = await createWhatsAppWebClient(config, connection);
-      const whatsappWeb = new WhatsAppWebChannel({ client, media, router, outbox, attachments: storage.attachments, health, logger, leases: mongoJobLeases(connection), owner: owner(), leaseMs: config.leases.singleton, bus, onQr: (qr) => { void printQr(qr); } });
+      const whatsappWeb = new WhatsAppWebChannel({ client, media, router, outbox, attachments: storage.attachments, health, logger, leases: mongoJobLeases(connection), owner: owner(), leaseMs: config.leases.singleton, bus, sharedQr: mongoSharedQr(connection), onQr: (qr) => { void printQr(qr); } });
       return {
         start: () => { whatsappWeb.start(); },
         stop: () => whatsappWeb.stop(),

@@ -70,6 +70,15 @@ export interface WhatsAppWebDeps {
   /** At most one message per this interval, to look like a person and not get the number banned. */
   readonly sendIntervalMs?: number;
   readonly onQr?: (qr: string) => void;
+  /** The QR code where every instance's admin page finds it (only the session holder has it). */
+  readonly sharedQr?: SharedQr;
+}
+
+/** The waiting QR code, stored for the other instances (storage/whatsapp-qr-store.ts). */
+export interface SharedQr {
+  save(qr: string): Promise<void>;
+  clear(): Promise<void>;
+  current(): Promise<string | undefined>;
 }
 
 const LEASE = 'whatsapp-web-session';
@@ -115,6 +124,12 @@ export class WhatsAppWebChannel {
     return this.qrCode;
   }
 
+  /** The QR code to scan, from this instance or, behind a load balancer, from the one holding the session. */
+  async currentQr(): Promise<string | undefined> {
+    if (this.qrCode !== undefined || this.receiving) return this.qrCode;
+    return this.deps.sharedQr?.current().catch(() => undefined);
+  }
+
   start(): void {
     if (this.started) return;
     this.listen();
@@ -141,6 +156,7 @@ export class WhatsAppWebChannel {
       else held.addEventListener('abort', () => { resolve(); }, { once: true });
     });
     this.ready = false;
+    this.qrCode = undefined; // a new holder shows its own
     await this.deps.client.destroy().catch(() => undefined);
     if (!this.stopped) {
       this.deps.logger.warn('WhatsApp: this instance no longer holds the session lease; session closed');
@@ -155,9 +171,11 @@ export class WhatsAppWebChannel {
       health.set('whatsapp', 'starting', { detail: { waitingForQrScan: true } });
       logger.info('WhatsApp: scan the QR code (terminal or /admin/whatsapp/qr) with the phone of the bot number');
       this.deps.onQr?.(qr);
+      void this.deps.sharedQr?.save(qr).catch((error: unknown) => { logger.warn({ err: error }, 'WhatsApp: the QR code could not be shared with the other instances'); });
     });
     client.on('authenticated', () => {
       this.qrCode = undefined;
+      void this.deps.sharedQr?.clear().catch(() => undefined); // a minute old, it is not shown anyway
       logger.info('WhatsApp: authenticated');
     });
     client.on('auth_failure', (reason) => {

@@ -34,7 +34,7 @@ export async function printQr(qr: string): Promise<void> {
 /** GET /admin/whatsapp/qr, for administrators: `guard` is the operator inbox's admin check (a browser without a session goes to its login). */
 export function registerQrPage(http: FastifyInstance, channel: WhatsAppWebChannel, guard: (request: FastifyRequest, reply: FastifyReply) => Promise<void>): void {
   http.get('/admin/whatsapp/qr', { preHandler: guard }, async (_request, reply) => {
-    const qr = channel.qr;
+    const qr = await channel.currentQr();
     const body = qr
       ? `<h1>Pindai kode QR ini dengan WhatsApp di ponsel nomor bot</h1><p>WhatsApp → Perangkat tertaut → Tautkan perangkat.</p>${await QRCode.toString(qr, { type: 'svg', margin: 2, width: 320 })}`
       : '<h1>Tidak ada kode QR</h1><p>Sesi WhatsApp sudah tertaut, atau sedang dimulai. Lihat /healthz.</p>';

@@ -3,8 +3,8 @@
 // bus; the library's Client is the stand-in, as WhatsApp Web cannot be reached
 // here, so no second process can hold a real session): one holds the session,
 // one that loses its lease closes the session at once, a holder that stops
-// hands over at once, and a reply queued on an instance without the session
-// is sent by the holder.
+// hands over at once, a reply queued on an instance without the session is
+// sent by the holder, and the QR code to scan shows on every instance.
 import { afterEach, describe, expect, it } from 'vitest';
 import { localBus, type Bus } from '../../../src/bus/bus.js';
 import { WhatsAppWebChannel } from '../../../src/channels/whatsapp-web/channel.js';
@@ -14,6 +14,7 @@ import { createLogger } from '../../../src/observability/logger.js';
 import { mongoJobLeases } from '../../../src/storage/lease-store.js';
 import { jobLeaseModel } from '../../../src/storage/models/job-lease.js';
 import { messageModel, outboundId } from '../../../src/storage/models/message.js';
+import { mongoSharedQr } from '../../../src/storage/whatsapp-qr-store.js';
 import { createRig, type Rig } from '../../support/conversation.js';
 import { useTestDatabase } from '../../support/database.js';
 import { until } from '../../support/until.js';
@@ -34,12 +35,12 @@ interface Instance {
   readonly health: HealthRegistry;
 }
 
-async function instance(owner: string, bus: Bus): Promise<Instance> {
+async function instance(owner: string, bus: Bus, linked = true): Promise<Instance> {
   const rig = await createRig(db, { channel: 'whatsapp' });
   const client = new StandInClient();
-  client.linked = true; // scanned before: the session is kept
+  client.linked = linked; // scanned before: the session is kept
   const health = new HealthRegistry();
-  const channel = new WhatsAppWebChannel({ client, media: (mimetype, data, filename) => ({ mimetype, data, filename }), router: rig.router, outbox: rig.outbox, attachments: rig.storage.attachments, health, logger: createLogger({ level: 'silent' }), leases: mongoJobLeases(db.connection), owner, leaseMs: LEASE_MS, bus, sendIntervalMs: 0 });
+  const channel = new WhatsAppWebChannel({ client, media: (mimetype, data, filename) => ({ mimetype, data, filename }), router: rig.router, outbox: rig.outbox, attachments: rig.storage.attachments, health, logger: createLogger({ level: 'silent' }), leases: mongoJobLeases(db.connection), owner, leaseMs: LEASE_MS, bus, sharedQr: mongoSharedQr(db.connection), sendIntervalMs: 0 });
   running.push(channel);
   return { rig, client, channel, health };
 }
@@ -97,5 +98,21 @@ describe('WhatsApp Web session across instances', () => {
     // Left for the holder without counting as a failed attempt.
     const stored = await messageModel(db.connection).findById(outboundId(conversationKey('whatsapp', chat), 1)).lean();
     expect(stored).toMatchObject({ status: 'sent', attempts: 1 });
+  });
+
+  it('shows the QR code to scan on an instance without the session, until the phone has scanned it', async () => {
+    const bus = localBus();
+    const holder = await instance('wa-holder', bus, false);
+    const standby = await instance('wa-standby', bus, false);
+    holder.channel.start();
+    await until('the holder waiting for a scan', () => holder.channel.qr !== undefined);
+    standby.channel.start();
+    await until('the standby standing by', () => standby.health.snapshot().whatsapp?.receiving === false);
+    // An administrator's browser behind the load balancer lands on the standby.
+    await until('the code on the standby', async () => (await standby.channel.currentQr()) === holder.channel.qr, 5_000);
+    expect(standby.channel.qr).toBeUndefined();
+    expect(standby.client.initializations).toBe(0);
+    holder.client.scan();
+    await until('the code gone everywhere', async () => (await standby.channel.currentQr()) === undefined, 5_000);
   });
 });
