@@ -173,6 +173,8 @@ describe('the data protection officer\'s page', () => {
     // The page was named by the old phone: it follows the new one.
     expect(decodeURIComponent(await page.evaluate<string>('location.hash'))).toBe('#/data-pribadi/phone:081377772222');
     await expect.poll(() => page.locator('.dpo-person .pairs').first().innerText()).toContain('+6281377772222');
+    // The form shows what is stored now, in the server's spelling.
+    expect(await correct.getByLabel('Telepon').inputValue()).toBe('+6281377772222');
     await page.screenshot({ path: screenshotPath('inbox-dpo-person-desktop'), fullPage: true });
     await page.getByRole('link', { name: number }).click();
     await expect.poll(() => page.locator('article.ticket').innerText()).toContain('Rina Marlina Sari');

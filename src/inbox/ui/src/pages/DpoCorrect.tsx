@@ -38,7 +38,8 @@ export function DpoCorrect({ person, onDone }: { person: PrivacyPerson; onDone: 
     <section class="card dpo-action" aria-labelledby="dpo-correct-title">
       <h2 id="dpo-correct-title">{say(T.correct)}</h2>
       <p class="muted">{say(T.correctHint)}</p>
-      <form noValidate onSubmit={(e) => { e.preventDefault(); void submit(e.currentTarget); }}>
+      {/* Keyed by the stored values: after a correction the fields show what is stored now (the server's spelling). */}
+      <form key={FIELDS.map((f) => person[f] ?? '').join('\n')} noValidate onSubmit={(e) => { e.preventDefault(); void submit(e.currentTarget); }}>
         <label>{say(T.name)}<input name="name" maxLength={120} defaultValue={person.name ?? ''} autocomplete="off" /></label>
         <label>{say(T.phone)}<input name="phone" type="tel" maxLength={40} defaultValue={person.phone ?? ''} autocomplete="off" /></label>
         <label>{say(T.email)}<input name="email" type="email" maxLength={200} defaultValue={person.email ?? ''} autocomplete="off" /></label>
