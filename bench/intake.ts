@@ -3,7 +3,7 @@
 // embedded FerretDB. Prints throughput, per-message latency, peak memory and
 // the number of tickets created (must equal N).
 //   npm run bench -- --reporters 10000
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,7 +23,9 @@ const reporters = Number(values.reporters);
 
 const config = loadConfig({ files: [new URL('../config/default.yaml', import.meta.url).pathname] });
 const dataDir = mkdtempSync(join(tmpdir(), 'aduan-bench-'));
-const embedded = process.env.MONGODB_URI ? undefined : await startEmbeddedDatabase({ dataDir, sync: 'normal' });
+// As a service's DATA_DIR: PostgreSQL's own user (when run as root) can enter it, so `auto` picks PostgreSQL where it is installed.
+chmodSync(dataDir, 0o711);
+const embedded = process.env.MONGODB_URI ? undefined : await startEmbeddedDatabase({ dataDir, sync: 'normal', backend: config.database.embeddedBackend });
 const uri = process.env.MONGODB_URI ?? embedded?.uri ?? '';
 const dbName = `aduan_bench_${String(Date.now())}`;
 const connection = await mongoose.createConnection(uri, { dbName, maxPoolSize: 50, autoIndex: false, monitorCommands: true }).asPromise();

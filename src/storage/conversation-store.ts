@@ -1,40 +1,63 @@
 // Conversations on MongoDB: take the lease in one atomic conditional update, save-and-release in
 // another, both grouped with other conversations' (write-batch.ts). A batched update tells no caller
 // whether its own filter matched, so both are upserts by `_id`: when the condition fails, the document
-// exists and the insert the upsert tries is refused as a duplicate key, for that write alone.
+// exists and the insert the upsert tries is refused as a duplicate key, for that write alone. The
+// lease for a conversation this process saved last needs no read (conversation-cache.ts).
+import { randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { conversationKey } from '../conversation/messages.js';
 import type { ConversationRecord, ConversationStore } from '../conversation/ports.js';
 import type { Filter, UpdateFilter } from 'mongodb';
 import type { Channel } from '../tickets/model.js';
 import { isDuplicateKeyError } from './errors.js';
+import { SavedConversations } from './conversation-cache.js';
 import { groupedWrites } from './grouped-writes.js';
+import type { WriteOutcome } from './write-batch.js';
 import { type ConversationDoc, conversationModel } from './models/conversation.js';
 
 export function mongoConversationStore(connection: Connection): ConversationStore {
   const conversations = conversationModel(connection);
   const writes = groupedWrites(connection).conversationUpdates;
-  /** A conditional update by `_id`: false when its condition did not hold (see above). */
-  const conditional = async (filter: Filter<ConversationDoc>, update: UpdateFilter<ConversationDoc>): Promise<boolean> => {
+  const saved = new SavedConversations();
+  /** What each lease this process holds handed out (a save changes only part of it). */
+  const held = new Map<string, ConversationRecord>();
+  /** A conditional update by `_id`: undefined when its condition did not hold (see above). */
+  const conditional = async (filter: Filter<ConversationDoc>, update: UpdateFilter<ConversationDoc>): Promise<WriteOutcome | undefined> => {
     try {
-      await writes.write({ updateOne: { filter, update, upsert: true } });
-      return true;
+      return await writes.write({ updateOne: { filter, update, upsert: true } });
     } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
+      if (isDuplicateKeyError(error)) return undefined;
       throw error;
     }
   };
+  const lease = (owner: string, leaseUntil: Date, now: Date) => ({
+    $set: { lock: { owner, until: leaseUntil }, updatedAt: now },
+  });
+  const free = (owner: string, now: Date) => [{ lock: { $exists: false } }, { 'lock.until': { $lt: now } }, { 'lock.owner': owner }];
   return {
     async acquire({ channel, channelUserId }, owner, leaseUntil, now) {
       const key = conversationKey(channel, channelUserId);
-      const taken = await conditional(
-        { _id: key, $or: [{ lock: { $exists: false } }, { 'lock.until': { $lt: now } }, { 'lock.owner': owner }] },
-        { $set: { lock: { owner, until: leaseUntil }, updatedAt: now }, $setOnInsert: { channel, channelUserId, session: 0, outSeq: 0, createdAt: now } },
-      );
+      const fresh = { channel, channelUserId, session: 0, outSeq: 0, createdAt: now };
+      const last = saved.get(key);
+      if (last) {
+        // Unchanged since this process saved it: what it saved is what a read would return.
+        const taken = await conditional({ _id: key, rev: last.rev, $or: free(owner, now) }, { ...lease(owner, leaseUntil, now), $setOnInsert: fresh });
+        if (taken) {
+          const record = taken.upserted ? { key, channel, channelUserId, session: 0, outSeq: 0 } : last.record;
+          if (taken.upserted) saved.forget(key); // it had been deleted: a new conversation starts
+          held.set(key, record);
+          return record;
+        }
+        saved.forget(key); // another instance saved it since, or holds it now
+      }
+      const taken = await conditional({ _id: key, $or: free(owner, now) }, { ...lease(owner, leaseUntil, now), $setOnInsert: fresh });
       if (!taken) return null; // another owner holds its lease
       // Read by `_id` after the write (reads do not wait for the write gate); while the lease is ours nobody else changes it.
       const doc = await conversations.findById(key).lean<ConversationDoc>();
-      return doc?.lock?.owner === owner ? toRecord(doc) : null;
+      if (doc?.lock?.owner !== owner) return null;
+      const record = toRecord(doc);
+      held.set(key, record);
+      return record;
     },
 
     async saveAndRelease(key, owner, changes) {
@@ -43,12 +66,15 @@ export function mongoConversationStore(connection: Connection): ConversationStor
       if (lastInboundId) unset.unreachable = ''; // they wrote to us, so they can be reached again
       if (ticketNumber === null) unset.ticketNumber = '';
       if (expiresAt === null) unset.expiresAt = '';
-      const [channel, channelUserId] = splitKey(key);
-      return conditional(
+      const rev = randomBytes(9).toString('base64url');
+      const before = held.get(key);
+      held.delete(key);
+      const done = await conditional(
         { _id: key, 'lock.owner': owner },
         {
           $set: {
             ...rest,
+            rev,
             ...(noticeKeys ? { noticeKeys: [...noticeKeys] } : {}),
             updatedAt: rest.lastActivityAt,
             ...(ticketNumber ? { ticketNumber } : {}),
@@ -56,13 +82,35 @@ export function mongoConversationStore(connection: Connection): ConversationStor
             ...(lastInboundId ? { lastInboundId } : {}),
           },
           $unset: unset,
-          // Only if retention deleted the conversation while it was leased (it then holds what was just said).
-          $setOnInsert: { channel: channel as Channel, channelUserId, createdAt: rest.lastActivityAt },
         },
       );
+      if (!done || done.upserted) {
+        saved.forget(key);
+        // Deleted while leased (an erasure, retention): what was being saved must not bring it back.
+        if (done?.upserted) await conversations.deleteOne({ _id: key, rev });
+        return false;
+      }
+      const [channel, channelUserId] = splitKey(key);
+      const kept = noticeKeys ?? before?.noticeKeys;
+      const inbound = lastInboundId ?? before?.lastInboundId;
+      saved.remember(key, rev, {
+        key,
+        channel: channel as Channel,
+        channelUserId,
+        session: rest.session,
+        outSeq: rest.outSeq,
+        state: rest.state,
+        lastActivityAt: rest.lastActivityAt,
+        ...(inbound ? { lastInboundId: inbound } : {}),
+        ...(ticketNumber ? { ticketNumber } : {}),
+        ...(expiresAt ? { expiresAt } : {}),
+        ...(kept?.length ? { noticeKeys: kept } : {}),
+      });
+      return true;
     },
 
     async release(key, owner) {
+      held.delete(key);
       await conversations.updateOne({ _id: key, 'lock.owner': owner }, { $unset: { lock: 1 } });
     },
 

@@ -30,9 +30,14 @@ export class BatchedWriteError extends Error {
   }
 }
 
+/** What became of one write: `upserted` when an update with `upsert` inserted its document. */
+export interface WriteOutcome {
+  readonly upserted: boolean;
+}
+
 interface Queued<T extends Document> {
   readonly operation: AnyBulkWriteOperation<T>;
-  readonly resolve: () => void;
+  readonly resolve: (outcome: WriteOutcome) => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -45,8 +50,8 @@ export class WriteBatcher<T extends Document> {
 
   constructor(private readonly collection: BulkWritable<T>, private readonly maxBatch = 200) {}
 
-  write(operation: AnyBulkWriteOperation<T>): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  write(operation: AnyBulkWriteOperation<T>): Promise<WriteOutcome> {
+    return new Promise<WriteOutcome>((resolve, reject) => {
       this.queued.push({ operation, resolve, reject });
       if (!this.busy) {
         this.busy = true;
@@ -57,14 +62,15 @@ export class WriteBatcher<T extends Document> {
 
   private async flush(): Promise<void> {
     while (this.queued.length > 0) {
-      const batch = this.queued.slice(0, this.maxBatch);
+      const batch = nextBatch(this.queued, this.maxBatch);
       this.queued = this.queued.slice(batch.length);
       this.counts.commands++;
       this.counts.writes += batch.length;
       try {
         // ignoreUndefined: an absent optional field stays absent (as mongoose leaves it), not null.
-        await this.collection.bulkWrite(batch.map((q) => q.operation), { ordered: true, ignoreUndefined: true });
-        for (const q of batch) q.resolve();
+        const result = await this.collection.bulkWrite(batch.map((q) => q.operation), { ordered: true, ignoreUndefined: true });
+        const upserted = upsertedIds(result);
+        for (const q of batch) q.resolve({ upserted: upserted.has(documentId(q.operation)) });
       } catch (error) {
         const failed = failedWrite(error);
         if (failed === undefined || failed.index >= batch.length) {
@@ -72,13 +78,44 @@ export class WriteBatcher<T extends Document> {
           for (const q of batch) q.reject(error);
           continue;
         }
-        for (const q of batch.slice(0, failed.index)) q.resolve();
+        const upserted = upsertedIds((error as { result?: unknown }).result);
+        for (const q of batch.slice(0, failed.index)) q.resolve({ upserted: upserted.has(documentId(q.operation)) });
         batch[failed.index]?.reject(new BatchedWriteError(failed.message, failed.code));
         this.queued = [...batch.slice(failed.index + 1), ...this.queued];
       }
     }
     this.busy = false;
   }
+}
+
+/**
+ * The writes from the front of the queue that go together: at most `max`, and one per document, so a
+ * document's writes keep their order and an upsert is known by its `_id` (FerretDB's answer does not
+ * number the upserted writes as MongoDB does).
+ */
+function nextBatch<T extends Document>(queued: readonly Queued<T>[], max: number): Queued<T>[] {
+  const ids = new Set<unknown>();
+  const batch: Queued<T>[] = [];
+  for (const q of queued) {
+    const id = documentId(q.operation);
+    if (batch.length === max || ids.has(id)) break;
+    ids.add(id);
+    batch.push(q);
+  }
+  return batch;
+}
+
+/** The `_id` a write is for: the inserted document's, or the update's filter's. */
+function documentId<T extends Document>(operation: AnyBulkWriteOperation<T>): unknown {
+  if ('insertOne' in operation) return (operation.insertOne.document as { _id?: unknown })._id;
+  if ('updateOne' in operation) return (operation.updateOne.filter as { _id?: unknown })._id;
+  return undefined;
+}
+
+/** The `_id`s of the documents the updates of a command inserted (the driver's BulkWriteResult.upsertedIds). */
+function upsertedIds(result: unknown): Set<unknown> {
+  const ids = (result as { upsertedIds?: Record<string, unknown> } | null | undefined)?.upsertedIds ?? {};
+  return new Set(Object.values(ids));
 }
 
 /** The first refused write of an ordered bulk write (the only one: an ordered command stops there). */

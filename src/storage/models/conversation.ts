@@ -21,6 +21,8 @@ export interface ConversationDoc {
   /** Set while a flow waits for an answer: when the conversation expires. */
   expiresAt?: Date;
   lock?: { owner: string; until: Date };
+  /** A new token with every save: a process that wrote it knows the document unchanged (storage/conversation-cache.ts). */
+  rev?: string;
   /** The last keys of notices sent by jobs (bounded), so a retried notice is not sent twice. */
   noticeKeys?: string[];
   /** Set when delivery failed for good (e.g. the person blocked the bot). */
@@ -42,6 +44,7 @@ const conversationSchema = new Schema<ConversationDoc>(
     lastActivityAt: Date,
     expiresAt: Date,
     lock: { owner: String, until: Date },
+    rev: String,
     noticeKeys: { type: [String], default: undefined },
     unreachable: { reason: String, at: Date },
     createdAt: Date,
