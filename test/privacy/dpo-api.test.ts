@@ -118,6 +118,12 @@ describe('the data protection officer', () => {
     }
     expect((await dpo.get<{ people: PersonView[] }>('/api/privacy/people?q=0813-0000-9999')).body.people).toEqual([]);
     expect((await dpo.get<{ error: { code: string } } & { code: string }>('/api/privacy/people?q=ab')).body.code).toBe('query_invalid');
+    // Only the DPO holds `personalData`, and reads tickets and the audit trail without acting on them.
+    const me = await dpo.get<{ operator: { permissions: string[]; transitions: string[] } }>('/api/auth/me');
+    expect(me.body.operator).toMatchObject({ role: 'dpo', permissions: ['read', 'audit', 'personalData'], transitions: [] });
+    expect((await admin.get<{ operator: { permissions: string[] } }>('/api/auth/me')).body.operator.permissions).not.toContain('personalData');
+    expect((await dpo.get<{ tickets: unknown[] }>('/api/tickets')).status).toBe(200);
+    expect((await dpo.post(`/api/tickets/${fixture.tg1}/notes`, { text: 'catatan' })).status).toBe(403);
     for (const other of [admin, agency]) {
       expect((await other.get(`/api/privacy/people?q=${encodeURIComponent(RINA.phone)}`)).status).toBe(403);
       expect((await other.get(path(KEY))).status).toBe(403);

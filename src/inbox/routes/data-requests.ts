@@ -1,6 +1,6 @@
-// Citizens' requests about their personal data ("hapus data saya", UU PDP 27/2022 issue 17 item 2), for admins
-// until the data protection officer's role exists: the open ones, oldest first, the person's account masked.
-// Handling them (export, erasure by person) comes later.
+// Citizens' requests about their personal data ("hapus data saya", UU PDP 27/2022 issue 17 item 2), as admins see
+// them on the Settings card: the open ones, oldest first, the person's account masked. The data protection officer
+// handles them, unmasked, through /api/privacy/requests (privacy-requests.ts).
 import type { DataRequestLog } from '../../conversation/data-requests.js';
 import { requireOperator } from '../auth/guard.js';
 import type { InboxApp, InboxContext } from '../context.js';
