@@ -123,6 +123,10 @@ describe('the data protection officer\'s page', () => {
     const order = await Promise.all((await requests.locator(':scope > ul li').all()).map((item) => item.getAttribute('data-reference')));
     expect(order).toEqual([rinaRequest, budiRequest]);
 
+    // Too little to search by: said kindly, in words.
+    await page.getByLabel('Nomor HP, email, atau ID akun').fill('08');
+    await page.getByRole('button', { name: 'Cari', exact: true }).click();
+    await expect.poll(() => page.locator('.dpo-search').getByRole('alert').textContent()).toBe('Tulis nomor HP, email, atau ID akun yang lengkap (minimal beberapa angka atau huruf).');
     expect(await search(page, '0000')).toContain('Tidak ada data tersimpan untuk "0000"');
     const found = await search(page, '+62 812-5555-1234');
     expect(found).toContain('1 orang ditemukan');
@@ -204,6 +208,10 @@ describe('the data protection officer\'s page', () => {
     await expect.poll(() => message.textContent()).toMatch(/^Data pribadi sudah dihapus: 1 tiket, \d+ pesan, 1 foto, \d+ percakapan\.$/);
     await told;
 
+    // Her page, opened again, says nothing is stored any more.
+    await page.reload();
+    await page.getByTestId('dpo-gone').waitFor();
+    expect(await page.getByTestId('dpo-gone').textContent()).toBe('Tidak ada data pribadi tersimpan untuk orang ini (mungkin sudah dihapus).');
     await page.getByRole('link', { name: '← Permintaan dan pencarian' }).click();
     // The results from before the erasure are not shown again.
     await page.getByLabel('Nomor HP, email, atau ID akun').waitFor();

@@ -66,7 +66,7 @@ export function DpoPerson({ personKey, meta }: { personKey: string; meta: Meta }
   return (
     <section class="dpo dpo-person">
       <p><a href="#/data-pribadi">{say(T.back)}</a></p>
-      <h1>{person ? (person.name ?? say(T.noName)) : say(T.identity)}</h1>
+      <h1>{person ? (person.name ?? say(T.noName)) : say(T.title)}</h1>
       {message && <p class={message.ok ? 'success' : 'error'} role={message.ok ? 'status' : 'alert'} data-testid="dpo-message">{message.text}</p>}
       {gone && <p class="card" data-testid="dpo-gone">{say(T.notFound)}</p>}
       {detail && person && (
