@@ -186,9 +186,11 @@ export class ConversationRouter {
   /** Runs the chain over one recorded message and commits it; returns why it was set aside, if it was. */
   private async process(recorded: RecordedInbound, recovering = false): Promise<string | undefined> {
     const { message } = recorded;
-    const conversation = await this.acquire(message.channel, message.channelUserId);
+    const lease = { waited: false };
+    const conversation = await this.acquire(message.channel, message.channelUserId, lease);
     try {
-      if (recovering && !(await this.deps.inbound.isPending(recorded.id))) {
+      // A lease waited for may have been held by an instance that took this same message (a redelivery).
+      if ((recovering || lease.waited) && !(await this.deps.inbound.isPending(recorded.id))) {
         // Another instance processed it while this one waited for the lease.
         await this.deps.conversations.release(conversation.key, this.deps.instanceId);
         return undefined;
@@ -223,7 +225,7 @@ export class ConversationRouter {
     return true;
   }
 
-  private async acquire(channel: InboundMessage['channel'], channelUserId: string): Promise<ConversationRecord> {
+  private async acquire(channel: InboundMessage['channel'], channelUserId: string, lease: { waited: boolean } = { waited: false }): Promise<ConversationRecord> {
     const leaseMs = this.deps.config.leases.conversation;
     const deadline = Date.now() + leaseMs * 2;
     for (;;) {
@@ -231,6 +233,7 @@ export class ConversationRouter {
       const conversation = await this.deps.conversations.acquire({ channel, channelUserId }, this.deps.instanceId, new Date(now.getTime() + leaseMs), now);
       if (conversation) return conversation;
       // Another instance is processing this conversation right now.
+      lease.waited = true;
       if (Date.now() > deadline) throw new Error(`conversation ${channel} is locked by another instance`);
       await new Promise((resolve) => setTimeout(resolve, LEASE_WAIT_MS));
     }
