@@ -309,6 +309,7 @@ describe('scale-out', () => {
     const wakes = citizens.flatMap((c) => c.web?.wakes ?? []);
     const crossWakes = wakes.filter((w) => w.pollOn !== w.postOn);
     const slowestCrossWakeMs = Math.max(0, ...crossWakes.map((w) => w.afterPostMs));
+    const medianCrossWakeMs = crossWakes.map((w) => w.afterPostMs).sort((a, b) => a - b)[Math.floor(crossWakes.length / 2)] ?? Number.NaN;
     const crashes = apps.filter((a) => a !== victimApp && a.exit?.code !== 0).map((a) => `${names[apps.indexOf(a)] ?? ''} ended ${JSON.stringify(a.exit)}`);
 
     const summary = {
@@ -327,6 +328,7 @@ describe('scale-out', () => {
       operatorReplySlowestMs: Math.max(...operatorReplies.map((r) => r.ms)),
       operatorRepliesWokeAnotherInstance: operatorReplies.filter((r) => r.cross).length,
       webchatCrossInstanceWakes: crossWakes.length,
+      medianCrossWakeMs,
       slowestCrossWakeMs,
       sendsInFlightAtKill: sendsInFlight,
       repeatedReplies: repeats,
@@ -353,8 +355,9 @@ describe('scale-out', () => {
     expect.soft(fromOthers, 'tickets were opened on instances other than the stream’s').toBeGreaterThan(0);
     expect.soft(crossWakes.length, 'long polls woke for replies stored by another instance').toBeGreaterThan(0);
     // Within 1 s on a quiet machine (README, "Live updates across instances"); without the shared wake a
-    // long poll finds its reply only at its 5 s re-read.
-    expect.soft(slowestCrossWakeMs, 'a long poll wakes within 3 s for a reply stored by another instance').toBeLessThanOrEqual(3_000);
+    // long poll finds its reply only at its 5 s re-read, 3–5 s after the post. The median, since a loaded
+    // machine stalls a process now and then (the slowest is in the figures).
+    expect.soft(medianCrossWakeMs, 'long polls wake within 1.5 s (median) for replies stored by another instance').toBeLessThanOrEqual(1_500);
     expect.soft(figures.reasons['500'] ?? 0, 'no request failed inside the service (500)').toBe(0);
     expect.soft(mailProblems, 'each agency notice, SLA reminder and escalation once').toEqual([]);
     expect.soft(mailCopies, 'a mail repeats only if it was in flight at the kill').toBeLessThanOrEqual(mailsInFlight);
