@@ -11,6 +11,7 @@ import { mongoAuditStore } from '../../src/storage/audit-store.js';
 import { auditModel } from '../../src/storage/models/audit.js';
 import { conversationModel } from '../../src/storage/models/conversation.js';
 import { noticeModel } from '../../src/storage/models/notice.js';
+import { personModel } from '../../src/storage/models/person.js';
 import { ticketModel } from '../../src/storage/models/ticket.js';
 import type { Follower } from '../../src/tickets/model.js';
 import { FakeBotApi } from '../support/bot-api.js';
@@ -77,6 +78,9 @@ beforeAll(async () => {
   const web = new WebchatCitizen(app.url);
   fixture.webSession = web.sessionId;
   fixture.web = await web.report({ name: RINA.name, phone: '0812 7777 3131', address: RINA.address, category: 'Drainase / banjir', description: 'Selokan depan rumah Rina meluap' });
+  // An operator joined her two accounts as one person (they share her phone).
+  const merged = await admin.post(`/api/tickets/${fixture.tg1}/reporter/merge`, { channel: 'webchat', channelUserId: web.sessionId });
+  expect(merged.status).toBe(200);
   // At the counter, with her email.
   const form = new FormData();
   form.append('complaint', JSON.stringify({ channel: 'walk_in', reporter: { name: RINA.name, phone: '081277773131', email: RINA.email, address: RINA.address }, category: 'jalan_rusak', description: 'Trotoar rusak, disampaikan langsung di loket' }));
@@ -247,6 +251,7 @@ describe('the data protection officer', () => {
     expect(tg1?.followers?.[0]).toMatchObject({ channelUserId: String(JOKO_TG), name: JOKO.name });
     expect(tg1?.anonymisedAt).toBeInstanceOf(Date);
     for (const fileId of fixture.photos) expect(await app.storage.attachments.read(fileId)).toBeNull();
+    expect(await personModel(db.connection).countDocuments()).toBe(0);
 
     // The tickets stay and still count; the request is closed, its account blanked.
     expect(await ticketModel(db.connection).countDocuments()).toBe(ticketCount);
@@ -258,7 +263,7 @@ describe('the data protection officer', () => {
     // A second erasure finds nothing more.
     const again = await dpo.post(`${path(KEY)}/erase`, { photos: 'remove', note: 'lagi' });
     expect(again.body).toEqual({ tickets: 0, messages: 0, photos: 0, conversations: 0, undelivered: 0 });
-    const audit = await auditModel(db.connection).find({ action: 'privacy_erase' }).lean();
+    const audit = await auditModel(db.connection).find({ action: 'privacy_erase' }).sort({ _id: 1 }).lean();
     expect(audit).toHaveLength(2);
     expect(audit[0]?.detail).toMatchObject({ tickets: 5, photos: 2, decision: 'remove', requests: [fixture.reference] });
   });
