@@ -46,8 +46,10 @@ export interface SharedBusOptions {
   readonly clock?: () => number;
 }
 
-/** A poll is retried this soon while a number is missing: its writer is most likely a millisecond from inserting it. */
+/** A poll is retried this soon while a number is newly missing: its writer is most likely a millisecond from inserting it. */
 const GAP_RECHECK_MS = 40;
+/** Past this, a missing number is only asked for at the usual interval until the grace ends. */
+const GAP_HURRY_MS = 500;
 
 export class SharedBus implements Bus {
   /** This process: its own events coming back from the collection are not delivered twice. */
@@ -59,7 +61,7 @@ export class SharedBus implements Bus {
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
   private stopped = false;
-  private readonly failing = new Set<'read' | 'write'>();
+  private readonly failing = new Set<'read' | 'write' | 'prune'>();
   /** [when, counter then]: what was published before a mark older than `keepMs` is pruned. */
   private readonly marks: { at: number; seq: number }[] = [];
   private readonly clock: () => number;
@@ -111,13 +113,22 @@ export class SharedBus implements Bus {
     const plan = planRead(reader, latest, this.options.maxPerPoll ?? 500);
     const events = plan.seqs.length > 0 ? await log.read(plan.seqs) : [];
     const now = this.clock();
-    const settled = settle(reader, latest, plan, new Set(events.map((e) => e.seq)), now, this.options.gapGraceMs ?? 3_000);
+    const settled = settle(reader, latest, plan, new Set(events.map((e) => e.seq)), now, this.options.gapGraceMs ?? 5_000);
     this.reader = settled.state;
     if (plan.skipped > 0 || settled.abandoned.length > 0) this.options.logger?.warn({ skipped: plan.skipped, abandoned: settled.abandoned.length }, 'live updates from other instances were skipped');
     for (const event of events.sort((a, b) => a.seq - b.seq)) {
       if (event.origin !== this.instance) this.topics.deliver(event.topic, event.payload);
     }
-    await this.prune(now, latest);
+    await this.prune(now, latest).then(
+      () => { this.failing.delete('prune'); },
+      (error: unknown) => { this.failed('prune', error, 'pruning old live updates failed; trying again later'); },
+    );
+  }
+
+  private newlyMissing(): boolean {
+    const now = this.clock();
+    for (const since of this.reader?.missing.values() ?? []) if (now - since < GAP_HURRY_MS) return true;
+    return false;
   }
 
   private schedule(ms: number): void {
@@ -130,7 +141,7 @@ export class SharedBus implements Bus {
         }, (error: unknown) => { this.failed('read', error, 'reading live updates from other instances failed; trying again every poll'); })
         .finally(() => {
           this.polling = undefined;
-          this.schedule((this.reader?.missing.size ?? 0) > 0 ? Math.min(GAP_RECHECK_MS, this.options.pollMs) : this.options.pollMs);
+          this.schedule(this.newlyMissing() ? Math.min(GAP_RECHECK_MS, this.options.pollMs) : this.options.pollMs);
         });
     }, ms);
     // A timer never keeps the process alive: stopping is the lifecycle's business.
@@ -161,7 +172,7 @@ export class SharedBus implements Bus {
   }
 
   /** Says so once per outage (a database away for a minute would otherwise log four lines a second). */
-  private failed(what: 'read' | 'write', error: unknown, message: string): void {
+  private failed(what: 'read' | 'write' | 'prune', error: unknown, message: string): void {
     if (!this.failing.has(what)) this.options.logger?.warn({ err: error }, message);
     this.failing.add(what);
   }

@@ -81,7 +81,7 @@ describe('two instances on one database', () => {
     }
     onA.close();
     onB.close();
-  });
+  }, 60_000);
 
   it("shows an operator on A to another on B who opens the same ticket, on both streams once", async () => {
     const number = (await adminA.post<{ number: string }>('/api/tickets', { channel: 'phone', reporter: { name: 'Pak Joko' }, category: 'jalan_rusak', description: 'Aspal mengelupas di Jl. Cempaka' })).body.number;
@@ -128,7 +128,7 @@ describe('two instances on one database', () => {
     expect(p50).toBeLessThan(1_000);
     expect(max).toBeLessThan(LATE * 2);
     onB.close();
-  });
+  }, 90_000);
 });
 
 describe('presence when an instance dies', () => {
