@@ -33,6 +33,14 @@ export function mongoConversationStore(connection: Connection): ConversationStor
   const lease = (owner: string, leaseUntil: Date, now: Date) => ({
     $set: { lock: { owner, until: leaseUntil }, updatedAt: now },
   });
+  /** Read by `_id` after the lease was taken (reads do not wait for the write gate); while the lease is ours nobody else changes it. */
+  const readHeld = async (key: string, owner: string): Promise<ConversationRecord | null> => {
+    const doc = await conversations.findById(key).lean<ConversationDoc>();
+    if (doc?.lock?.owner !== owner) return null;
+    const record = toRecord(doc);
+    held.set(key, record);
+    return record;
+  };
   const free = (owner: string, now: Date) => [{ lock: { $exists: false } }, { 'lock.until': { $lt: now } }, { 'lock.owner': owner }];
   return {
     async acquire({ channel, channelUserId }, owner, leaseUntil, now) {
@@ -42,22 +50,18 @@ export function mongoConversationStore(connection: Connection): ConversationStor
       if (last) {
         // Unchanged since this process saved it: what it saved is what a read would return.
         const taken = await conditional({ _id: key, rev: last.rev, $or: free(owner, now) }, { ...lease(owner, leaseUntil, now), $setOnInsert: fresh });
-        if (taken) {
+        if (taken && !taken.repeated) {
           const record = taken.upserted ? { key, channel, channelUserId, session: 0, outSeq: 0 } : last.record;
           if (taken.upserted) saved.forget(key); // it had been deleted: a new conversation starts
           held.set(key, record);
           return record;
         }
-        saved.forget(key); // another instance saved it since, or holds it now
+        saved.forget(key); // another instance saved it since, or holds it now (or its write went twice: read it)
+        if (taken) return readHeld(key, owner);
       }
       const taken = await conditional({ _id: key, $or: free(owner, now) }, { ...lease(owner, leaseUntil, now), $setOnInsert: fresh });
       if (!taken) return null; // another owner holds its lease
-      // Read by `_id` after the write (reads do not wait for the write gate); while the lease is ours nobody else changes it.
-      const doc = await conversations.findById(key).lean<ConversationDoc>();
-      if (doc?.lock?.owner !== owner) return null;
-      const record = toRecord(doc);
-      held.set(key, record);
-      return record;
+      return readHeld(key, owner);
     },
 
     async saveAndRelease(key, owner, changes) {
@@ -70,7 +74,8 @@ export function mongoConversationStore(connection: Connection): ConversationStor
       const before = held.get(key);
       held.delete(key);
       const done = await conditional(
-        { _id: key, 'lock.owner': owner },
+        // Or this very save, done already: a repeated write (write-batch.ts) finds it and changes nothing.
+        { _id: key, $or: [{ 'lock.owner': owner }, { rev }] },
         {
           $set: {
             ...rest,
@@ -84,10 +89,12 @@ export function mongoConversationStore(connection: Connection): ConversationStor
           $unset: unset,
         },
       );
-      if (!done || done.upserted) {
+      // A repeated save that inserted the first time left a document with no `createdAt`: deleted while leased too.
+      const inserted = done?.upserted === true || (done?.repeated === true && !(await conversations.exists({ _id: key, createdAt: { $exists: true } })));
+      if (!done || inserted) {
         saved.forget(key);
         // Deleted while leased (an erasure, retention): what was being saved must not bring it back.
-        if (done?.upserted) await conversations.deleteOne({ _id: key, rev });
+        if (inserted) await conversations.deleteOne({ _id: key, rev });
         return false;
       }
       const [channel, channelUserId] = splitKey(key);

@@ -13,8 +13,9 @@
 // windows are the same). The command is ordered: the writes before a failed
 // one are done, the failed one is rejected with its own error (code 11000 for
 // a duplicate key), and the ones after it (which an ordered command leaves
-// undone; FerretDB 1.24 also stops an unordered update at the first error)
-// are sent again with the next command.
+// undone) are sent again with the next command. An update command that
+// failed is sent again write by write (see `oneByOne`): its updates must be
+// repeatable.
 import type { AnyBulkWriteOperation, Document } from 'mongodb';
 
 /** The collection method a batcher drives (a mongoose model's `collection`, or the driver's). */
@@ -30,9 +31,13 @@ export class BatchedWriteError extends Error {
   }
 }
 
-/** What became of one write: `upserted` when an update with `upsert` inserted its document. */
+/**
+ * What became of one write: `upserted` when an update with `upsert` inserted its document; `repeated` when
+ * it may have been sent twice (see `oneByOne`), so a document it inserted the first time shows as found.
+ */
 export interface WriteOutcome {
   readonly upserted: boolean;
+  readonly repeated?: boolean;
 }
 
 interface Queued<T extends Document> {
@@ -78,6 +83,13 @@ export class WriteBatcher<T extends Document> {
           for (const q of batch) q.reject(error);
           continue;
         }
+        if (batch.some((q) => !('insertOne' in q.operation))) {
+          // FerretDB 1.24 stops an update command at its first refused write but numbers that write 0 and counts
+          // nothing matched, so which of these were done is unknown: each goes again on its own. Updates sent
+          // here are written to be repeatable (a repeat of one that was done succeeds and changes nothing).
+          await this.oneByOne(batch);
+          continue;
+        }
         const upserted = upsertedIds((error as { result?: unknown }).result);
         for (const q of batch.slice(0, failed.index)) q.resolve({ upserted: upserted.has(documentId(q.operation)) });
         batch[failed.index]?.reject(new BatchedWriteError(failed.message, failed.code));
@@ -85,6 +97,21 @@ export class WriteBatcher<T extends Document> {
       }
     }
     this.busy = false;
+  }
+
+  private async oneByOne(batch: readonly Queued<T>[]): Promise<void> {
+    for (const q of batch) {
+      this.counts.commands++;
+      this.counts.writes++;
+      try {
+        const result = await this.collection.bulkWrite([q.operation], { ordered: true, ignoreUndefined: true });
+        // A repeat finds the document its first run inserted: whether it was inserted here is not known.
+        q.resolve({ upserted: upsertedIds(result).size > 0, repeated: true });
+      } catch (error) {
+        const failed = failedWrite(error);
+        q.reject(failed ? new BatchedWriteError(failed.message, failed.code) : error);
+      }
+    }
   }
 }
 
