@@ -193,7 +193,7 @@ describe('the data protection officer', () => {
     const correct = () => fetch(`${app.url}${path(KEY)}/correct`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: dpo.cookie ?? '', 'x-csrf-token': dpo.csrf ?? '', 'idempotency-key': 'dpo-correct-1' }, body: JSON.stringify({ name: 'Rina Kusumawati Dewi', note: 'Sesuai KTP' }) });
     const corrected = await correct();
     expect(corrected.status).toBe(200);
-    expect(await corrected.json()).toEqual({ tickets: 5 });
+    expect(await corrected.json()).toEqual({ tickets: 5, key: KEY });
     expect((await correct()).headers.get('idempotent-replayed')).toBe('true');
     for (const number of [fixture.tg1, fixture.tg2, fixture.web, fixture.walkIn]) {
       const t = await ticketModel(db.connection).findById(number).lean();
@@ -279,5 +279,13 @@ describe('the data protection officer', () => {
     expect((await app.storage.attachments.read(ref.fileId))?.bytes.length).toBe(ref.size);
     const files = JSON.stringify(await db.connection.db?.collection('attachments.files').find().toArray());
     expect(files).not.toContain('rumah-sari');
+  });
+
+  it('follows a corrected phone: the answer names the new key, which finds the person', async () => {
+    const number = (await app.tickets.create({ channel: 'phone', reporter: { name: 'Agus', phone: '+6281900001111' }, category: 'sampah', description: 'Sampah menumpuk' }, 'operator:admin')).number;
+    const corrected = await dpo.post<{ tickets: number; key: string }>(`${path('phone:+6281900001111')}/correct`, { phone: '0819-0000-2222', note: 'Nomor salah ketik' });
+    expect(corrected.body).toEqual({ tickets: 1, key: 'phone:+6281900002222' });
+    expect((await dpo.get(path('phone:+6281900001111'))).status).toBe(404);
+    expect((await dpo.get<Detail>(path(corrected.body.key))).body.tickets.map((t) => t.number)).toEqual([number]);
   });
 });

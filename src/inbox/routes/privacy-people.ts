@@ -7,7 +7,7 @@ import { profileCorrected } from '../../conversation/handlers/data-request-notic
 import type { Texts } from '../../conversation/texts.js';
 import { normalisePhone } from '../../conversation/phone.js';
 import { exportArchive, type ExportPhoto } from '../../privacy/export-archive.js';
-import { parsePersonKey, queriesFromText, safeKey } from '../../privacy/person-key.js';
+import { formatPersonKey, parsePersonKey, queriesFromText, safeKey } from '../../privacy/person-key.js';
 import { type PersonErasure, personRef } from '../../storage/person-erasure.js';
 import { accountKey, found, type PersonDataStore, type ResolvedPerson } from '../../storage/person-data-store.js';
 import type { PrivacyRequestStore } from '../../storage/privacy-request-store.js';
@@ -143,7 +143,10 @@ export function privacyPeopleRoutes(app: InboxApp, ctx: InboxContext, deps: Priv
     if (Object.keys(profile).length > 0) for (const c of person.conversations) await ctx.router.notify({ channel: c.channel, channelUserId: c.channelUserId }, profileCorrected(profile));
     await audit(operator.username, 'privacy_correct', { person: personRef(person.key), fields: Object.keys(fields), tickets }, request.ip);
     for (const t of person.reported) ctx.events.publish({ type: 'ticket', number: t.number, status: t.status, ...(t.agency ? { agency: t.agency } : {}), action: 'reporter_correct' });
-    return { tickets };
+    // The key the person is found by from now on (a corrected phone or email was the key).
+    const query = parsePersonKey(person.key);
+    const key = query?.kind === 'phone' && phone ? formatPersonKey({ kind: 'phone', phone }) : query?.kind === 'email' && fields.email ? formatPersonKey({ kind: 'email', email: fields.email }) : person.key;
+    return { tickets, key };
   });
 
   // Not behind an Idempotency-Key: erasing is idempotent itself (a repeat finds nothing and answers zeros), and a
