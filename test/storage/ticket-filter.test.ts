@@ -1,8 +1,9 @@
-// The inbox list's filter is one flat document where it can be, so the embedded
-// database's PostgreSQL engine filters status, agency and category in SQL
-// instead of reading every ticket; the same tickets match as with `$and`.
+// The inbox's queries in the shape the embedded database's PostgreSQL engine
+// can filter in SQL instead of reading every document: the list's filter is
+// one flat document where it can be (the same tickets match as with `$and`),
+// and a ticket's thread is one query per branch instead of one `$or`.
 import { describe, expect, it } from 'vitest';
-import { conjunction, ticketFilter } from '../../src/storage/inbox-store.js';
+import { conjunction, mongoInboxStore, ticketFilter } from '../../src/storage/inbox-store.js';
 import { useTestDatabase } from '../support/database.js';
 
 const db = useTestDatabase(import.meta.filename);
@@ -36,5 +37,23 @@ describe('the inbox list filter', () => {
       expect(explain).toMatchObject({ filterPushdown: true });
       for (const field of ['status', 'agency', 'category']) expect(plan).toContain(`_jsonb -> '${field}'`);
     }
+  });
+
+  it('gives a ticket\'s thread from its own messages and its intake conversation, the first ones by time, each once', async () => {
+    const messages = db.connection.collection<Record<string, unknown> & { _id: string }>('messages');
+    const base = { channel: 'webchat', channelUserId: 'w1', messageId: 'x', status: 'processed', attempts: 0 };
+    const at = (minute: number) => new Date(Date.UTC(2026, 11, 2, 1, minute));
+    await messages.insertMany([
+      { ...base, _id: 'm1', conversationKey: 'webchat:w1', session: 2, direction: 'in', at: at(1), text: 'lapor' },
+      { ...base, _id: 'm2', conversationKey: 'webchat:w1', session: 2, direction: 'out', at: at(2), text: 'nomor tiket', ticketNumber: 'ADU-2612-00001' }, // both branches
+      { ...base, _id: 'm3', conversationKey: 'webchat:w9', session: 0, direction: 'out', at: at(3), text: 'balasan petugas', ticketNumber: 'ADU-2612-00001' },
+      { ...base, _id: 'm4', conversationKey: 'webchat:w1', session: 2, direction: 'in', at: at(4), text: 'terima kasih' },
+      { ...base, _id: 'm5', conversationKey: 'webchat:w1', session: 1, direction: 'in', at: at(0), text: 'laporan lama' }, // another session
+      { ...base, _id: 'm6', conversationKey: 'webchat:w2', session: 2, direction: 'in', at: at(0), text: 'orang lain' },
+    ]);
+    const store = mongoInboxStore(db.connection);
+    const ticket = { number: 'ADU-2612-00001', intake: { messageId: 'x', conversationKey: 'webchat:w1', session: 2 } };
+    expect((await store.thread(ticket, 10)).map((m) => m._id)).toEqual(['m1', 'm2', 'm3', 'm4']);
+    expect((await store.thread(ticket, 3)).map((m) => m._id)).toEqual(['m1', 'm2', 'm3']);
   });
 });
