@@ -22,7 +22,7 @@ import { configuredNoticeDispatcher } from '../notifications/notice-dispatcher.j
 import { keepReportersInformed } from '../notifications/milestones.js';
 import { HealthRegistry } from '../observability/health.js';
 import type { Logger } from '../observability/logger.js';
-import { createMetrics } from '../observability/metrics.js';
+import { createMetrics, receivingGauge } from '../observability/metrics.js';
 import type { OutboxDispatcher } from '../outbox/dispatcher.js';
 import { type Scheduler, startScheduler } from '../scheduler/scheduler.js';
 import { connectDatabase } from '../storage/connect.js';
@@ -104,6 +104,7 @@ export async function startApplication(config: Config, logger: Logger): Promise<
     const mailer = smtpMailer(config.channels.email);
     if (mailer) lifecycle.on('close', 'mailer', () => { mailer.close(); });
     const health = new HealthRegistry();
+    receivingGauge(metrics.registry, health);
     const http = createHttpServer({ logger, metrics, health, connection, databaseKind, ...(databaseBackend ? { databaseBackend } : {}) });
     // The web chat's entry comes first: its multipart settings are the ones the inbox finds registered.
     const channels = await wireChannels({ config, connection, storage, router, outbox, mailer, http, health, logger, bus }, lifecycle);

@@ -1,6 +1,7 @@
 // Prometheus metrics, served at /metrics. One registry per application
 // instance, so tests can start several apps in one process.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { HealthRegistry } from './health.js';
 
 export interface Metrics {
   readonly registry: Registry;
@@ -33,4 +34,23 @@ export function createMetrics(): Metrics {
       registers: [registry],
     }),
   };
+}
+
+/**
+ * `aduan_channel_receiving{channel}`: 1 where this instance runs a receiver only one instance may run
+ * (Telegram polling, the IMAP mailbox, WhatsApp Web), 0 where it stands by. Summed over the instances it
+ * should be 1: alert when it stays 0 longer than `leases.singleton` and a third.
+ */
+export function receivingGauge(registry: Registry, health: HealthRegistry): void {
+  new Gauge({
+    name: 'aduan_channel_receiving',
+    help: 'Whether this instance receives the channel (1) or stands by (0); summed over the instances it should be 1',
+    labelNames: ['channel'],
+    registers: [registry],
+    collect() {
+      for (const [channel, state] of Object.entries(health.snapshot())) {
+        if (state.receiving !== undefined) this.set({ channel }, state.receiving ? 1 : 0);
+      }
+    },
+  });
 }

@@ -123,6 +123,9 @@ describe('one receiver per channel across two instances, with failover', () => {
     const first = await receiver(pair, 'telegram');
     const second = pair.find((i) => i !== first) ?? first;
     await until('the other standing by', async () => (await health(second, 'telegram'))?.receiving === false);
+    // What a monitoring system scrapes: summed over the instances, one receiver.
+    const receivingMetric = async (i: Instance) => /aduan_channel_receiving\{channel="telegram"\} (\d)/.exec(await (await fetch(`${i.url}/metrics`)).text())?.[1];
+    expect([await receivingMetric(first), await receivingMetric(second)]).toEqual(['1', '0']);
     first.process.kill('SIGTERM');
     const stoppedAt = Date.now();
     await first.process.exited;
