@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Handled, type MailHandler, MailboxWatcher } from '../../../src/channels/email/mailbox.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { mongoJobLeases } from '../../../src/storage/lease-store.js';
+import { jobLeaseModel } from '../../../src/storage/models/job-lease.js';
 import { mongoEmailStore } from '../../../src/storage/email-store.js';
 import { useTestDatabase } from '../../support/database.js';
 import { Dovecot } from '../../support/dovecot.js';
@@ -72,5 +73,35 @@ describe('mailbox reader', () => {
     await until('the second mail read', async () => [...(await dovecot.flags(BOT)).values()].every((f) => f.has('\\Seen')));
     await next.stop();
     expect(second.seen).toEqual(['Laporan 2']);
+  });
+});
+
+describe('mailbox reader under the lease', () => {
+  it('stops reading at once when another instance holds the mailbox lease, and reads again when it is free', async () => {
+    const states: string[] = [];
+    const handler = new HeldHandler();
+    handler.letGo();
+    const reader = new MailboxWatcher({
+      settings: { host: dovecot.host, port: dovecot.port, secure: false, user: BOT.user, password: BOT.password, mailbox: 'INBOX', pollIntervalMs: 500, maxMessageBytes: 10_000_000 },
+      store: mongoEmailStore(db.connection),
+      leases: mongoJobLeases(db.connection),
+      owner: 'lease-a',
+      leaseMs: 900,
+      handler,
+      logger: createLogger({ level: 'silent' }),
+      onState: (state) => { states.push(state); },
+    });
+    reader.start();
+    await until('reading', () => reader.receiving && states.at(-1) === 'up');
+    const lease = `email:${BOT.user}@${dovecot.host}/INBOX`;
+    await jobLeaseModel(db.connection).updateOne({ _id: lease }, { $set: { owner: 'lease-elsewhere', until: new Date(Date.now() + 60_000) } });
+    await until('standing by', () => !reader.receiving && states.at(-1) === 'standby', 5_000);
+    const seenBefore = handler.seen.length;
+    await dovecot.deliver(BOT, mail(3));
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // three polls' worth
+    expect(handler.seen).toHaveLength(seenBefore); // not read: another instance holds the mailbox
+    await jobLeaseModel(db.connection).updateOne({ _id: lease }, { $set: { until: new Date(0) } });
+    await until('read after the lease came back', () => handler.seen.includes('Laporan 3'), 10_000);
+    await reader.stop();
   });
 });
