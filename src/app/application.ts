@@ -74,9 +74,6 @@ export async function startApplication(config: Config, logger: Logger): Promise<
     lifecycle.on('close', 'database connection', () => connection.close());
     const storage = openStorage(connection, config);
     await storage.ensureIndexes();
-    const bus = await startSharedBus(connection, config, logger);
-    // Reading stops with the intake; publishing goes on while messages drain (the others' operators still hear of them).
-    lifecycle.on('intake', 'live updates from other instances', () => bus.stop());
     // Pinned tickets from before nearby duplicates get their place, so a citizen can be offered them (README, "Same problem, many reporters").
     if (config.duplicates.enabled) {
       const placed = await backfillNearby(connection, new Date(Date.now() - config.duplicates.within));
@@ -84,6 +81,9 @@ export async function startApplication(config: Config, logger: Logger): Promise<
     }
 
     const metrics = createMetrics();
+    const bus = await startSharedBus(connection, config, logger, (ms) => { metrics.liveUpdateDelay.observe(ms / 1_000); });
+    // Reading stops with the intake; publishing goes on while messages drain (the others' operators still hear of them).
+    lifecycle.on('intake', 'live updates from other instances', () => bus.stop());
     const tickets = new TicketService(storage.tickets, config);
     tickets.onEvent((event) => {
       if (event.type === 'created') metrics.ticketsCreated.inc({ channel: event.ticket.channel });
@@ -158,11 +158,11 @@ export async function startApplication(config: Config, logger: Logger): Promise<
  * The embedded database serves this process alone (a second one on its directory is refused, and it listens on
  * loopback only): there the bus stays in the process, and costs the database nothing.
  */
-async function startSharedBus(connection: Connection, config: Config, logger: Logger): Promise<Bus & Pick<SharedBus, 'stop' | 'flushed'>> {
+async function startSharedBus(connection: Connection, config: Config, logger: Logger, onDelivered: (delayMs: number) => void): Promise<Bus & Pick<SharedBus, 'stop' | 'flushed'>> {
   if (config.database.uri === undefined) return { ...localBus(), stop: () => Promise.resolve(), flushed: () => Promise.resolve() };
   const log = mongoEventLog(connection);
   await log.ensureIndexes(config.events.keep);
-  const bus = new SharedBus({ log, pollMs: config.events.pollInterval, keepMs: config.events.keep, logger });
+  const bus = new SharedBus({ log, pollMs: config.events.pollInterval, keepMs: config.events.keep, logger, onDelivered });
   await bus.start();
   return bus;
 }

@@ -17,6 +17,7 @@ export interface StoredEvent extends NewEvent {
   readonly seq: number;
   /** The instance that published it. */
   readonly origin: string;
+  readonly at: Date;
 }
 
 /** The `events` collection (src/storage/event-log.ts). */
@@ -44,6 +45,8 @@ export interface SharedBusOptions {
   /** Events appended in one write at most. */
   readonly maxPerAppend?: number;
   readonly clock?: () => number;
+  /** Told, for each event from another instance, how long ago it was published (a metric). */
+  readonly onDelivered?: (delayMs: number) => void;
 }
 
 /** A poll is retried this soon while a number is newly missing: its writer is most likely a millisecond from inserting it. */
@@ -117,7 +120,9 @@ export class SharedBus implements Bus {
     this.reader = settled.state;
     if (plan.skipped > 0 || settled.abandoned.length > 0) this.options.logger?.warn({ skipped: plan.skipped, abandoned: settled.abandoned.length }, 'live updates from other instances were skipped');
     for (const event of events.sort((a, b) => a.seq - b.seq)) {
-      if (event.origin !== this.instance) this.topics.deliver(event.topic, event.payload);
+      if (event.origin === this.instance) continue;
+      this.topics.deliver(event.topic, event.payload);
+      this.options.onDelivered?.(Math.max(0, this.clock() - event.at.getTime()));
     }
     await this.prune(now, latest).then(
       () => { this.failing.delete('prune'); },

@@ -8,6 +8,7 @@ export interface Metrics {
   readonly ticketsCreated: Counter<'channel'>;
   readonly ticketTransitions: Counter<'action'>;
   readonly messageProcessing: Histogram;
+  readonly liveUpdateDelay: Histogram;
 }
 
 export function createMetrics(): Metrics {
@@ -31,6 +32,12 @@ export function createMetrics(): Metrics {
       name: 'aduan_message_processing_seconds',
       help: 'Time from an inbound message taking its turn to its replies being stored',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    liveUpdateDelay: new Histogram({
+      name: 'aduan_live_update_delay_seconds',
+      help: 'Time from another instance publishing a live update (inbox event, presence, web chat wake-up) to this one delivering it; assumes the instances agree on the time (NTP)',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
   };

@@ -28,7 +28,7 @@ const PRUNE_BATCH = 200;
 export const eventId = (seq: number): string => String(seq).padStart(12, '0');
 
 // What another instance wrote is input like any other: a malformed document is skipped, not delivered.
-const storedEvent = z.object({ _id: z.string().regex(/^\d{12}$/), origin: z.string(), topic: z.string(), payload: signalPayload });
+const storedEvent = z.object({ _id: z.string().regex(/^\d{12}$/), origin: z.string(), topic: z.string(), payload: signalPayload, at: z.date() });
 
 export function mongoEventLog(connection: Connection): EventLog & { ensureIndexes(keepMs: number): Promise<void> } {
   const db = connection.db;
@@ -74,7 +74,7 @@ export function mongoEventLog(connection: Connection): EventLog & { ensureIndexe
       const out: StoredEvent[] = [];
       for (const doc of docs) {
         const parsed = storedEvent.safeParse(doc);
-        if (parsed.success) out.push({ seq: Number(parsed.data._id), origin: parsed.data.origin, topic: parsed.data.topic, payload: parsed.data.payload });
+        if (parsed.success) out.push({ seq: Number(parsed.data._id), origin: parsed.data.origin, topic: parsed.data.topic, payload: parsed.data.payload, at: parsed.data.at });
       }
       return out;
     },

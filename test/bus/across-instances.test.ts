@@ -124,6 +124,10 @@ describe('two instances on one database', () => {
     const max = latencies.at(-1) ?? 0;
     // eslint-disable-next-line no-console -- the figures belong in the test output (README, "Live updates across instances")
     console.log(`inbox event A → stream on B, note POST sent to event heard, 50 events: p50 ${String(p50)} ms, p90 ${String(latencies[45])} ms, max ${String(max)} ms`);
+    // B's /metrics counts what it heard from other instances, and how late.
+    const metrics = await (await fetch(`${b.url}/metrics`)).text();
+    const delays = Number(/^aduan_live_update_delay_seconds_count (\d+)/m.exec(metrics)?.[1] ?? 0);
+    expect(delays).toBeGreaterThanOrEqual(50);
     // Half within a second, whatever else the machine runs; in a quiet run all are (README, "Live updates across instances").
     expect(p50).toBeLessThan(1_000);
     expect(max).toBeLessThan(LATE * 2);

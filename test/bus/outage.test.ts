@@ -21,7 +21,7 @@ class SwitchableLog implements EventLog {
   }
   append(origin: string, events: readonly NewEvent[]): Promise<void> {
     this.check();
-    for (const event of events) this.stored.push({ ...event, origin, seq: this.stored.length + 1 });
+    for (const event of events) this.stored.push({ ...event, origin, seq: this.stored.length + 1, at: new Date() });
     return Promise.resolve();
   }
   read(seqs: readonly number[]): Promise<StoredEvent[]> {
