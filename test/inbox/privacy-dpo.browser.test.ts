@@ -230,6 +230,7 @@ describe('the data protection officer\'s page', () => {
     expect(await erased.count()).toBe(1);
     expect(await page.locator('td.detail[data-action="privacy_correct"]').count()).toBe(1);
     expect(await page.locator('td.detail[data-action="privacy_correct"]').first().textContent()).toMatch(/^Memperbaiki nama, telepon satu orang \(\w+\) di 1 tiket$/);
+    expect(await page.locator('td.detail[data-action="privacy_export"]').first().textContent()).toMatch(/^Mengunduh arsip data pribadi satu orang \(\w+\): 1 tiket, \d+ pesan, \d+ foto$/);
     expect(await page.locator('td.detail[data-action="privacy_search"]').first().textContent()).toBe('Mencari data pribadi menurut nomor telepon (0 orang ditemukan)');
     expect(await page.locator('table.audit').innerText()).not.toMatch(/5555|Rina/);
     await page.context().close();

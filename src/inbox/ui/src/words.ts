@@ -175,7 +175,8 @@ export function auditLine(entry: AuditEntry, people: People, meta: Pick<Meta, 'a
     decision: privacyWord(text('decision')),
     outcome: privacyWord(text('outcome')),
     ref: text('person').replace(/^person:/, ''),
-    tickets: text('tickets') || '0',
+    // A number (correct, erase) or the ticket numbers (view, export: `npm run pdp -- accessed` reads them).
+    tickets: Array.isArray(d.tickets) ? String(d.tickets.length) : text('tickets') || '0',
     messages: text('messages') || '0',
     photos: text('photos') || '0',
     conversations: text('conversations') || '0',
