@@ -141,7 +141,8 @@ describe('the bus shared by instances', () => {
     expect(onB).toHaveLength(10);
     // eslint-disable-next-line no-console -- the figures belong in the test output (README, "Live updates across instances")
     console.log(`one poll with one new event: ${empty.toFixed(1)} ms at ~0 stored events, ${full.toFixed(1)} ms at 10,000`);
-    // A scan of 10,000 documents costs >100 ms here; a look-up by _id a few.
-    expect(full).toBeLessThan(Math.max(50, empty * 5));
+    // A scan of 10,000 documents costs 800 ms here on a quiet machine (README), a look-up by _id 2 ms: the margin
+    // leaves room for a loaded machine without letting a scan pass.
+    expect(full).toBeLessThan(Math.max(150, empty * 10));
   }, 120_000); // storing the 10,000 takes most of it, and far longer on a loaded machine
 });
