@@ -7,9 +7,10 @@ import { asLateNotice } from '../notice-template.js';
 
 export type DataRequestOutcome = 'erased' | 'exported' | 'corrected' | 'refused';
 
-export function dataRequestClosedNotice(reference: string, outcome: DataRequestOutcome, note: string): Notice {
+/** `photosKept`: an erasure that kept the photos of the problem (the DPO's decision) says so instead of "and photos". */
+export function dataRequestClosedNotice(reference: string, outcome: DataRequestOutcome, note: string, photosKept = false): Notice {
   return (state, view) => {
-    const text = view.t(`data_request_closed.${outcome}`, { reference, note });
+    const text = view.t(`data_request_closed.${outcome === 'erased' && photosKept ? 'erased_photos_kept' : outcome}`, { reference, note });
     const notice: Notice = (s) => ({ state: s, replies: [{ text }] });
     return asLateNotice(notice, 'operatorReply', [reference, text])(state, view);
   };

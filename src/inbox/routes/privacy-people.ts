@@ -163,7 +163,7 @@ export function privacyPeopleRoutes(app: InboxApp, ctx: InboxContext, deps: Priv
     // Their open requests are answered by this erasure: each is told BEFORE the data goes (its account goes with it).
     const toTell = [...person.requests.filter((r) => r.status === 'open' || r._id === named?._id), ...(named && !person.requests.some((r) => r._id === named._id) ? [named] : [])];
     const sent: string[] = [];
-    for (const r of toTell) sent.push(...await closeAndTell(ctx, deps.requests, r, 'erased', note, actor));
+    for (const r of toTell) sent.push(...await closeAndTell(ctx, deps.requests, r, 'erased', note, actor, photos === 'keep'));
     const undelivered = await waitForDelivery(deps.people, sent);
     const counts = found(person) || toTell.length > 0 ? await deps.erasure.erase(await deps.people.resolve(query), photos, actor, ctx.clock()) : { tickets: 0, messages: 0, photos: 0, conversations: 0 };
     await audit(operator.username, 'privacy_erase', { person: personRef(person.key), decision: photos, ...counts, ...(toTell.length > 0 ? { requests: toTell.map((r) => r.reference) } : {}) }, request.ip);

@@ -23,10 +23,9 @@ const closeBody = z.strictObject({ outcome: z.enum(DATA_REQUEST_OUTCOMES), note:
  * crash in between leaves an open request, whose next close sends nothing twice. A request whose account was
  * erased already is closed without a message (there is nobody to send it to).
  */
-export async function closeAndTell(ctx: InboxContext, requests: PrivacyRequestStore, request: DataRequestDoc, outcome: DataRequestOutcome, note: string, actor: string): Promise<string[]> {
-  const sent = request.channelUserId === ''
-    ? []
-    : await ctx.router.notify({ channel: request.channel, channelUserId: request.channelUserId }, dataRequestClosedNotice(request.reference, request.outcome ?? outcome, request.note ?? note), { key: `data-request:${request.reference}:closed` });
+export async function closeAndTell(ctx: InboxContext, requests: PrivacyRequestStore, request: DataRequestDoc, outcome: DataRequestOutcome, note: string, actor: string, photosKept = false): Promise<string[]> {
+  const notice = dataRequestClosedNotice(request.reference, request.outcome ?? outcome, request.note ?? note, photosKept);
+  const sent = request.channelUserId === '' ? [] : await ctx.router.notify({ channel: request.channel, channelUserId: request.channelUserId }, notice, { key: `data-request:${request.reference}:closed` });
   if (request.status === 'open') await requests.close(request._id, outcome, note, actor, ctx.clock());
   return sent;
 }
