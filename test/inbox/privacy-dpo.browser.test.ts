@@ -252,6 +252,19 @@ describe('the data protection officer\'s page', () => {
     await expect.poll(() => page.getByTestId('dpo-requests').innerText()).toContain('Tidak ada permintaan yang menunggu.');
     expect(await page.getByTestId('dpo-requests').locator(':scope > ul').count()).toBe(0);
     await until('the citizen told', async () => (await budi.poll()).some((m) => m.text.includes(reason)), 20_000);
+
+    // In English: the same page, the finished requests with their outcome in words.
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: "Citizens' personal data" }).waitFor();
+    await page.locator('details.dpo-closed summary').click();
+    const finished = (await page.locator('details.dpo-closed').innerText()).replace(/\s+/g, ' ');
+    expect(finished).toContain('Done (2)');
+    expect(finished).toContain(`${budiRequest} Erase data`);
+    expect(finished).toContain(`Outcome Refused`);
+    expect(finished).toContain(`Note ${reason}`);
+    expect(finished).toContain('Outcome Erased');
+    expect(finished).toContain('Citizen\'s account (erased)');
     await page.context().close();
   });
 });
