@@ -22,6 +22,7 @@ interface EventDoc {
 
 const COUNTER = 'events';
 const NAMESPACE_EXISTS = 48;
+const INDEX_OPTIONS_CONFLICT = 85;
 /** Events deleted in one write: the write gate is held for about 40 ms. */
 const PRUNE_BATCH = 200;
 
@@ -53,7 +54,12 @@ export function mongoEventLog(connection: Connection): EventLog & { ensureIndexe
     async ensureIndexes(keepMs) {
       await db.createCollection('events').catch((error: unknown) => { if ((error as { code?: number }).code !== NAMESPACE_EXISTS) throw error; });
       // FerretDB has no TTL indexes: there the instances' own pruning is all there is.
-      if ((await databaseEngine(connection)) === 'mongodb') await events.createIndex({ at: 1 }, { name: 'events_ttl', expireAfterSeconds: Math.ceil(keepMs / 1_000) }, {});
+      if ((await databaseEngine(connection)) !== 'mongodb') return;
+      // A changed `events.keep` finds the index with the old lifetime (IndexOptionsConflict): it stays, as a backstop,
+      // since the instances' own pruning keeps the new one.
+      await events.createIndex({ at: 1 }, { name: 'events_ttl', expireAfterSeconds: Math.ceil(keepMs / 1_000) }, {}).catch((error: unknown) => {
+        if ((error as { code?: number }).code !== INDEX_OPTIONS_CONFLICT) throw error;
+      });
     },
 
     async latest() {
