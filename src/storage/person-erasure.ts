@@ -34,17 +34,22 @@ const ATTEMPTS = 5;
 /** Idempotency answers and audit entries looked through for the person's values (both expire: bounded anyway). */
 const SCAN_LIMIT = 20_000;
 
-/** The values that name the person, as text may hold them (a phone also as 0812… and 62812…): what must not survive. */
-export function valuesOf(person: ResolvedPerson): string[] {
-  const values = new Set<string>();
-  const add = (v: string | undefined) => { if (v && v.trim().length >= 4) values.add(v.trim()); };
-  for (const p of person.match.phones) { add(p); add(p.slice(1)); if (p.startsWith('+62')) add(`0${p.slice(3)}`); }
-  for (const e of person.match.emails) add(e);
-  for (const i of person.match.identities) add(i.channelUserId);
-  const contacts = [...person.reported.map((t) => t.reporter), ...[...person.reported, ...person.followed].flatMap((t) => (t.followers ?? []).filter((f) => isPerson(f, person.match)))];
-  for (const c of contacts) { add(c.name); add(c.address); add(c.email); }
-  for (const conv of person.conversations) { add(conv.state?.profile?.name); add(conv.state?.profile?.address); }
-  return [...values];
+/**
+ * The values that name the person, as text may hold them (a phone also as 0812… and 62812…): what must not survive.
+ * `contacts`: those that reach them (phones, emails, accounts), which no other text holds by chance; `all` adds their
+ * names and addresses ("Budi" is also in an operator's username).
+ */
+export function valuesOf(person: ResolvedPerson): { contacts: string[]; all: string[] } {
+  const contacts = new Set<string>();
+  const words = new Set<string>();
+  const add = (to: Set<string>, v: string | undefined) => { if (v && v.trim().length >= 4) to.add(v.trim()); };
+  for (const p of person.match.phones) { add(contacts, p); add(contacts, p.slice(1)); if (p.startsWith('+62')) add(contacts, `0${p.slice(3)}`); }
+  for (const e of person.match.emails) add(contacts, e);
+  for (const i of person.match.identities) add(contacts, i.channelUserId);
+  const entries = [...person.reported.map((t) => t.reporter), ...[...person.reported, ...person.followed].flatMap((t) => (t.followers ?? []).filter((f) => isPerson(f, person.match)))];
+  for (const c of entries) { add(words, c.name); add(words, c.address); add(contacts, c.email); }
+  for (const conv of person.conversations) { add(words, conv.state?.profile?.name); add(words, conv.state?.profile?.address); }
+  return { contacts: [...contacts], all: [...contacts, ...words] };
 }
 
 /** Whether a text holds one of the values, also URL-encoded (a request's path) or spaced out (a phone as 0812-7777-3131). */
@@ -84,7 +89,7 @@ export function mongoPersonErasure(connection: Connection, attachments: Pick<Att
   };
 
   /** The collections where a value may sit in free text, not in a field of the person. */
-  const forgetElsewhere = async (person: ResolvedPerson, values: readonly string[]): Promise<void> => {
+  const forgetElsewhere = async (person: ResolvedPerson, values: { contacts: readonly string[]; all: readonly string[] }): Promise<void> => {
     const numbers = person.reported.map((t) => t._id);
     // Mail about their tickets (the agency's notice quotes the reporter, maybe under a name corrected since), and mail
     // to them. The ticket itself stays in the agency's inbox.
@@ -94,12 +99,13 @@ export function mongoPersonErasure(connection: Connection, attachments: Pick<Att
     // A stored answer of an inbox action (replayed to a double click) or its path may name them: it only loses its replay.
     const idempotency = idempotencyModel(connection);
     for (const doc of await idempotency.find().select({ request: 1, body: 1 }).limit(SCAN_LIMIT).lean()) {
-      if (mentions(`${doc.request} ${doc.body ?? ''}`, values)) await idempotency.deleteOne({ _id: doc._id });
+      if (mentions(`${doc.request} ${doc.body ?? ''}`, values.all)) await idempotency.deleteOne({ _id: doc._id });
     }
-    // Audit details carry no personal values by rule; one that does (an older version's) loses its detail, not its entry.
+    // Audit details carry no personal values by rule; one that holds a contact of theirs (an older version's) loses its
+    // detail, not its entry. Names are not looked for: an operator's username may hold the same word.
     const audit = auditModel(connection);
     if (numbers.length > 0) for (const entry of await audit.find({ ticket: { $in: numbers } }).limit(SCAN_LIMIT).lean()) {
-      if (entry.detail && mentions(JSON.stringify(entry.detail), values)) await audit.updateOne({ _id: entry._id }, { $set: { detail: { redacted: true } } });
+      if (entry.detail && mentions(JSON.stringify(entry.detail), values.contacts)) await audit.updateOne({ _id: entry._id }, { $set: { detail: { redacted: true } } });
     }
     // The retention sweep's bookmark is a conversation's key.
     if (connection.db) await connection.db.collection<{ _id: string; id?: string }>('retention_runs').deleteOne({ _id: 'cursor:conversations', id: { $in: person.match.identities.map(accountKey) } });
