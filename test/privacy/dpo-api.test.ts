@@ -265,7 +265,7 @@ describe('the data protection officer', () => {
     expect(again.body).toEqual({ tickets: 0, messages: 0, photos: 0, conversations: 0, undelivered: 0 });
     const audit = await auditModel(db.connection).find({ action: 'privacy_erase' }).sort({ _id: 1 }).lean();
     expect(audit).toHaveLength(2);
-    expect(audit[0]?.detail).toMatchObject({ tickets: 5, photos: 2, decision: 'remove', requests: [fixture.reference] });
+    expect(audit[0]?.detail).toMatchObject({ tickets: 5, photos: 2, decision: 'remove', reason: 'Permintaan warga', requests: [fixture.reference] });
   });
 
   it('keeps the photos of a person erased with "keep": the files stay on the ticket, without the names they were sent with', async () => {

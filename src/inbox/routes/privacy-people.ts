@@ -166,7 +166,8 @@ export function privacyPeopleRoutes(app: InboxApp, ctx: InboxContext, deps: Priv
     for (const r of toTell) sent.push(...await closeAndTell(ctx, deps.requests, r, 'erased', note, actor, photos === 'keep'));
     const undelivered = await waitForDelivery(deps.people, sent);
     const counts = found(person) || toTell.length > 0 ? await deps.erasure.erase(await deps.people.resolve(query), photos, actor, ctx.clock()) : { tickets: 0, messages: 0, photos: 0, conversations: 0 };
-    await audit(operator.username, 'privacy_erase', { person: personRef(person.key), decision: photos, ...counts, ...(toTell.length > 0 ? { requests: toTell.map((r) => r.reference) } : {}) }, request.ip);
+    // The reason stays with the entry (the README asks the DPO to write no name or number in it).
+    await audit(operator.username, 'privacy_erase', { person: personRef(person.key), decision: photos, reason: note, ...counts, ...(toTell.length > 0 ? { requests: toTell.map((r) => r.reference) } : {}) }, request.ip);
     for (const t of person.reported) ctx.events.publish({ type: 'ticket', number: t.number, status: t.status, ...(t.agency ? { agency: t.agency } : {}), action: 'anonymise' });
     return { ...counts, undelivered };
   });
