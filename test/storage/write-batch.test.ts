@@ -1,8 +1,7 @@
 // Grouped writes (storage/write-batch.ts) on the real embedded database: many
 // writes of a moment go as few commands, and each write still succeeds or
 // fails on its own; the conversation lease and save keep their conditions
-// when batched, and the lease taken without a read (conversation-cache.ts)
-// never serves what another instance or an erasure has changed.
+// when batched, and a save never brings back an erased conversation.
 import { describe, expect, it } from 'vitest';
 import { conversationKey } from '../../src/conversation/messages.js';
 import { idleState } from '../../src/conversation/state.js';
@@ -86,12 +85,12 @@ describe('conversation leases through grouped writes', () => {
     expect((await conversationModel(db.connection).findById(conversationKey('telegram', 'race')).lean())?.state?.data.description).toBe('mine');
   });
 
-  it('serves what another instance saved since, not what this one remembers', async () => {
+  it('serves what another instance saved since', async () => {
     const [a, b] = [mongoConversationStore(db.connection), mongoConversationStore(db.connection)];
     const key = conversationKey('telegram', 'two-instances');
     await a.acquire(target('two-instances'), 'A', soon(), new Date());
     expect(await a.saveAndRelease(key, 'A', changes('from A', 2))).toBe(true);
-    expect((await a.acquire(target('two-instances'), 'A', soon(), new Date()))?.state?.data.description).toBe('from A'); // no read needed
+    expect((await a.acquire(target('two-instances'), 'A', soon(), new Date()))?.state?.data.description).toBe('from A');
     await a.release(key, 'A');
 
     expect((await b.acquire(target('two-instances'), 'B', soon(), new Date()))?.state?.data.description).toBe('from A');
@@ -111,7 +110,7 @@ describe('conversation leases through grouped writes', () => {
     expect(await store.saveAndRelease(key, 'A', changes('personal story, continued', 2))).toBe(false);
     expect(await conversationModel(db.connection).findById(key).lean()).toBeNull();
 
-    // Erased after a save this process remembers: their next message starts afresh, not from what it saved.
+    // Erased after a save: their next message starts afresh.
     await store.acquire(target('erased'), 'A', soon(), new Date());
     expect(await store.saveAndRelease(key, 'A', changes('a new report', 1))).toBe(true);
     await conversationModel(db.connection).deleteOne({ _id: key });

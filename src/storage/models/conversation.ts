@@ -21,7 +21,7 @@ export interface ConversationDoc {
   /** Set while a flow waits for an answer: when the conversation expires. */
   expiresAt?: Date;
   lock?: { owner: string; until: Date };
-  /** A new token with every save: a process that wrote it knows the document unchanged (storage/conversation-cache.ts). */
+  /** A new token with every save, so a save sent twice (storage/write-batch.ts) recognises itself. */
   rev?: string;
   /** The last keys of notices sent by jobs (bounded), so a retried notice is not sent twice. */
   noticeKeys?: string[];
