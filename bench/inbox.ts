@@ -115,7 +115,8 @@ const get = (path: string): Promise<void> => new Promise((resolve, reject) => {
     response.resume().on('end', () => { if (response.statusCode === 200) resolve(); else reject(new Error(`${path} answered ${String(response.statusCode)}`)); });
   }).on('error', reject);
 });
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
+// Nearest rank: with few samples p50 is the lower middle one, p95 the slowest.
+const percentile = (sorted: number[], p: number) => sorted[Math.max(0, Math.ceil((sorted.length * p) / 100) - 1)] ?? NaN;
 const routed = config.categories.filter((c) => c.agency);
 const kinds: [string, (n: number) => string][] = [
   ['list (newest first, 25)', () => '/api/tickets'],
