@@ -1,16 +1,17 @@
-// Group commit: writes that arrive while the previous command of their kind is
-// on its way go together as ONE command, so the embedded database's write gate
-// (one mutating command at a time) takes a batch of 20 documents for about
-// the price of one. No timer: an idle batcher sends at the next turn of the
-// event loop (what arrived in the same turn goes along), a busy one collects
-// until its command comes back, so batches grow with the load and add no wait
-// when there is none.
+// Group commit: writes that arrive while a command of their kind is on its way
+// go together as ONE command, so the embedded database's write gate (one
+// mutating command at a time) takes a batch of 20 documents for about the
+// price of one. No timer: an idle batcher sends at the next turn of the event
+// loop (what arrived in the same turn goes along); a busy one (two commands on
+// their way) collects until one comes back, so batches grow with the load and
+// add little wait when there is none.
 //
 // Each write stays what it was: one single-document insert, or one
 // single-document (conditional) update, atomic on its own; a batch is not a
 // transaction. Each caller's promise settles with its own write only, so a
 // caller awaits its write exactly as it awaited the command before (the crash
-// windows are the same). The command is ordered: the writes before a failed
+// windows are the same). Two commands of a kind may be on their way at once,
+// never with writes of the same document. The command is ordered: the writes before a failed
 // one are done, the failed one is rejected with its own error (code 11000 for
 // a duplicate key), and the ones after it (which an ordered command leaves
 // undone) are sent again with the next command. An update command that
@@ -49,54 +50,73 @@ interface Queued<T extends Document> {
 /** Writes of one kind (inserts, or updates) to one collection; each `write` settles with its own outcome. */
 export class WriteBatcher<T extends Document> {
   private queued: Queued<T>[] = [];
-  private busy = false;
+  private scheduled = false;
+  private inFlight = 0;
+  /** The documents the commands on their way write: a later write of one waits for its command. */
+  private readonly flying = new Set<unknown>();
   /** Commands sent and writes carried (the benchmark and the tests read them). */
   readonly counts = { commands: 0, writes: 0 };
 
-  constructor(private readonly collection: BulkWritable<T>, private readonly maxBatch = 200) {}
+  /** `maxInFlight`: commands of this kind on their way at once (more would only queue at the write gate). */
+  constructor(private readonly collection: BulkWritable<T>, private readonly maxBatch = 200, private readonly maxInFlight = 2) {}
 
   write(operation: AnyBulkWriteOperation<T>): Promise<WriteOutcome> {
     return new Promise<WriteOutcome>((resolve, reject) => {
       this.queued.push({ operation, resolve, reject });
-      if (!this.busy) {
-        this.busy = true;
-        setImmediate(() => void this.flush());
+      this.pump();
+    });
+  }
+
+  /** At the next turn of the event loop (what arrives in this one goes along), sends what may go. */
+  private pump(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      while (this.inFlight < this.maxInFlight && this.queued.length > 0) {
+        const batch = nextBatch(this.queued, this.maxBatch, this.flying);
+        if (batch.length === 0) return;
+        this.queued = this.queued.filter((q) => !batch.includes(q));
+        const ids = batch.map((q) => documentId(q.operation));
+        for (const id of ids) this.flying.add(id);
+        this.inFlight++;
+        void this.send(batch).finally(() => {
+          this.inFlight--;
+          for (const id of ids) this.flying.delete(id);
+          if (this.queued.length > 0) this.pump();
+        });
       }
     });
   }
 
-  private async flush(): Promise<void> {
-    while (this.queued.length > 0) {
-      const batch = nextBatch(this.queued, this.maxBatch);
-      this.queued = this.queued.slice(batch.length);
-      this.counts.commands++;
-      this.counts.writes += batch.length;
-      try {
-        // ignoreUndefined: an absent optional field stays absent (as mongoose leaves it), not null.
-        const result = await this.collection.bulkWrite(batch.map((q) => q.operation), { ordered: true, ignoreUndefined: true });
-        const upserted = upsertedIds(result);
-        for (const q of batch) q.resolve({ upserted: upserted.has(documentId(q.operation)) });
-      } catch (error) {
-        const failed = failedWrite(error);
-        if (failed === undefined || failed.index >= batch.length) {
-          // The command as a whole failed (connection lost, server gone): nobody knows what it did, as for a single write.
-          for (const q of batch) q.reject(error);
-          continue;
-        }
-        if (batch.some((q) => !('insertOne' in q.operation))) {
-          // FerretDB 1.24 stops an update command at its first refused write but numbers that write 0 and counts
-          // nothing matched, so which of these were done is unknown: each goes again on its own. Updates sent
-          // here are written to be repeatable (a repeat of one that was done succeeds and changes nothing).
-          await this.oneByOne(batch);
-          continue;
-        }
-        const upserted = upsertedIds((error as { result?: unknown }).result);
-        for (const q of batch.slice(0, failed.index)) q.resolve({ upserted: upserted.has(documentId(q.operation)) });
-        batch[failed.index]?.reject(new BatchedWriteError(failed.message, failed.code));
-        this.queued = [...batch.slice(failed.index + 1), ...this.queued];
+  private async send(batch: readonly Queued<T>[]): Promise<void> {
+    this.counts.commands++;
+    this.counts.writes += batch.length;
+    try {
+      // ignoreUndefined: an absent optional field stays absent (as mongoose leaves it), not null.
+      const result = await this.collection.bulkWrite(batch.map((q) => q.operation), { ordered: true, ignoreUndefined: true });
+      const upserted = upsertedIds(result);
+      for (const q of batch) q.resolve({ upserted: upserted.has(documentId(q.operation)) });
+    } catch (error) {
+      const failed = failedWrite(error);
+      if (failed === undefined || failed.index >= batch.length) {
+        // The command as a whole failed (connection lost, server gone): nobody knows what it did, as for a single write.
+        for (const q of batch) q.reject(error);
+        return;
       }
+      if (batch.some((q) => !('insertOne' in q.operation))) {
+        // FerretDB 1.24 stops an update command at its first refused write but numbers that write 0 and counts
+        // nothing matched, so which of these were done is unknown: each goes again on its own. Updates sent
+        // here are written to be repeatable (a repeat of one that was done succeeds and changes nothing).
+        await this.oneByOne(batch);
+        return;
+      }
+      const upserted = upsertedIds((error as { result?: unknown }).result);
+      for (const q of batch.slice(0, failed.index)) q.resolve({ upserted: upserted.has(documentId(q.operation)) });
+      batch[failed.index]?.reject(new BatchedWriteError(failed.message, failed.code));
+      // The rest were not tried (an ordered command stops at the refused write): first in line again.
+      this.queued = [...batch.slice(failed.index + 1), ...this.queued];
     }
-    this.busy = false;
   }
 
   private async oneByOne(batch: readonly Queued<T>[]): Promise<void> {
@@ -120,14 +140,15 @@ export class WriteBatcher<T extends Document> {
  * document's writes keep their order and an upsert is known by its `_id` (FerretDB's answer does not
  * number the upserted writes as MongoDB does).
  */
-function nextBatch<T extends Document>(queued: readonly Queued<T>[], max: number): Queued<T>[] {
+function nextBatch<T extends Document>(queued: readonly Queued<T>[], max: number, flying: ReadonlySet<unknown>): Queued<T>[] {
   const ids = new Set<unknown>();
   const batch: Queued<T>[] = [];
   for (const q of queued) {
     const id = documentId(q.operation);
     if (batch.length === max || ids.has(id)) break;
     ids.add(id);
-    batch.push(q);
+    // A document with a write on its way: this write, and so the ones behind it for that document, wait for it.
+    if (!flying.has(id)) batch.push(q);
   }
   return batch;
 }
