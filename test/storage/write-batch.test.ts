@@ -100,6 +100,21 @@ describe('conversation leases through grouped writes', () => {
     expect(again?.outSeq).toBe(5);
   });
 
+  it('reports a save done when its command failed on another write and it went again on its own', async () => {
+    const store = mongoConversationStore(db.connection);
+    await store.acquire(target('first'), 'A', soon(), new Date());
+    await store.acquire(target('second'), 'B', soon(), new Date());
+    // One command: the first save is done, the second is refused (not its lease); FerretDB does not say which, so
+    // both go again one by one, and the first, repeated, must still count as done.
+    const saved = await Promise.all([
+      store.saveAndRelease(conversationKey('telegram', 'first'), 'A', changes('first, saved', 1)),
+      store.saveAndRelease(conversationKey('telegram', 'second'), 'not B', changes('second, not saved', 1)),
+    ]);
+    expect(saved).toEqual([true, false]);
+    const docs = await conversationModel(db.connection).find({ _id: { $in: ['telegram:first', 'telegram:second'] } }).sort({ _id: 1 }).lean();
+    expect(docs.map((d) => [d.state?.data.description, d.lock?.owner])).toEqual([['first, saved', undefined], [undefined, 'B']]);
+  });
+
   it('does not bring back a conversation erased while it was being processed', async () => {
     const store = mongoConversationStore(db.connection);
     const key = conversationKey('telegram', 'erased');
