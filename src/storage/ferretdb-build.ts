@@ -43,6 +43,15 @@ const PATCHES: readonly (readonly [string, string, string])[] = [
     '\t\tcase float64, string, types.ObjectID, bool, time.Time, int32, int64:\n\t\t\tif f, a := filterEqual(p, key, v, keyOperator); f != "" {',
     '\t\tcase float64, string, types.ObjectID, bool, time.Time, int32, int64:\n\t\t\tif f, a := aduanIDEqual(p, rootKey, v); f != "" { // aduan: the _id index serves it\n\t\t\t\tfilters = append(filters, f)\n\t\t\t\targs = append(args, a...)\n\t\t\t} else if f, a := filterEqual(p, key, v, keyOperator); f != "" {',
   ],
+  // PostgreSQL: never push a dotted path down. Its `#>` path does not look into arrays as MongoDB's
+  // dotted paths do, so `{'tickets.number': n}` matched no document whose `tickets` is an array;
+  // find drops such keys before the backend, but delete, update and findAndModify did not (a
+  // deleteMany or conditional update silently matched nothing). FerretDB still applies them.
+  [
+    'internal/backends/postgresql/query.go',
+    '\t\t\tif path.Len() > 1 {\n\t\t\t\tkeyOperator = "#>"',
+    '\t\t\tif path.Len() > 1 {\n\t\t\t\tcontinue // aduan: dotted paths are not pushed down (arrays)\n\t\t\t\tkeyOperator = "#>"',
+  ],
   [
     'internal/backends/postgresql/query.go',
     '// prepareOrderByClause returns ORDER BY clause',

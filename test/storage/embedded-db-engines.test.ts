@@ -67,6 +67,15 @@ describe.each(engines)('the embedded database on %s', (backend) => {
     expect(await tickets.findOne({ _id: 'ADU-1' })).toMatchObject({ status: 'in_progress', version: 4 });
   });
 
+  it('matches a dotted path into an array in updates and deletes, as MongoDB does', async () => {
+    const cells = connection.collection<{ _id: string; tickets: { number: string }[]; n?: number }>('cells');
+    await cells.insertMany([{ _id: 'a', tickets: [{ number: 'ADU-1' }, { number: 'ADU-2' }] }, { _id: 'b', tickets: [{ number: 'ADU-3' }] }]);
+    expect((await cells.updateOne({ 'tickets.number': 'ADU-2' }, { $set: { n: 1 } })).modifiedCount).toBe(1);
+    expect(await cells.findOneAndUpdate({ 'tickets.number': 'ADU-3' }, { $set: { n: 2 } }, { returnDocument: 'after' })).toMatchObject({ _id: 'b', n: 2 });
+    expect((await cells.deleteMany({ 'tickets.number': 'ADU-1' })).deletedCount).toBe(1);
+    expect(await cells.find().toArray()).toEqual([{ _id: 'b', tickets: [{ number: 'ADU-3' }], n: 2 }]);
+  });
+
   it('stores a ticket created through the app, numbered, and finds it by number', async () => {
     const config = defaultConfig();
     const storage = openStorage(connection, config);
