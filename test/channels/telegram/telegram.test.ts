@@ -115,7 +115,7 @@ describe('Telegram channel', () => {
     await until('greeting and menu', () => api.textsTo(user).length >= 2, 20_000);
     await say(user, { text: '1' }, 'nama lengkap');
     expect(api.textsTo(user)).toEqual([expect.stringContaining('Selamat datang'), 'Silakan pilih layanan:', 'Siapa nama lengkap Anda?']);
-    const outbound = () => messageModel(db.connection).find({ conversationKey: `telegram:${String(user)}`, direction: 'out' }).lean();
+    const outbound = () => messageModel(db.connection).find({ conversationKey: `telegram:${String(user)}`, direction: 'out' }).sort({ seq: 1 }).lean();
     // The Bot API has the text a moment before the sender records it as sent.
     await until('all marked sent', async () => (await outbound()).every((m) => m.status !== 'sending'));
     const stored = await outbound();
