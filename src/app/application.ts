@@ -87,7 +87,7 @@ export async function startApplication(config: Config, logger: Logger): Promise<
     const tickets = new TicketService(storage.tickets, config);
     tickets.onEvent((event) => {
       if (event.type === 'created') metrics.ticketsCreated.inc({ channel: event.ticket.channel });
-      else metrics.ticketTransitions.inc({ action: event.action });
+      else if (event.type === 'transition') metrics.ticketTransitions.inc({ action: event.action });
     });
 
     const { router, outbox } = setUpConversation(config, storage, tickets, logger, { onProcessed: (ms) => { metrics.messageProcessing.observe(ms / 1_000); } });
@@ -126,7 +126,7 @@ export async function startApplication(config: Config, logger: Logger): Promise<
       // The agency learns of its ticket at once; the agencyNotices job queues what a crash left undone.
       const agencyNotices = { tickets, notices, config, logger };
       tickets.onEvent((event) => {
-        if (event.type === 'created' || event.action === 'route') {
+        if (event.type === 'created' || (event.type === 'transition' && event.action === 'route')) {
           sendAgencyNotice(agencyNotices, event.ticket.number).catch((error: unknown) => { logger.error({ err: error, ticket: event.ticket.number }, 'agency notice failed'); });
         }
       });

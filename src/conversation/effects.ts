@@ -78,6 +78,8 @@ export class FlowEffects {
           },
           'reporter',
         ));
+      // Its first telling (the inbox's live update) may have died with the process that opened it.
+      if (existing) this.deps.tickets.announceRecovered(existing);
       const profile = { ...(data.name ? { name: data.name } : {}), ...(data.phone ? { phone: data.phone } : {}), ...(data.address ? { address: data.address } : {}) };
       return { ok: true, ticket, replies: [{ text: this.createdText(ticket, state) }], state: { ...state, profile } };
     } catch (error) {

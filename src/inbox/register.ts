@@ -115,12 +115,12 @@ export async function registerInbox(http: FastifyInstance, deps: InboxDeps): Pro
   const bus = deps.bus ?? localBus();
   const events = new InboxEvents(bus);
   deps.tickets.onEvent((event) => {
-    events.publish({ type: 'ticket', number: event.ticket.number, status: event.ticket.status, ...(event.ticket.agency ? { agency: event.ticket.agency } : {}), action: event.type === 'created' ? 'create' : event.action });
+    events.publish({ type: 'ticket', number: event.ticket.number, status: event.ticket.status, ...(event.ticket.agency ? { agency: event.ticket.agency } : {}), action: event.type === 'transition' ? event.action : 'create' });
   });
   const assign = roundRobin({ config: config.inbox.roundRobin, connection, operators, inbox: mongoInboxStore(connection), audit, events, clock });
   deps.tickets.onEvent((event) => {
     // A ticket reaching an agency (created there or transferred to it) with no owner: round-robin, when on.
-    if (event.type === 'created' || event.action === 'route') {
+    if (event.type !== 'transition' || event.action === 'route') {
       assign(event.ticket).catch((error: unknown) => { logger.error({ err: error, ticket: event.ticket.number }, 'round-robin assignment failed'); });
     }
   });

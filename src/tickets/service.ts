@@ -16,6 +16,8 @@ import { firstResponseDue, planTransition, TRANSITIONS, type TransitionAction, t
 
 export type TicketEvent =
   | { readonly type: 'created'; readonly ticket: Ticket }
+  /** A reprocessed message found the ticket it had opened before its process died: told again, since the first telling may have died with that process. */
+  | { readonly type: 'recovered'; readonly ticket: Ticket }
   | { readonly type: 'transition'; readonly ticket: Ticket; readonly action: TransitionAction; readonly from: TicketStatus };
 
 export type TicketListener = (event: TicketEvent) => void;
@@ -116,6 +118,11 @@ export class TicketService {
     const stored = await this.store.insert(ticket);
     this.emit({ type: 'created', ticket: stored });
     return stored;
+  }
+
+  /** Tells the listeners again of a ticket a recovered message had opened (live updates; nothing is stored). */
+  announceRecovered(ticket: Ticket): void {
+    this.emit({ type: 'recovered', ticket });
   }
 
   /** The ticket an intake message already opened, if any. */

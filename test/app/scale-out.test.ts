@@ -301,7 +301,12 @@ describe('scale-out', () => {
     const created = new Set(stream.heard.filter((e) => e.type === 'ticket' && e.action === 'create').map((e) => e.number));
     const repliedHeard = new Set(stream.heard.filter((e) => e.type === 'reply').map((e) => e.number));
     const replyProblemsOperator = operatorReplies.filter((r) => !r.ok || !repliedHeard.has(r.number)).map((r) => `${r.c.channel}:${idOf(r.c)} ${r.number ?? 'no ticket'}: ${r.ok ? 'reply event not heard' : "the operator's reply did not arrive"}`);
-    const unheard = tickets.filter((t) => !created.has(t.number)).map((t) => t.number);
+    // A ticket opened in the instant its instance was killed may lose its live update with that instance (the event is
+    // written just after the ticket; a message not yet marked processed is told again on recovery, one marked is not):
+    // the operator sees it on the list's next load. Any other ticket must have been heard.
+    const atTheKill = (t: { createdAt: Date }) => Math.abs(new Date(t.createdAt).getTime() - killedAt) < 1_500;
+    const unheardAtKill = tickets.filter((t) => !created.has(t.number) && atTheKill(t)).map((t) => t.number);
+    const unheard = tickets.filter((t) => !created.has(t.number) && !atTheKill(t)).map((t) => t.number);
     const fromOthers = citizens.filter((c) => c.createdOn !== undefined && c.createdOn !== stream.on).length;
     const mails = mailsOf();
     const mailProblems = tickets.flatMap((t) => kinds.flatMap((k) => ((mails.get(`${t.number} ${k}`)?.ids.size ?? 0) === 1 ? [] : [`${t.number} "${k}" mailed as ${String(mails.get(`${t.number} ${k}`)?.ids.size ?? 0)} messages`])));
@@ -324,6 +329,7 @@ describe('scale-out', () => {
       retriedBecause: figures.reasons,
       tickets: tickets.length,
       ticketsOpenedOnOtherInstancesThanTheStream: fromOthers,
+      ticketsUnheardOpenedAtTheKill: unheardAtKill,
       streamOn: stream.on,
       operatorReplySlowestMs: Math.max(...operatorReplies.map((r) => r.ms)),
       operatorRepliesWokeAnotherInstance: operatorReplies.filter((r) => r.cross).length,

@@ -69,6 +69,23 @@ describe('reliability', () => {
     expect(await rig.router.recover()).toBe(0);
   });
 
+  it('tells the inbox again of a ticket whose process died right after opening it (the live update died with it)', async () => {
+    const rig = await createRig(db);
+    const p = rig.person();
+    for (const text of ['halo', '1', 'Rudi Hartono', '081355556666', 'Jl. Cempaka 12', '4', 'Lampu jalan mati sepanjang 200 meter sejak seminggu.', 'selesai', 'Jl. Cempaka ujung utara']) await p.say(text);
+    // Instance A records the "ya", opens the ticket and is killed before anything else (its live update included).
+    const message = { channel: 'webchat' as const, channelUserId: p.id, messageId: 'killed-ya', at: new Date(), text: 'ya' };
+    const { id } = await rig.storage.inbound.record(message, conversationKey('webchat', p.id), new Date());
+    const opened = await rig.tickets.create({ channel: 'webchat', intake: { messageId: id, conversationKey: p.key, session: 1 }, reporter: { name: 'Rudi Hartono', channelUserId: p.id }, category: 'penerangan_jalan', description: 'Lampu jalan mati', attachments: [] }, 'reporter');
+    const otherInstance = await createRig(db);
+    const heard: string[] = [];
+    otherInstance.tickets.onEvent((event) => { heard.push(`${event.type} ${event.ticket.number}`); });
+    await otherInstance.router.handle(message);
+    expect(texts(await p.replies())).toContain(opened.number);
+    expect(heard).toEqual([`recovered ${opened.number}`]);
+    expect(await ticketModel(db.connection).countDocuments({ 'intake.messageId': id })).toBe(1);
+  });
+
   it('leaves alone a message old by its sender\'s clock that was only just recorded (a catch-up, an old email)', async () => {
     const rig = await createRig(db);
     const p = rig.person();
