@@ -219,6 +219,7 @@ export class OutboxDispatcher {
     if (sender?.elsewhere?.() === true) {
       // Due at once, unclaimed and not counted as an attempt, for the instance that holds the channel's session.
       if (claim) await this.store.reschedule(record.id, new Date(now), 'sent by the instance holding the session', { claim, refund: true });
+      sender.leftElsewhere?.();
       return DONE;
     }
     const held = !sender

@@ -15,9 +15,14 @@ export interface ChannelSender {
   readonly delivery: 'push' | 'pull';
   /**
    * True while another instance must send this channel's messages (a WhatsApp Web session lives in one
-   * instance): the entry is left due for that one, which the sender makes sure hears of it.
+   * instance): the entry is left due for that one.
    */
   elsewhere?(): boolean;
+  /**
+   * Called once an entry has been left due (and unclaimed) for the instance that sends: the sender makes sure that
+   * one hears of it. Only now, not in `elsewhere()`: told earlier, it could look while the entry is still claimed here.
+   */
+  leftElsewhere?(): void;
   /** `context`: the outbox entry's id (stable across retries) and the ticket the message is about. */
   send(channelUserId: string, message: OutboundMessage, context: SendContext): Promise<{ providerMessageId?: string }>;
 }

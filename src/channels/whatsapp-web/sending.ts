@@ -36,6 +36,7 @@ export interface WebSendingDeps {
 export class WebSending {
   private lastSend = Promise.resolve();
   private announcedAt = 0;
+  private trailing: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
   private asked = 0;
   private unsubscribe: (() => void) | undefined;
@@ -48,6 +49,8 @@ export class WebSending {
   }
 
   async stop(): Promise<void> {
+    clearTimeout(this.trailing);
+    this.trailing = undefined;
     this.unsubscribe?.();
     await this.sweeping;
   }
@@ -77,11 +80,8 @@ export class WebSending {
       channel: 'whatsapp',
       capabilities: this.deps.capabilities,
       delivery: 'push',
-      elsewhere: () => {
-        if (this.deps.holding()) return false;
-        this.announce();
-        return true;
-      },
+      elsewhere: () => !this.deps.holding(),
+      leftElsewhere: () => { this.announce(); },
       send: (chatId, message) =>
         paced(async () => {
           try {
@@ -99,10 +99,20 @@ export class WebSending {
     };
   }
 
-  /** Tells the holder that replies wait for it. */
+  /**
+   * Tells the holder that replies wait for it: at once, or (said too recently) once more at the end of the interval,
+   * so an entry left just after the holder's sweep began is not left for the slow outbox sweep.
+   */
   private announce(): void {
-    if (!this.deps.bus || Date.now() - this.announcedAt < ANNOUNCE_EVERY_MS) return;
-    this.announcedAt = Date.now();
-    this.deps.bus.publish(OUTBOX_TOPIC, {});
+    const bus = this.deps.bus;
+    if (!bus || this.trailing) return;
+    const wait = this.announcedAt + ANNOUNCE_EVERY_MS - Date.now();
+    const say = () => {
+      this.trailing = undefined;
+      this.announcedAt = Date.now();
+      bus.publish(OUTBOX_TOPIC, {});
+    };
+    if (wait <= 0) say();
+    else this.trailing = setTimeout(say, wait).unref();
   }
 }
