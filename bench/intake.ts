@@ -14,6 +14,7 @@ import { setUpConversation } from '../src/conversation/setup.js';
 import { createLogger } from '../src/observability/logger.js';
 import type { ChannelSender } from '../src/outbox/sender.js';
 import { startEmbeddedDatabase } from '../src/storage/embedded-db.js';
+import { embeddedBackendFromEnv } from '../src/storage/embedded-backend.js';
 import { ticketModel } from '../src/storage/models/ticket.js';
 import { openStorage } from '../src/storage/storage.js';
 import { TicketService } from '../src/tickets/service.js';
@@ -25,7 +26,7 @@ const config = loadConfig({ files: [new URL('../config/default.yaml', import.met
 const dataDir = mkdtempSync(join(tmpdir(), 'aduan-bench-'));
 // As a service's DATA_DIR: PostgreSQL's own user (when run as root) can enter it, so `auto` picks PostgreSQL where it is installed.
 chmodSync(dataDir, 0o711);
-const embedded = process.env.MONGODB_URI ? undefined : await startEmbeddedDatabase({ dataDir, sync: 'normal', backend: config.database.embeddedBackend });
+const embedded = process.env.MONGODB_URI ? undefined : await startEmbeddedDatabase({ dataDir, sync: 'normal', backend: embeddedBackendFromEnv() });
 const uri = process.env.MONGODB_URI ?? embedded?.uri ?? '';
 const dbName = `aduan_bench_${String(Date.now())}`;
 const connection = await mongoose.createConnection(uri, { dbName, maxPoolSize: 50, autoIndex: false, monitorCommands: true }).asPromise();
