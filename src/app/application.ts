@@ -32,7 +32,7 @@ import { mongoJobLeases } from '../storage/lease-store.js';
 import { mongoSessionStore } from '../storage/operator-store.js';
 import { mongoRetention } from '../storage/retention-runs.js';
 import { mongoReportStore } from '../storage/report-store.js';
-import { backfillNearby } from '../storage/ticket-followers.js';
+import { backfillNearby, relistNearby } from '../storage/ticket-followers.js';
 import { openStorage, type Storage } from '../storage/storage.js';
 import { TicketService } from '../tickets/service.js';
 import { CHANNELS, type ChannelContext, type WiredChannel } from './channels.js';
@@ -76,9 +76,12 @@ export async function startApplication(config: Config, logger: Logger): Promise<
     await storage.ensureIndexes();
     // Pinned tickets from before nearby duplicates get their place, so a citizen can be offered them (README, "Same problem, many reporters").
     if (config.duplicates.enabled) {
-      const placed = await backfillNearby(connection, new Date(Date.now() - config.duplicates.within));
+      const placed = await backfillNearby(connection, new Date(Date.now() - config.duplicates.within), config.duplicates.radius);
       if (placed > 0) logger.info({ placed }, 'earlier pinned tickets placed for the nearby-duplicates search');
     }
+    // Also while switched off, since pins are listed all the same: the cells follow the radius in force.
+    const relisted = await relistNearby(connection, new Date(Date.now() - config.duplicates.within), config.duplicates.radius);
+    if (relisted > 0) logger.info({ relisted }, 'recent pinned tickets listed for the new nearby-duplicates radius');
 
     const metrics = createMetrics();
     const bus = await startSharedBus(connection, config, logger, (ms) => { metrics.liveUpdateDelay.observe(ms / 1_000); });

@@ -2,12 +2,18 @@
 // no geo index and pushes down nothing but `_id` look-ups, so a filter on
 // coordinates reads every ticket (measured: about 1 s among 5,000 tickets on
 // a loaded 2-core machine). Instead, a ticket with a pin is listed at its
-// creation in one grid cell of each of three sizes (about 111 m, 1.1 km and
-// 11 km tall) per month; a search picks the size that holds the radius's box
-// in a few cells, reads those cells of the months since the cut-off by key,
-// measures their entries and reads only the tickets within the radius, by
-// key. The ticket itself still decides (its status, category and date now).
-// MongoDB uses its 2dsphere index instead (ticket-followers.ts).
+// creation in a grid cell per month, of the size (about 111 m, 1.1 km or
+// 11 km tall) that holds the search radius's box in a few cells; a search
+// reads those cells of the months since the cut-off by key, measures their
+// entries and reads only the tickets within the radius, by key. The ticket
+// itself still decides (its status, category and date now). MongoDB uses its
+// 2dsphere index instead (ticket-followers.ts).
+//
+// One size, not all three: a cell is one document that every ticket pinned in
+// it rewrites, and an 11 km cell holds a whole district's month (in `npm run
+// bench` with 2,000 reporters, those rewrites were most of the database's
+// work). When the radius, and so the size, changes, `relistRecent` lists the
+// recent tickets in the new size's cells at start.
 import type { Connection } from 'mongoose';
 import { isDuplicateKeyError } from './errors.js';
 import { type GeoCellEntry, geoCellModel } from './models/geo-cell.js';
@@ -21,9 +27,15 @@ const MAX_CELLS = 64;
 const cellId = (size: number, point: GeoPoint, at: Date) =>
   `${String(size)}:${String(Math.floor((point.latitude * 1000) / size))}:${String(Math.floor((point.longitude * 1000) / size))}:${at.toISOString().slice(0, 7)}`;
 
-/** The cells a ticket pinned at `point` and created `at` is listed in: one of each size. */
-export function cellsOf(point: GeoPoint, at: Date): string[] {
-  return SIZES.map((size) => cellId(size, point, at));
+/** The cells a ticket pinned at `point` and created `at` may be listed in: one of each size (`sizes`: of those only). */
+export function cellsOf(point: GeoPoint, at: Date, sizes: readonly number[] = SIZES): string[] {
+  return sizes.map((size) => cellId(size, point, at));
+}
+
+/** The cell size a search within `metres` reads (cellsAround): the smallest whose cells hold the radius's box in two rows. */
+export function cellSizeFor(metres: number): number | undefined {
+  const box = boundingBox({ latitude: 0, longitude: 0 }, metres);
+  return SIZES.find((s) => (box.north - box.south) * 1000 <= s);
 }
 
 /** The months (UTC, `YYYY-MM`) from `since` to `until`. */
@@ -45,7 +57,7 @@ function months(since: Date, until: Date): string[] {
 export function cellsAround(center: GeoPoint, metres: number, since: Date, until: Date): string[] | undefined {
   const box = boundingBox(center, metres);
   if (box.west === undefined || box.east === undefined) return undefined;
-  const size = SIZES.find((s) => (box.north - box.south) * 1000 <= s);
+  const size = cellSizeFor(metres);
   if (size === undefined) return undefined;
   const span = (from: number, to: number) => {
     const first = Math.floor((from * 1000) / size);
@@ -58,9 +70,16 @@ export function cellsAround(center: GeoPoint, metres: number, since: Date, until
   return rows.flatMap((row) => columns.flatMap((column) => periods.map((month) => `${String(size)}:${String(row)}:${String(column)}:${month}`)));
 }
 
+/** The sizes a new pinned ticket is listed in: the one a search within `radiusMetres` reads (none: it scans); all when not told. */
+export function listedSizes(radiusMetres: number | undefined): number[] {
+  if (radiusMetres === undefined) return [...SIZES];
+  const size = cellSizeFor(radiusMetres);
+  return size === undefined ? [] : [size];
+}
+
 export interface GeoCells {
-  /** Lists a pinned ticket in its cells (a repeat changes nothing). */
-  add(entry: GeoCellEntry): Promise<void>;
+  /** Lists a pinned ticket in its cells of `sizes` (a repeat changes nothing). */
+  add(entry: GeoCellEntry, sizes: readonly number[]): Promise<void>;
   /** The numbers of the tickets listed in `cells` within `metres` of `center`, created since `since`, nearest first. */
   within(cells: readonly string[], center: GeoPoint, metres: number, since: Date): Promise<string[]>;
 }
@@ -68,8 +87,8 @@ export interface GeoCells {
 export function mongoGeoCells(connection: Connection): GeoCells {
   const model = geoCellModel(connection);
   return {
-    async add(entry) {
-      for (const id of cellsOf(entry, entry.at)) {
+    async add(entry, sizes) {
+      for (const id of cellsOf(entry, entry.at, sizes)) {
         for (let attempt = 0; ; attempt++) {
           try {
             await model.updateOne({ _id: id }, { $addToSet: { tickets: entry } }, { upsert: true });

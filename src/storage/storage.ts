@@ -37,11 +37,11 @@ export interface Storage {
   ensureIndexes(): Promise<void>;
 }
 
-export function openStorage(connection: Connection, config: Pick<Config, 'limits'>): Storage {
+export function openStorage(connection: Connection, config: Pick<Config, 'limits'> & { duplicates?: Pick<Config['duplicates'], 'radius'> }): Storage {
   const attachments = gridFsAttachmentStore(connection, config.limits);
   return {
     connection,
-    tickets: mongoTicketStore(connection),
+    tickets: mongoTicketStore(connection, config.duplicates?.radius),
     attachments,
     conversations: mongoConversationStore(connection),
     inbound: mongoInboundLog(connection),

@@ -5,7 +5,7 @@ import type { Follower, Ticket, TicketStatus } from '../tickets/model.js';
 import { boundingBox, geoOf, type NearbyCandidate, type NearbyQuery, radiusAngle } from '../tickets/nearby.js';
 import type { TicketStore } from '../tickets/store.js';
 import { databaseEngine } from './engine.js';
-import { cellsAround, mongoGeoCells } from './geo-cells.js';
+import { cellsAround, listedSizes, mongoGeoCells } from './geo-cells.js';
 import { type TicketModel, ticketModel } from './models/ticket.js';
 
 /** The 2dsphere index of the nearby search: MongoDB only (FerretDB cannot build one; see engine.ts). */
@@ -35,8 +35,10 @@ export function nearbyFilter(query: NearbyQuery, engine: 'mongodb' | 'ferretdb')
 type CandidateDoc = NearbyCandidate & { _id?: string };
 const strip = ({ _id, ...candidate }: CandidateDoc): NearbyCandidate => candidate;
 
-export function followerQueries(tickets: TicketModel, connection: Connection): Pick<TicketStore, 'nearby' | 'addFollower'> & { listPinned(ticket: Ticket): Promise<void> } {
+/** `radiusMetres`: the nearby search's radius (`duplicates.radius`), which decides the cells a new pin is listed in (geo-cells.ts). */
+export function followerQueries(tickets: TicketModel, connection: Connection, radiusMetres?: number): Pick<TicketStore, 'nearby' | 'addFollower'> & { listPinned(ticket: Ticket): Promise<void> } {
   const cells = mongoGeoCells(connection);
+  const sizes = listedSizes(radiusMetres);
   return {
     async nearby(query) {
       const engine = await databaseEngine(connection);
@@ -58,7 +60,7 @@ export function followerQueries(tickets: TicketModel, connection: Connection): P
       const longitude = ticket.location?.longitude;
       if (latitude === undefined || longitude === undefined || (await databaseEngine(connection)) !== 'ferretdb') return;
       // A ticket left out of its cells (a failure here) is only never offered as a nearby duplicate: its creation stands.
-      await cells.add({ number: ticket.number, latitude, longitude, at: ticket.createdAt }).catch(() => undefined);
+      await cells.add({ number: ticket.number, latitude, longitude, at: ticket.createdAt }, sizes).catch(() => undefined);
     },
 
     async addFollower(number: string, follower: Follower, statuses: readonly TicketStatus[], now: Date) {
@@ -80,7 +82,7 @@ export function followerQueries(tickets: TicketModel, connection: Connection): P
  * the embedded database's cells, so a citizen can be offered them. Run at start, once per database (a `migrations` entry remembers it); a second run does nothing.
  * Returns how many it placed.
  */
-export async function backfillNearby(connection: Connection, since: Date): Promise<number> {
+export async function backfillNearby(connection: Connection, since: Date, radiusMetres?: number): Promise<number> {
   // Once per database: every ticket created since this version has its `geo`, and the scan below reads every
   // ticket on the embedded database (no index there), which a large city should not pay at every start.
   const migrations = connection.collection<{ _id: string; at: Date }>('migrations');
@@ -97,7 +99,7 @@ export async function backfillNearby(connection: Connection, since: Date): Promi
     // Only a ticket still without one: an instance starting beside this one does the same work, not twice.
     const result = await tickets.updateOne({ _id: doc._id, geo: { $exists: false } }, { $set: { geo } });
     if (result.modifiedCount !== 1) continue;
-    if (embedded) await cells.add({ number: doc._id, latitude, longitude, at: doc.createdAt });
+    if (embedded) await cells.add({ number: doc._id, latitude, longitude, at: doc.createdAt }, listedSizes(radiusMetres));
     placed++;
   }
   await migrations.updateOne({ _id: BACKFILL }, { $setOnInsert: { at: new Date() } }, { upsert: true });
@@ -106,3 +108,38 @@ export async function backfillNearby(connection: Connection, since: Date): Promi
 
 /** The `migrations` entry that says the backfill has run. */
 const BACKFILL = 'nearby-geo-backfill';
+
+/**
+ * The embedded database lists a new pin in the cells of one size, the one the search radius reads (geo-cells.ts). When
+ * the radius changes to one that reads another size, the pinned tickets created since `since` are listed in that
+ * size's cells, once: a `migrations` entry remembers the size they are listed in. Run at start. Returns how many it listed.
+ */
+export async function relistNearby(connection: Connection, since: Date, radiusMetres: number): Promise<number> {
+  if ((await databaseEngine(connection)) !== 'ferretdb') return 0;
+  const sizes = listedSizes(radiusMetres);
+  const migrations = connection.collection<{ _id: string; sizes: number[]; at: Date }>('migrations');
+  const listed = await migrations.findOne({ _id: CELL_SIZES });
+  // A database from before one size (every pin in all three sizes) reads as listed in all of them.
+  const before = listed?.sizes ?? [1, 10, 100];
+  const missing = sizes.filter((size) => !before.includes(size));
+  let placed = 0;
+  if (missing.length > 0) {
+    const cells = mongoGeoCells(connection);
+    // A scan of every ticket on the embedded database: only when the radius has moved to another size.
+    const docs = await ticketModel(connection).find({ createdAt: { $gte: since }, 'location.latitude': { $exists: true } }, { location: 1, createdAt: 1 }).lean<(Pick<Ticket, 'location' | 'createdAt'> & { _id: string })[]>();
+    for (const doc of docs) {
+      const { latitude, longitude } = doc.location ?? {};
+      if (latitude === undefined || longitude === undefined) continue;
+      await cells.add({ number: doc._id, latitude, longitude, at: doc.createdAt }, missing);
+      placed++;
+    }
+  }
+  // Recorded after the listing: a start that died half way lists again (a repeat changes nothing).
+  if (missing.length > 0 || listed?.sizes.join() !== sizes.join()) {
+    await migrations.updateOne({ _id: CELL_SIZES }, { $set: { sizes, at: new Date() } }, { upsert: true });
+  }
+  return placed;
+}
+
+/** The `migrations` entry naming the cell sizes pins are listed in. */
+const CELL_SIZES = 'nearby-cell-sizes';

@@ -6,10 +6,11 @@ import { counterModel, nextInSequence } from './models/counter.js';
 import { ticketModel } from './models/ticket.js';
 import { followerQueries } from './ticket-followers.js';
 
-export function mongoTicketStore(connection: Connection): TicketStore {
+/** `nearbyRadiusMetres`: `duplicates.radius`, which decides where the embedded database lists a pin (geo-cells.ts). */
+export function mongoTicketStore(connection: Connection, nearbyRadiusMetres?: number): TicketStore {
   const tickets = ticketModel(connection);
   const counters = counterModel(connection);
-  const followers = followerQueries(tickets, connection);
+  const followers = followerQueries(tickets, connection, nearbyRadiusMetres);
   return {
     nextSequence: (period) => nextInSequence(counters, `ticket:${period}`),
 

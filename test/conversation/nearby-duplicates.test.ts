@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { databaseEngine } from '../../src/storage/engine.js';
 import { geoCellModel } from '../../src/storage/models/geo-cell.js';
 import { ticketModel } from '../../src/storage/models/ticket.js';
-import { backfillNearby } from '../../src/storage/ticket-followers.js';
+import { backfillNearby, relistNearby } from '../../src/storage/ticket-followers.js';
+import { mongoTicketStore } from '../../src/storage/ticket-store.js';
 import { mongoInboxStore } from '../../src/storage/inbox-store.js';
 import type { Ticket } from '../../src/tickets/model.js';
 import { createRig, type Person, type Rig, type RigOptions, texts, TICKET_NUMBER } from '../support/conversation.js';
@@ -18,6 +19,7 @@ import { fakeJpeg } from '../support/images.js';
 const db = useTestDatabase(import.meta.filename);
 const ticketOf = (number: string) => ticketModel(db.connection).findById(number).lean<Ticket>();
 const countTickets = () => ticketModel(db.connection).countDocuments();
+const countPinnedSince = (since: Date) => ticketModel(db.connection).countDocuments({ createdAt: { $gte: since }, 'location.latitude': { $exists: true } });
 
 /** About 1.1 m of latitude per 0.00001°. */
 const METRE = 0.000_009_0;
@@ -64,8 +66,8 @@ describe('nearby duplicates: the same problem reported again', () => {
     const spot = newSpot();
     const first = await openTicket(rig, { location: spot, description: 'Jalan berlubang dalam di depan warung Bu Tini, motor sering jatuh, sudah tiga minggu belum ditambal juga.' });
     expect((await ticketOf(first))?.geo).toEqual({ type: 'Point', coordinates: [spot.longitude, spot.latitude] });
-    // On the embedded database it is also listed in its three grid cells, read by key at the next search (geo-cells.ts).
-    if ((await databaseEngine(db.connection)) === 'ferretdb') expect(await geoCellModel(db.connection).countDocuments({ 'tickets.number': first })).toBe(3);
+    // On the embedded database it is also listed in its grid cell of the size a 50 m search reads, read by key at the next search (geo-cells.ts).
+    if ((await databaseEngine(db.connection)) === 'ferretdb') expect((await geoCellModel(db.connection).find({ 'tickets.number': first }, { _id: 1 }).lean()).map((c) => c._id.split(':')[0])).toEqual(['1']);
     const before = await countTickets();
 
     const rina = rig.person();
@@ -216,6 +218,26 @@ describe('nearby duplicates: the same problem reported again', () => {
     const since = new Date(Date.now() - rig.config.duplicates.within);
     expect(await backfillNearby(db.connection, since)).toBe(1);
     expect(await backfillNearby(db.connection, since)).toBe(0);
+    expect(await reportUpToLocation(rig, rig.person(), { location: north(spot, 10) })).toContain(first);
+  });
+
+  it('a pin is listed for the radius in force; a radius that reads other cells lists the recent pins there at start (relistNearby), once', async () => {
+    const rig = await rigWith();
+    const spot = newSpot();
+    const first = await openTicket(rig, { location: spot });
+    const category = (await ticketOf(first))?.category ?? '';
+    const since = new Date(Date.now() - rig.config.duplicates.within);
+    const search = (metres: number) =>
+      mongoTicketStore(db.connection, metres).nearby({ category, center: north(spot, 200), radiusMetres: metres, since, now: new Date(), statuses: ['open'], limit: 10 });
+    const embedded = (await databaseEngine(db.connection)) === 'ferretdb';
+    expect(await relistNearby(db.connection, since, 50)).toBe(0); // the first start records the size in force, lists nothing
+    // Listed in the 111 m cells only (the 50 m radius): 200 m away, a 300 m search reads the 1.1 km cells and misses it.
+    if (embedded) expect((await search(300)).map((t) => t.number)).not.toContain(first);
+    expect(await relistNearby(db.connection, since, 300)).toBe(embedded ? await countPinnedSince(since) : 0);
+    expect(await relistNearby(db.connection, since, 300)).toBe(0);
+    expect((await search(300)).map((t) => t.number)).toContain(first);
+    // Back to 50 m: tickets pinned meanwhile were listed in the 1.1 km cells only, so the small ones are filled again.
+    expect(await relistNearby(db.connection, since, 50)).toBe(embedded ? await countPinnedSince(since) : 0);
     expect(await reportUpToLocation(rig, rig.person(), { location: north(spot, 10) })).toContain(first);
   });
 

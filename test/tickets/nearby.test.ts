@@ -2,7 +2,7 @@
 // of the nearest, the store's filter per engine, and the short description.
 import { describe, expect, it } from 'vitest';
 import { shorten } from '../../src/conversation/duplicates.js';
-import { cellsAround, cellsOf } from '../../src/storage/geo-cells.js';
+import { cellSizeFor, cellsAround, cellsOf, listedSizes } from '../../src/storage/geo-cells.js';
 import { nearbyFilter } from '../../src/storage/ticket-followers.js';
 import { boundingBox, distanceMetres, EARTH_RADIUS_M, geoOf, nearest, type NearbyCandidate, radiusAngle, STILL_OPEN } from '../../src/tickets/nearby.js';
 
@@ -132,7 +132,8 @@ describe('the embedded database\'s cells (geo-cells.ts)', () => {
           const b = (bearing * Math.PI) / 180;
           const d = metres * 0.999;
           const point = { latitude: center.latitude + (Math.cos(b) * d) / DEGREE_M, longitude: center.longitude + (Math.sin(b) * d) / (DEGREE_M * Math.cos((center.latitude * Math.PI) / 180)) };
-          expect(cellsOf(point, created).some((cell) => read.has(cell)), `${String(metres)} m, ${String(bearing)}°`).toBe(true);
+          // Listed in the one size a search of this radius reads (a new pin is listed in no other).
+          expect(cellsOf(point, created, listedSizes(metres)).some((cell) => read.has(cell)), `${String(metres)} m, ${String(bearing)}°`).toBe(true);
         }
       }
     }
@@ -144,6 +145,12 @@ describe('the embedded database\'s cells (geo-cells.ts)', () => {
     expect(new Set(read.map((cell) => cell.slice(-7)))).toEqual(new Set(['2026-11', '2026-12']));
     expect(read.length).toBeLessThanOrEqual(2 * 2 * 2);
     expect(cellsOf(MONAS, created)).toEqual(['1:-6176:106827:2026-11', '10:-618:10682:2026-11', '100:-62:1068:2026-11']);
+  });
+
+  it('a new pin is listed in the cells of one size, the one its radius reads: 111 m up to 55 m, then 1.1 km, then 11 km', () => {
+    expect([10, 50, 55, 56, 500, 556, 5_000, 5_600].map((metres) => listedSizes(metres))).toEqual([[1], [1], [1], [10], [10], [100], [100], []]);
+    expect(listedSizes(undefined)).toEqual([1, 10, 100]);
+    for (const metres of [10, 50, 120, 800, 5_000]) expect(cellsAround(MONAS, metres, since, now)?.every((cell) => cell.startsWith(`${String(cellSizeFor(metres))}:`))).toBe(true);
   });
 
   it('too many cells (a radius of kilometres over years), or across the antimeridian: undefined, so the search scans', () => {
