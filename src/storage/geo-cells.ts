@@ -11,8 +11,8 @@
 //
 // One size, not all three: a cell is one document that every ticket pinned in
 // it rewrites, and an 11 km cell holds a whole district's month (in `npm run
-// bench` with 2,000 reporters, those rewrites were most of the database's
-// work). When the radius, and so the size, changes, `relistRecent` lists the
+// bench` with 2,000 reporters, those rewrites were about half of the
+// database's CPU). When the radius, and so the size, changes, `relistRecent` lists the
 // recent tickets in the new size's cells at start.
 import type { Connection } from 'mongoose';
 import { isDuplicateKeyError } from './errors.js';
