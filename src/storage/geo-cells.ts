@@ -12,8 +12,9 @@
 // One size, not all three: a cell is one document that every ticket pinned in
 // it rewrites, and an 11 km cell holds a whole district's month (in `npm run
 // bench` with 2,000 reporters, those rewrites were about half of the
-// database's CPU). When the radius, and so the size, changes, `relistRecent` lists the
-// recent tickets in the new size's cells at start.
+// database's CPU). When the radius, and so the size, changes, `relistNearby`
+// (ticket-followers.ts) lists the recent tickets in the new size's cells at
+// start.
 import type { Connection } from 'mongoose';
 import { isDuplicateKeyError } from './errors.js';
 import { type GeoCellEntry, geoCellModel } from './models/geo-cell.js';

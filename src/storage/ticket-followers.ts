@@ -120,7 +120,7 @@ export async function relistNearby(connection: Connection, since: Date, radiusMe
   const migrations = connection.collection<{ _id: string; sizes: number[]; at: Date }>('migrations');
   const listed = await migrations.findOne({ _id: CELL_SIZES });
   // A database from before one size (every pin in all three sizes) reads as listed in all of them.
-  const before = listed?.sizes ?? [1, 10, 100];
+  const before = listed?.sizes ?? listedSizes(undefined);
   const missing = sizes.filter((size) => !before.includes(size));
   let placed = 0;
   if (missing.length > 0) {
