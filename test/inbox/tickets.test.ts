@@ -5,6 +5,7 @@ import type { RunningApplication } from '../../src/app/application.js';
 import { fakeJpeg } from '../support/images.js';
 import { ADMIN, addOperators, OperatorSession, startInboxApp } from '../support/inbox.js';
 import { useTestDatabase } from '../support/database.js';
+import { listenToEvents } from '../support/event-stream.js';
 import { until } from '../support/until.js';
 import { WebchatCitizen } from '../support/webchat.js';
 
@@ -77,29 +78,15 @@ describe('what each role sees', () => {
     expect((await dlh.get(photoUrl.replace(road, rubbish))).status).toBe(404);
     expect((await dlh.post(`/api/tickets/${road}/notes`, { text: 'intip' })).status).toBe(404);
 
-    const heard: Record<string, string> = { dpupr: '', dlh: '' };
-    const streams = await Promise.all(Object.entries({ dpupr, dlh }).map(async ([name, session]) => {
-      const controller = new AbortController();
-      const response = await fetch(`${app.url}/api/events`, { headers: { cookie: session.cookie ?? '' }, signal: controller.signal });
-      const reader = response.body?.getReader();
-      const decoder = new TextDecoder();
-      void (async () => {
-        for (;;) {
-          const chunk = await reader?.read().catch(() => undefined);
-          if (!chunk || chunk.done) return;
-          heard[name] = `${heard[name] ?? ''}${decoder.decode(chunk.value as Uint8Array)}`;
-        }
-      })();
-      return controller;
-    }));
-    await until('both streams to open', () => Boolean(heard.dpupr?.includes('retry') && heard.dlh?.includes('retry')));
+    const streams = { dpupr: await listenToEvents(app.url, dpupr), dlh: await listenToEvents(app.url, dlh) };
+    const heard = (name: keyof typeof streams) => JSON.stringify(streams[name].heard);
     expect((await admin.post(`/api/tickets/${road}/notes`, { text: 'Sudah dicek, lubang ±1 m' })).status).toBe(201);
     expect((await admin.post(`/api/tickets/${rubbish}/notes`, { text: 'Koordinasi dengan DLH' })).status).toBe(201);
-    await until('the DLH operator hears of their ticket', () => heard.dlh?.includes(rubbish) ?? false);
-    await until('the DPUPR operator hears of theirs', () => heard.dpupr?.includes(road) ?? false);
-    expect(heard.dlh).not.toContain(road);
-    expect(heard.dpupr).not.toContain(rubbish);
-    for (const controller of streams) controller.abort();
+    await until('the DLH operator hears of their ticket', () => heard('dlh').includes(rubbish));
+    await until('the DPUPR operator hears of theirs', () => heard('dpupr').includes(road));
+    expect(heard('dlh')).not.toContain(road);
+    expect(heard('dpupr')).not.toContain(rubbish);
+    for (const stream of Object.values(streams)) stream.close();
   });
 
   it('lets a supervisor read and see reports, and nothing more', async () => {
