@@ -21,19 +21,25 @@ function freePort(): Promise<number> {
   });
 }
 
-function npmStart(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+interface Started { child: ChildProcess; output: () => string; exited: Promise<number | null>; hasExited: () => boolean }
+
+function npmStart(env: NodeJS.ProcessEnv): Started {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MONGODB_') && k !== 'CONFIG_FILE'));
   const child = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: { ...clean, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', (l) => lines.push(l));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { resolve(code); }));
-  return { child, output: () => lines.join('\n'), exited };
+  let done = false;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { done = true; resolve(code); }));
+  return { child, output: () => lines.join('\n'), exited, hasExited: () => done };
 }
 
-async function waitFor(check: () => boolean, what: string, ms = 90_000): Promise<void> {
+// Fails with the service's own log, so that a slow or failed start on a busy
+// CI machine says why instead of only "timed out".
+async function waitForOutput(app: Started, text: string, ms = 90_000): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+  while (!app.output().includes(text)) {
+    if (app.hasExited()) throw new Error(`the service exited before printing "${text}":\n${app.output()}`);
+    if (Date.now() > deadline) throw new Error(`no "${text}" after ${ms} ms:\n${app.output()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -43,7 +49,7 @@ describe('npm start', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'aduan-start-'));
     const port = await freePort();
     const app = npmStart({ PORT: String(port), DATA_DIR: dataDir, HOST: '127.0.0.1' });
-    await waitFor(() => app.output().includes('Aduan is listening'), 'the service to listen');
+    await waitForOutput(app, 'Aduan is listening');
 
     const response = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(response.status).toBe(200);
@@ -57,7 +63,7 @@ describe('npm start', () => {
     expect(app.output()).toMatch(/"msg":"stopped"/);
     const processes = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
     expect(processes).not.toContain(dataDir);
-  });
+  }, 120_000); // a cold start shares two cores with the rest of the suite
 
   it('refuses to start with an invalid configuration, one line per problem', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aduan-badconfig-'));
