@@ -15,6 +15,7 @@ import type { Logger } from '../observability/logger.js';
 import { mongoAuditStore } from '../storage/audit-store.js';
 import { mongoInboxStore } from '../storage/inbox-store.js';
 import { mongoIdempotencyStore } from '../storage/idempotency-store.js';
+import { prepareCollection } from '../storage/indexes.js';
 import { mongoRateWindows } from '../storage/rate-window-store.js';
 import { auditModel } from '../storage/models/audit.js';
 import { idempotencyModel } from '../storage/models/idempotency.js';
@@ -87,8 +88,6 @@ export interface Inbox {
   readonly useScheduler: (scheduler: Pick<Scheduler, 'runNow'>) => void;
 }
 
-const NAMESPACE_EXISTS = 48;
-
 const UI_SECURITY_HEADERS = {
   'content-security-policy': "default-src 'self'; img-src 'self' data: blob: https://tile.openstreetmap.org; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
   'x-frame-options': 'DENY',
@@ -99,10 +98,7 @@ const UI_SECURITY_HEADERS = {
 export async function registerInbox(http: FastifyInstance, deps: InboxDeps): Promise<Inbox> {
   const { config, storage, logger } = deps;
   const connection = storage.connection;
-  for (const model of [operatorModel(connection), sessionModel(connection), auditModel(connection), idempotencyModel(connection)]) {
-    await model.createCollection().catch((error: unknown) => { if ((error as { code?: number }).code !== NAMESPACE_EXISTS) throw error; });
-    await model.createIndexes();
-  }
+  for (const model of [operatorModel(connection), sessionModel(connection), auditModel(connection), idempotencyModel(connection)]) await prepareCollection(model);
   const clock = deps.clock ?? (() => new Date());
   const people = await preparePersonStore(connection);
   const operators = mongoOperatorStore(connection);

@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 import mongoose, { type Connection } from 'mongoose';
 import type { AttachmentRef } from '../tickets/model.js';
 import { stripImageMetadata, type Removed } from './image-metadata/index.js';
+import { prepareIndex } from './indexes.js';
 import { IMAGE_TYPES, sniffImageType } from './sniff.js';
 
 const { GridFSBucket, ObjectId } = mongoose.mongo;
@@ -208,7 +209,7 @@ export function gridFsAttachmentStore(connection: Connection, limits: { readonly
     },
 
     async ensureIndexes() {
-      await files().createIndex({ 'metadata.sha256': 1 }, {}, {});
+      await prepareIndex(connection, `${ATTACHMENT_BUCKET}.files`, { 'metadata.sha256': 1 });
     },
   };
 }

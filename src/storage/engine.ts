@@ -7,23 +7,44 @@ import type { Connection } from 'mongoose';
 
 export type DatabaseEngine = 'mongodb' | 'ferretdb';
 
-const known = new WeakMap<Connection, Promise<DatabaseEngine>>();
-
-/** Asked once per connection. */
-export function databaseEngine(connection: Connection): Promise<DatabaseEngine> {
-  let engine = known.get(connection);
-  if (!engine) {
-    engine = ask(connection);
-    // A failed question (the database not reachable yet) is asked again next time.
-    engine.catch(() => known.delete(connection));
-    known.set(connection, engine);
-  }
-  return engine;
+interface EngineInfo {
+  readonly engine: DatabaseEngine;
+  /** FerretDB's own version ("v1.24.0"), when the engine is FerretDB. */
+  readonly ferretdbVersion?: string;
 }
 
-async function ask(connection: Connection): Promise<DatabaseEngine> {
+const known = new WeakMap<Connection, Promise<EngineInfo>>();
+
+/** Asked once per connection. */
+export async function databaseEngine(connection: Connection): Promise<DatabaseEngine> {
+  return (await engineInfo(connection)).engine;
+}
+
+/**
+ * Whether the server answers a query through a secondary index at all. FerretDB 1.x does not: it pushes only
+ * `_id` equality down to its SQL backend (as Aduan builds it, ferretdb-build.ts) and filters every other
+ * condition in its own process, so its secondary indexes only cost each write (indexes.ts). FerretDB 2
+ * (on DocumentDB) and MongoDB use them.
+ */
+export async function secondaryIndexesServe(connection: Connection): Promise<boolean> {
+  const info = await engineInfo(connection);
+  return info.engine === 'mongodb' || !/^v?1\./.test(info.ferretdbVersion ?? '');
+}
+
+function engineInfo(connection: Connection): Promise<EngineInfo> {
+  let info = known.get(connection);
+  if (!info) {
+    info = ask(connection);
+    // A failed question (the database not reachable yet) is asked again next time.
+    info.catch(() => known.delete(connection));
+    known.set(connection, info);
+  }
+  return info;
+}
+
+async function ask(connection: Connection): Promise<EngineInfo> {
   const db = connection.db;
   if (!db) throw new Error('the database connection is not open');
   const info = await db.admin().command({ buildInfo: 1 });
-  return 'ferretdbVersion' in info ? 'ferretdb' : 'mongodb';
+  return 'ferretdbVersion' in info ? { engine: 'ferretdb', ferretdbVersion: String(info.ferretdbVersion) } : { engine: 'mongodb' };
 }

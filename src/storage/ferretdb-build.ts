@@ -65,6 +65,14 @@ const PATCHES: readonly (readonly [string, string, string])[] = [
     '\terr = pool.InTransaction(ctx, p, func(tx pgx.Tx) error {\n\t\tfor _, doc := range params.Docs {\n\t\t\tvar b []byte\n\t\t\tif b, err = sjson.Marshal(doc); err != nil {',
     '\tif len(params.Docs) == 1 { // aduan: one statement needs no transaction\n\t\tb, err := sjson.Marshal(params.Docs[0])\n\t\tif err != nil {\n\t\t\treturn nil, lazyerrors.Error(err)\n\t\t}\n\t\tid, _ := params.Docs[0].Get("_id")\n\t\tmust.NotBeZero(id)\n\t\ttag, err := p.Exec(ctx, q, b, must.NotFail(sjson.MarshalSingleValue(id)))\n\t\tif err != nil {\n\t\t\treturn nil, lazyerrors.Error(err)\n\t\t}\n\t\tres.Updated = int32(tag.RowsAffected())\n\t\treturn &res, nil\n\t}\n\n\terr = pool.InTransaction(ctx, p, func(tx pgx.Tx) error {\n\t\tfor _, doc := range params.Docs {\n\t\t\tvar b []byte\n\t\t\tif b, err = sjson.Marshal(doc); err != nil {',
   ],
+  // PostgreSQL: an insert that fits one INSERT statement (FerretDB's batch size, 100 documents) is that statement
+  // alone, atomic on its own (a duplicate key refuses all its rows, as the transaction did); FerretDB wrapped it in
+  // BEGIN … COMMIT, two more round trips for every insert command.
+  [
+    'internal/backends/postgresql/collection.go',
+    '\terr = pool.InTransaction(ctx, p, func(tx pgx.Tx) error {\n\t\tbatchSize := c.r.BatchSize',
+    '\tif len(params.Docs) <= c.r.BatchSize { // aduan: one statement needs no transaction\n\t\tq, args, err := prepareInsertStatement(c.dbName, meta.TableName, meta.Capped(), params.Docs)\n\t\tif err != nil {\n\t\t\treturn nil, lazyerrors.Error(err)\n\t\t}\n\t\tif _, err = p.Exec(ctx, q, args...); err != nil {\n\t\t\tvar pgErr *pgconn.PgError\n\t\t\tif errors.As(err, &pgErr) && pgErr.Code == pgerrcode.UniqueViolation {\n\t\t\t\treturn nil, backends.NewError(backends.ErrorCodeInsertDuplicateID, err)\n\t\t\t}\n\t\t\treturn nil, lazyerrors.Error(err)\n\t\t}\n\t\treturn new(backends.InsertAllResult), nil\n\t}\n\n\terr = pool.InTransaction(ctx, p, func(tx pgx.Tx) error {\n\t\tbatchSize := c.r.BatchSize',
+  ],
   [
     'internal/backends/postgresql/query.go',
     '// prepareOrderByClause returns ORDER BY clause',
@@ -111,7 +119,11 @@ export async function buildFerretDb(): Promise<string> {
   rmSync(copy, { recursive: true, force: true });
   cpSync(moduleDir, copy, { recursive: true });
   await execFileAsync('chmod', ['-R', 'u+w', copy]); // the module cache is read-only
-  for (const [file, from, to] of PATCHES) {
+  // FerretDB tells its version (`buildInfo`'s `ferretdbVersion`) only when it is the main module; as a library it says
+  // "unknown". The helper says which it is, so the service knows what the engine can do (engine.ts).
+  const version = (await go(['list', '-m', '-f', '{{.Version}}', 'github.com/FerretDB/FerretDB'])).stdout.trim();
+  const versionPatch = ['build/version/version.go', '\t\tVersion:             unknown,', `\t\tVersion:             ${JSON.stringify(version)}, // aduan: the module's version`] as const;
+  for (const [file, from, to] of [...PATCHES, versionPatch]) {
     const path = join(copy, file);
     const source = readFileSync(path, 'utf8');
     if (!source.includes(from)) throw new Error(`cannot patch ${join(moduleDir, file)}: the code is not as FerretDB 1.24 has it`);

@@ -2,6 +2,7 @@
 // one conditional update by `_id` (the key's hash) that skips revoked keys.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
+import { prepareCollection } from './indexes.js';
 import { type Open311KeyDoc, open311KeyModel } from './models/open311-key.js';
 
 export interface Open311Key {
@@ -33,8 +34,6 @@ export const hashOpen311Key = (secret: string): string => createHash('sha256').u
 /** A client's last use is written at most this often, so a busy client does not write on every request. */
 const LAST_USED_EVERY_MS = 60_000;
 
-const NAMESPACE_EXISTS = 48;
-
 export function mongoOpen311KeyStore(connection: Connection): Open311KeyStore {
   const keys = open311KeyModel(connection);
   const toKey = ({ _id, ...key }: Open311KeyDoc): Open311Key => key;
@@ -64,8 +63,7 @@ export function mongoOpen311KeyStore(connection: Connection): Open311KeyStore {
       return toKey(found);
     },
     async ensureIndexes() {
-      await keys.createCollection().catch((error: unknown) => { if ((error as { code?: number }).code !== NAMESPACE_EXISTS) throw error; });
-      await keys.createIndexes();
+      await prepareCollection(keys);
     },
   };
 }

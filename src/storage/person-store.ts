@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import type { Ticket } from '../tickets/model.js';
 import { ticketModel } from './models/ticket.js';
+import { prepareCollection } from './indexes.js';
 import { type PersonDoc, type PersonIdentity, personModel } from './models/person.js';
 
 export type PersonTicket = Pick<Ticket, 'number' | 'status' | 'category' | 'agency' | 'channel' | 'createdAt' | 'reporter'>;
@@ -65,12 +66,9 @@ export function mongoPersonStore(connection: Connection): PersonStore {
   };
 }
 
-const NAMESPACE_EXISTS = 48;
-
 /** The store, after its collection and index exist. */
 export async function preparePersonStore(connection: Connection): Promise<PersonStore> {
   const model = personModel(connection);
-  await model.createCollection().catch((error: unknown) => { if ((error as { code?: number }).code !== NAMESPACE_EXISTS) throw error; });
-  await model.createIndexes();
+  await prepareCollection(model);
   return mongoPersonStore(connection);
 }

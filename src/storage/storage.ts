@@ -10,6 +10,7 @@ import { type AttachmentStore, gridFsAttachmentStore } from './attachments.js';
 import { mongoConversationStore } from './conversation-store.js';
 import { mongoDataRequestStore } from './data-request-store.js';
 import { databaseEngine } from './engine.js';
+import { prepareCollection } from './indexes.js';
 import { mongoInboundLog, mongoOutboxStore } from './message-store.js';
 import { conversationModel } from './models/conversation.js';
 import { counterModel } from './models/counter.js';
@@ -50,17 +51,10 @@ export function openStorage(connection: Connection, config: Pick<Config, 'limits
     dataRequests: mongoDataRequestStore(connection),
     async ensureIndexes() {
       const models = [ticketModel(connection), counterModel(connection), conversationModel(connection), messageModel(connection), noticeModel(connection), geoCellModel(connection), dataRequestModel(connection)];
-      for (const model of models) await model.createCollection().catch(ignoreExists);
-      for (const model of models) await model.createIndexes();
+      for (const model of models) await prepareCollection(model);
       await attachments.ensureIndexes();
       // The nearby-duplicates search's geo index, where the server can build one (not on FerretDB: engine.ts).
       if ((await databaseEngine(connection)) === 'mongodb') await ticketModel(connection).collection.createIndex(GEO_INDEX, { name: 'nearby_geo' }, {});
     },
   };
-}
-
-const NAMESPACE_EXISTS = 48;
-
-function ignoreExists(error: unknown): void {
-  if ((error as { code?: number }).code !== NAMESPACE_EXISTS) throw error;
 }
