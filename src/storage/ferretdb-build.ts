@@ -25,7 +25,7 @@ const execFileAsync = promisify(execFile);
 
 export const HELPER_DIR = fileURLToPath(new URL('../../tools/ferretdb/', import.meta.url));
 export const FERRETDB_BINARY = join(HELPER_DIR, 'bin', 'ferretdb');
-const SOURCES = [...['main.go', 'gate.go', 'postgres.go', 'go.mod', 'go.sum'].map((f) => join(HELPER_DIR, f)), fileURLToPath(import.meta.url)];
+const SOURCES = [...['main.go', 'gate.go', 'cores.go', 'postgres.go', 'go.mod', 'go.sum'].map((f) => join(HELPER_DIR, f)), fileURLToPath(import.meta.url)];
 
 /** [file in the module, code as FerretDB 1.24 has it, code as Aduan builds it] */
 const PATCHES: readonly (readonly [string, string, string])[] = [

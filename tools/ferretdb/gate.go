@@ -38,6 +38,7 @@ var mutating = map[string]bool{
 type gate struct {
 	upstream string // FerretDB's Unix socket
 	writes   sync.Mutex
+	cores    *cores // nil: GOMAXPROCS as Go sets it (cores.go)
 }
 
 func (g *gate) serve(l net.Listener) {
@@ -74,6 +75,7 @@ func (g *gate) roundTrip(request []byte, client, server net.Conn) error {
 		g.writes.Lock()
 		defer g.writes.Unlock()
 	}
+	defer g.cores.watch()() // from here: the time waiting for the gate is not the command's
 	if _, err := server.Write(request); err != nil {
 		return err
 	}

@@ -158,7 +158,7 @@ func main() {
 	if err := waitForListener(socket, 10*time.Second); err != nil {
 		quit("FerretDB did not start listening on %s: %v", socket, err)
 	}
-	go (&gate{upstream: socket}).serve(public)
+	go (&gate{upstream: socket, cores: newCores(os.Getenv("GOMAXPROCS") != "")}).serve(public)
 	go func() {
 		<-ctx.Done()
 		public.Close()
