@@ -9,7 +9,7 @@ export type DatabaseEngine = 'mongodb' | 'ferretdb';
 
 interface EngineInfo {
   readonly engine: DatabaseEngine;
-  /** FerretDB's own version ("v1.24.0"), when the engine is FerretDB. */
+  /** FerretDB's own version ("v1.24.2"; "unknown" from a build that does not say), when the engine is FerretDB. */
   readonly ferretdbVersion?: string;
 }
 
